@@ -1,0 +1,399 @@
+package runtimeapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// DefaultConcurrency is how many workers of one function run at once when Config.Concurrency is zero.
+const DefaultConcurrency = 8
+
+// Config is one function run by a Pool.
+type Config struct {
+	// Function is the identity and limits the Runtime API reports and enforces.
+	Function
+	// Command is the worker's argv: an aws-lambda-go binary, or the Python loop with its interpreter.
+	Command []string
+	// Dir is the function's code directory: the worker's working directory and LAMBDA_TASK_ROOT.
+	Dir string
+	// Handler is _HANDLER, the handler setting of the function (users.index for Python).
+	Handler string
+	// MemoryMB is AWS_LAMBDA_FUNCTION_MEMORY_SIZE; 128 when zero, Lambda's default.
+	MemoryMB int
+	// ExecutionEnv is AWS_EXECUTION_ENV (AWS_Lambda_python3.11); unset when empty, as on OS-only
+	// runtimes such as provided.al2023.
+	ExecutionEnv string
+	// Env holds the function's own environment variables. Lambda's reserved variables win over them.
+	Env map[string]string
+	// Concurrency bounds how many workers run at once; further invocations wait for a free worker.
+	// DefaultConcurrency when zero.
+	Concurrency int
+	// Stdout and Stderr receive the workers' output, one whole line per Write; discarded when nil.
+	Stdout, Stderr io.Writer
+}
+
+func (c Config) validate() error {
+	var problems []error
+	if c.Name == "" {
+		problems = append(problems, errors.New("function name is empty; set Config.Name"))
+	}
+	if len(c.Command) == 0 {
+		problems = append(problems, fmt.Errorf("function %q has no worker command; set Config.Command", c.Name))
+	}
+	if c.Concurrency < 0 {
+		problems = append(problems, fmt.Errorf("function %q: concurrency %d is negative; use 0 for the default or a positive number", c.Name, c.Concurrency))
+	}
+	return errors.Join(problems...)
+}
+
+// Environ is the environment of a worker whose Runtime API listens on runtimeAPI: the variables Lambda
+// sets (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+// AWS_LAMBDA_FUNCTION_VERSION, AWS_REGION, AWS_DEFAULT_REGION, _HANDLER, LAMBDA_TASK_ROOT, TZ, ...),
+// the function's own variables, and the host's PATH. AWS_LAMBDA_FUNCTION_TIMEOUT is not set by Lambda;
+// it is set here, as sam local does, so that a handler can read its timeout. Entries are sorted.
+func (c Config) Environ(runtimeAPI string) []string {
+	fn := c.Function.withDefaults()
+	memory := c.MemoryMB
+	if memory <= 0 {
+		memory = 128
+	}
+	env := map[string]string{
+		"PATH": os.Getenv("PATH"),
+		"LANG": "en_US.UTF-8",
+	}
+	for k, v := range c.Env {
+		env[k] = v
+	}
+	reserved := map[string]string{
+		"AWS_LAMBDA_RUNTIME_API":          runtimeAPI,
+		"AWS_LAMBDA_FUNCTION_NAME":        fn.Name,
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(memory),
+		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
+		"AWS_LAMBDA_FUNCTION_TIMEOUT":     strconv.Itoa(int((fn.Timeout + time.Second - 1) / time.Second)),
+		"AWS_LAMBDA_INITIALIZATION_TYPE":  "on-demand",
+		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + fn.Name,
+		"AWS_LAMBDA_LOG_STREAM_NAME":      time.Now().UTC().Format("2006/01/02") + "/[$LATEST]" + newRequestID()[:8],
+		"AWS_REGION":                      fn.Region,
+		"AWS_DEFAULT_REGION":              fn.Region,
+		"_HANDLER":                        c.Handler,
+		"LAMBDA_TASK_ROOT":                c.Dir,
+		"TZ":                              ":UTC",
+	}
+	if c.ExecutionEnv != "" {
+		reserved["AWS_EXECUTION_ENV"] = c.ExecutionEnv
+	}
+	for k, v := range reserved {
+		env[k] = v
+	}
+	out := make([]string, 0, len(env))
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Pool runs one function: warm workers, bounded concurrency, a queue, timeouts and replacement of
+// failed workers.
+type Pool struct {
+	slots chan struct{} // one token per running invocation
+
+	mu      sync.Mutex
+	cfg     Config
+	gen     int // bumped by Reload; workers of older generations retire
+	idle    []*worker
+	all     map[*worker]struct{}
+	closed  bool
+	closing chan struct{}
+	wg      sync.WaitGroup // worker wait goroutines
+}
+
+// NewPool returns a pool for cfg. Workers start on the first invocations and stay warm until Close.
+func NewPool(cfg Config) (*Pool, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	n := cfg.Concurrency
+	if n == 0 {
+		n = DefaultConcurrency
+	}
+	return &Pool{
+		slots:   make(chan struct{}, n),
+		cfg:     cfg,
+		all:     map[*worker]struct{}{},
+		closing: make(chan struct{}),
+	}, nil
+}
+
+// Config returns the pool's current configuration.
+func (p *Pool) Config() Config {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg
+}
+
+// Reload makes the next invocations run on fresh workers started from cfg (a rebuilt binary, changed
+// source files): idle workers stop now, busy ones when their invocation ends. Concurrency is fixed at
+// NewPool.
+func (p *Pool) Reload(cfg Config) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.cfg = cfg
+	p.gen++
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, w := range idle {
+		w.stop()
+	}
+	return nil
+}
+
+// Workers returns how many worker processes are alive.
+func (p *Pool) Workers() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.all)
+}
+
+// Invoke runs payload on a warm worker, or a new one, waiting for a free worker when Concurrency are
+// busy. A failed invocation (function error, timeout, crash, init error) is a Result with Err set; the
+// worker is replaced when the failure leaves it unusable. Invoke returns an error when the invocation
+// could not be run: ctx done, pool closed, or the worker command cannot start. When ctx ends while the
+// function runs, Invoke returns at once and the invocation finishes in the background, as on Lambda.
+func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	case <-p.closing:
+		return Result{}, ErrClosed
+	}
+	type outcome struct {
+		r   Result
+		err error
+	}
+	ch := make(chan outcome, 1)
+	go func() {
+		defer func() { <-p.slots }()
+		r, err := p.run(payload)
+		ch <- outcome{r, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.r, o.err
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+// run executes one invocation while holding a slot.
+func (p *Pool) run(payload []byte) (Result, error) {
+	for attempt := 0; ; attempt++ {
+		w, warm, err := p.acquire()
+		if err != nil {
+			return Result{}, err
+		}
+		r, err := w.srv.invoke(context.Background(), payload)
+		if errors.Is(err, errNotTaken) {
+			p.discard(w)
+			// A warm worker that died while idle did not see this invocation: run it on a fresh one.
+			if warm && attempt == 0 {
+				continue
+			}
+			return w.srv.exitResult(&invocation{id: newRequestID()}), nil
+		}
+		if err != nil || r.resetsEnvironment() {
+			p.discard(w)
+		} else {
+			p.release(w)
+		}
+		if p.isClosed() {
+			return Result{}, ErrClosed
+		}
+		return r, err
+	}
+}
+
+// acquire returns an idle worker of the current generation, or starts one.
+func (p *Pool) acquire() (w *worker, warm bool, err error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, false, ErrClosed
+	}
+	for len(p.idle) > 0 {
+		w = p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		if w.gen == p.gen && !w.dead() {
+			p.mu.Unlock()
+			return w, true, nil
+		}
+		go w.stop()
+	}
+	cfg, gen := p.cfg, p.gen
+	p.mu.Unlock()
+
+	w, err = startWorker(cfg, gen)
+	if err != nil {
+		return nil, false, err
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		w.stop()
+		return nil, false, ErrClosed
+	}
+	p.all[w] = struct{}{}
+	p.mu.Unlock()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		<-w.exited
+		p.forget(w)
+	}()
+	return w, false, nil
+}
+
+func (p *Pool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+func (p *Pool) release(w *worker) {
+	p.mu.Lock()
+	if p.closed || w.gen != p.gen || w.dead() {
+		p.mu.Unlock()
+		w.stop()
+		return
+	}
+	p.idle = append(p.idle, w)
+	p.mu.Unlock()
+}
+
+func (p *Pool) discard(w *worker) {
+	w.stop()
+	p.forget(w)
+}
+
+// forget drops a worker whose process has exited.
+func (p *Pool) forget(w *worker) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.all, w)
+	for i, x := range p.idle {
+		if x == w {
+			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			break
+		}
+	}
+}
+
+// Close kills every worker's process group and waits for them to exit. Invocations in progress fail
+// with ErrClosed.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	close(p.closing)
+	workers := make([]*worker, 0, len(p.all))
+	for w := range p.all {
+		workers = append(workers, w)
+	}
+	p.idle = nil
+	p.mu.Unlock()
+	for _, w := range workers {
+		w.stop()
+	}
+	p.wg.Wait()
+	return nil
+}
+
+// worker is one runtime process with its own Runtime API.
+type worker struct {
+	gen    int
+	srv    *Server
+	cmd    *exec.Cmd
+	exited chan struct{}
+	stopMu sync.Once
+}
+
+func startWorker(cfg Config, gen int) (*worker, error) {
+	srv, err := NewServer(cfg.Function)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(cfg.Command[0], cfg.Command[1:]...)
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Environ(srv.Addr())
+	cmd.SysProcAttr = sysProcAttr()
+
+	// Own pipes rather than io.Writers: Wait then returns when the worker exits, even if a process it
+	// started still holds the pipe.
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		srv.Close()
+		return nil, fmt.Errorf("start worker of function %q: %w", cfg.Name, err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		srv.Close()
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("start worker of function %q: %w", cfg.Name, err)
+	}
+	cmd.Stdout, cmd.Stderr = outW, errW
+	if err := cmd.Start(); err != nil {
+		srv.Close()
+		for _, f := range []*os.File{outR, outW, errR, errW} {
+			f.Close()
+		}
+		return nil, fmt.Errorf("start worker of function %q (%s): %w; check that the handler was built", cfg.Name, cfg.Command[0], err)
+	}
+	outW.Close()
+	errW.Close()
+	go copyLines(cfg.Stdout, outR)
+	go copyLines(cfg.Stderr, errR)
+
+	w := &worker{gen: gen, srv: srv, cmd: cmd, exited: make(chan struct{})}
+	go func() {
+		err := cmd.Wait()
+		killGroup(cmd.Process.Pid) // whatever the worker started goes with it
+		srv.Exited(err)
+		close(w.exited)
+	}()
+	return w, nil
+}
+
+func (w *worker) dead() bool {
+	select {
+	case <-w.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop kills the worker's process group and waits for it to exit.
+func (w *worker) stop() {
+	w.stopMu.Do(func() {
+		killGroup(w.cmd.Process.Pid)
+		<-w.exited
+		w.srv.Close()
+	})
+	<-w.exited
+}
