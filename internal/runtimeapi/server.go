@@ -45,7 +45,7 @@ type Function struct {
 	Name string
 	// Region is the AWS Region in the function ARN; "us-east-1" when empty.
 	Region string
-	// AccountID is the account in the function ARN; "123456789012" when empty.
+	// AccountID is the account in the function ARN; "012345678912" when empty, as aws-lambda-rie reports.
 	AccountID string
 	// Timeout is how long one invocation may run once the runtime has taken it; 3 s when zero,
 	// Lambda's default.
@@ -60,7 +60,7 @@ func (f Function) withDefaults() Function {
 		f.Region = "us-east-1"
 	}
 	if f.AccountID == "" {
-		f.AccountID = "123456789012"
+		f.AccountID = "012345678912"
 	}
 	if f.Timeout <= 0 {
 		f.Timeout = 3 * time.Second

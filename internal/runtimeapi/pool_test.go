@@ -1,0 +1,419 @@
+package runtimeapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestPoolEnvironmentAndContext(t *testing.T) {
+	tests := []struct {
+		runtime runtimeCase
+		want    map[string]any
+	}{
+		{runtimes[0], map[string]any{
+			"AWS_LAMBDA_FUNCTION_NAME": "hello", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+			"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
+			"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "bootstrap",
+			"TZ": ":UTC", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+			"AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/hello", "GREETING": "hi",
+		}},
+		{runtimes[1], map[string]any{
+			"AWS_LAMBDA_FUNCTION_NAME": "users", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+			"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
+			"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
+			"TZ": ":UTC", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "GREETING": "hi",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.runtime.name, func(t *testing.T) {
+			cfg := tt.runtime.config(t)
+			p := newPool(t, cfg)
+			r := invoke(t, p, map[string]any{"action": "echo", "n": 1})
+			m := decode(t, r)
+			env := m["env"].(map[string]any)
+			task := env["LAMBDA_TASK_ROOT"]
+			delete(env, "LAMBDA_TASK_ROOT")
+			if task != cfg.Dir {
+				t.Errorf("LAMBDA_TASK_ROOT = %v, want %v", task, cfg.Dir)
+			}
+			if !reflect.DeepEqual(env, tt.want) {
+				t.Errorf("environment:\n got %v\nwant %v", env, tt.want)
+			}
+			if m["requestId"] != r.RequestID {
+				t.Errorf("request id seen by the handler = %v, want %v", m["requestId"], r.RequestID)
+			}
+			wantARN := "arn:aws:lambda:eu-west-1:012345678912:function:" + cfg.Name
+			if m["arn"] != wantARN {
+				t.Errorf("invoked function arn = %v, want %v", m["arn"], wantARN)
+			}
+			if ev := m["event"].(map[string]any); ev["action"] != "echo" || ev["n"] != 1.0 {
+				t.Errorf("event = %v, want the payload sent", ev)
+			}
+			if tt.runtime.name == "python" {
+				for k, want := range map[string]any{
+					"functionName": "users", "memory": "256", "version": "$LATEST",
+					"remainingPositive": true, "traceId": true, "price": 1.5,
+				} {
+					if m[k] != want {
+						t.Errorf("%s = %v, want %v", k, m[k], want)
+					}
+				}
+			} else if m["hasDeadline"] != true {
+				t.Errorf("handler context has no future deadline")
+			}
+		})
+	}
+}
+
+// TestPoolFailures runs each failure, then a good invocation, and checks whether the worker was
+// replaced.
+func TestPoolFailures(t *testing.T) {
+	type failure struct {
+		name     string
+		event    map[string]any
+		kind     ErrorKind
+		errType  string
+		message  string // %s is the request id
+		replaced bool
+	}
+	for _, rt := range runtimes {
+		failures := []failure{
+			{"function error", map[string]any{"action": "error", "message": "card declined"},
+				KindFunction, rt.errType, "card declined", false},
+			{"exit", map[string]any{"action": "exit", "code": 3},
+				KindExit, "Runtime.ExitError", "RequestId: %s Error: Runtime exited with error: exit status 3", true},
+			{"timeout", map[string]any{"action": "sleep", "ms": 60000},
+				KindTimeout, "Sandbox.Timedout", "RequestId: %s Error: Task timed out after 2.00 seconds", true},
+		}
+		if rt.name == "go" {
+			failures = append(failures,
+				failure{"panic", map[string]any{"action": "panic", "message": "nil map"},
+					KindFunction, "string", "nil map", true},
+				failure{"response too large", map[string]any{"action": "big", "size": MaxResponseSize + 10},
+					KindResponseTooLarge, "Function.ResponseSizeTooLarge",
+					"Response payload size exceeded maximum allowed payload size (6291456 bytes).", true},
+			)
+		} else {
+			failures = append(failures,
+				failure{"unserializable response", map[string]any{"action": "unserializable"},
+					KindFunction, "Runtime.MarshalError",
+					"Unable to marshal response: Object of type Unserializable is not JSON serializable", false},
+			)
+		}
+		for _, f := range failures {
+			t.Run(rt.name+"/"+f.name, func(t *testing.T) {
+				p := newPool(t, rt.config(t))
+				before := pidOf(t, p)
+				r := invoke(t, p, f.event)
+				if r.Err == nil {
+					t.Fatalf("invocation succeeded with %s, want %s", r.Payload, f.errType)
+				}
+				msg := f.message
+				if strings.Contains(msg, "%s") {
+					msg = fmt.Sprintf(msg, r.RequestID)
+				}
+				if r.Err.Kind != f.kind || r.Err.Type != f.errType || r.Err.Message != msg {
+					t.Errorf("error = {%d %q %q}, want {%d %q %q}", r.Err.Kind, r.Err.Type, r.Err.Message, f.kind, f.errType, msg)
+				}
+				var doc map[string]any
+				if err := json.Unmarshal(r.Payload, &doc); err != nil {
+					t.Fatalf("error document %s: %v", r.Payload, err)
+				}
+				if doc["errorType"] != f.errType || doc["errorMessage"] != msg {
+					t.Errorf("error document = %s, want errorType %q and errorMessage %q", r.Payload, f.errType, msg)
+				}
+				after := pidOf(t, p)
+				if replaced := after != before; replaced != f.replaced {
+					t.Errorf("worker replaced = %v, want %v (pid %v then %v)", replaced, f.replaced, before, after)
+				}
+				if n := p.Workers(); n != 1 {
+					t.Errorf("%d workers alive, want 1", n)
+				}
+			})
+		}
+	}
+}
+
+func TestPythonErrorDocument(t *testing.T) {
+	p := newPool(t, pythonConfig(t))
+	r := invoke(t, p, map[string]any{"action": "error", "message": "card declined"})
+	var doc struct {
+		Message    string   `json:"errorMessage"`
+		Type       string   `json:"errorType"`
+		RequestID  string   `json:"requestId"`
+		StackTrace []string `json:"stackTrace"`
+	}
+	if err := json.Unmarshal(r.Payload, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Message != "card declined" || doc.Type != "PaymentRequired" || doc.RequestID != r.RequestID {
+		t.Errorf("error document = %+v", doc)
+	}
+	if len(doc.StackTrace) != 1 || !strings.Contains(doc.StackTrace[0], "handler.py") ||
+		!strings.Contains(doc.StackTrace[0], `raise PaymentRequired(event["message"])`) {
+		t.Errorf("stackTrace = %q, want the one frame of handler.py", doc.StackTrace)
+	}
+	if r := invoke(t, p, map[string]any{"action": "none"}); r.Err != nil || string(r.Payload) != "null" {
+		t.Errorf("handler returning None: payload %s, err %v; want null", r.Payload, r.Err)
+	}
+}
+
+func TestPythonInitErrors(t *testing.T) {
+	tests := []struct {
+		handler string
+		errType string
+		message string
+	}{
+		{"broken.index", "Runtime.ImportModuleError", "Unable to import module 'broken': No module named 'module_that_does_not_exist'"},
+		{"handler.missing", "Runtime.HandlerNotFound", "Handler 'missing' missing on module 'handler'"},
+		{"nodot", "Runtime.MalformedHandlerName", "Bad handler 'nodot': not enough values to unpack (expected 2, got 1)"},
+		{"syntax.index", "Runtime.UserCodeSyntaxError", "Syntax error in module 'syntax': expected ':' (syntax.py, line 1)"},
+		{"raises.index", "RuntimeError", "configuration missing"},
+		{"nosuchfile.index", "Runtime.ImportModuleError", "Unable to import module 'nosuchfile': No module named 'nosuchfile'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.handler, func(t *testing.T) {
+			cfg := pythonConfig(t)
+			cfg.Handler = tt.handler
+			p := newPool(t, cfg)
+			for i := 0; i < 2; i++ { // a new worker tries again and fails the same way
+				r := invoke(t, p, map[string]any{"action": "echo"})
+				if r.Err == nil {
+					t.Fatalf("invocation succeeded with %s", r.Payload)
+				}
+				if r.Err.Kind != KindInit || r.Err.Type != tt.errType || r.Err.Message != tt.message {
+					t.Errorf("error = {%d %q %q}, want {%d %q %q}", r.Err.Kind, r.Err.Type, r.Err.Message, KindInit, tt.errType, tt.message)
+				}
+			}
+			eventually(t, "failed workers exit", func() bool { return p.Workers() == 0 })
+		})
+	}
+}
+
+// barrier answers its requests in rounds: a round is released once n requests are waiting, so n
+// invocations can only finish when they run at the same time. A round that never fills is released
+// after 20 s so that a failing test ends.
+type barrier struct {
+	n       int
+	mu      sync.Mutex
+	waiting int
+	max     int
+	release chan struct{}
+}
+
+func startBarrier(t *testing.T, n int) (*barrier, string) {
+	b := &barrier{n: n, release: make(chan struct{})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: b}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return b, "http://" + ln.Addr().String() + "/"
+}
+
+func (b *barrier) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	b.waiting++
+	if b.waiting > b.max {
+		b.max = b.waiting
+	}
+	release := b.release
+	if b.waiting == b.n {
+		close(b.release)
+		b.waiting = 0
+		b.release = make(chan struct{})
+	}
+	b.mu.Unlock()
+	select {
+	case <-release:
+	case <-time.After(20 * time.Second):
+	}
+}
+
+func invokeParallel(t *testing.T, p *Pool, n int, event map[string]any) []Result {
+	t.Helper()
+	results := make([]Result, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = invoke(t, p, event)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+func TestPoolConcurrencyAndQueueing(t *testing.T) {
+	tests := []struct {
+		name        string
+		concurrency int
+		invocations int
+		barrier     int
+		wantMax     int
+	}{
+		// Three invocations that can only finish together: they ran at once on three workers.
+		{"parallel", 3, 3, 3, 3},
+		// Eight invocations, two workers: they passed two by two, the rest waited in the queue.
+		{"queued", 2, 8, 2, 2},
+	}
+	for _, rt := range runtimes {
+		for _, tt := range tests {
+			t.Run(rt.name+"/"+tt.name, func(t *testing.T) {
+				cfg := rt.config(t)
+				cfg.Concurrency = tt.concurrency
+				cfg.Timeout = 30 * time.Second
+				p := newPool(t, cfg)
+				b, url := startBarrier(t, tt.barrier)
+				results := invokeParallel(t, p, tt.invocations, map[string]any{"action": "barrier", "url": url})
+				pids := map[float64]bool{}
+				for _, r := range results {
+					pids[decode(t, r)["pid"].(float64)] = true
+				}
+				if b.max != tt.wantMax {
+					t.Errorf("at most %d invocations ran at once, want %d", b.max, tt.wantMax)
+				}
+				if len(pids) > tt.concurrency {
+					t.Errorf("%d worker processes served, want at most %d", len(pids), tt.concurrency)
+				}
+				if n := p.Workers(); n > tt.concurrency {
+					t.Errorf("%d workers alive, want at most %d", n, tt.concurrency)
+				}
+			})
+		}
+	}
+}
+
+func TestPoolKeepsWorkersWarm(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt.name, func(t *testing.T) {
+			p := newPool(t, rt.config(t))
+			first := pidOf(t, p)
+			for range 5 {
+				if pid := pidOf(t, p); pid != first {
+					t.Fatalf("invocation ran on pid %v, want the warm worker %v", pid, first)
+				}
+			}
+		})
+	}
+}
+
+func TestPoolReloadStartsFreshWorkers(t *testing.T) {
+	p := newPool(t, goConfig(t))
+	before := pidOf(t, p)
+	cfg := p.Config()
+	cfg.Env = map[string]string{"GREETING": "reloaded"}
+	if err := p.Reload(cfg); err != nil {
+		t.Fatal(err)
+	}
+	m := decode(t, invoke(t, p, map[string]any{"action": "echo"}))
+	if m["pid"].(float64) == before {
+		t.Errorf("worker %v still serving after Reload", before)
+	}
+	if got := m["env"].(map[string]any)["GREETING"]; got != "reloaded" {
+		t.Errorf("GREETING = %v after Reload, want reloaded", got)
+	}
+	eventually(t, "old worker exits", func() bool { return processGone(int(before)) })
+}
+
+func TestPoolCloseKillsProcessGroups(t *testing.T) {
+	p, err := NewPool(goConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker := int(pidOf(t, p))
+	child := int(decode(t, invoke(t, p, map[string]any{"action": "spawn"}))["child"].(float64))
+	if processGone(child) {
+		t.Fatalf("child %d of the handler is not running", child)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Workers(); n != 0 {
+		t.Errorf("%d workers alive after Close, want 0", n)
+	}
+	eventually(t, "worker and its child exit", func() bool { return processGone(worker) && processGone(child) })
+	if _, err := p.Invoke(context.Background(), []byte(`{}`)); err != ErrClosed {
+		t.Errorf("Invoke after Close: %v, want %v", err, ErrClosed)
+	}
+}
+
+func TestPoolWorkerOutputLines(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt.name, func(t *testing.T) {
+			var stdout, stderr syncBuffer
+			cfg := rt.config(t)
+			cfg.Stdout, cfg.Stderr = &stdout, &stderr
+			p := newPool(t, cfg)
+			if r := invoke(t, p, map[string]any{"action": "log", "message": "hello"}); string(r.Payload) != `"logged"` {
+				t.Fatalf("payload %s, want \"logged\"", r.Payload)
+			}
+			eventually(t, "output copied", func() bool {
+				return strings.Contains(stdout.String(), "to stdout: hello\n") && strings.Contains(stderr.String(), "to stderr: hello\n")
+			})
+		})
+	}
+}
+
+func TestPoolInvokeContextCanceledWhileQueued(t *testing.T) {
+	cfg := goConfig(t)
+	cfg.Concurrency = 1
+	cfg.Timeout = 30 * time.Second
+	p := newPool(t, cfg)
+	b, url := startBarrier(t, 2)
+	done := make(chan Result)
+	go func() { done <- invoke(t, p, map[string]any{"action": "barrier", "url": url}) }()
+	eventually(t, "first invocation running", func() bool { b.mu.Lock(); defer b.mu.Unlock(); return b.waiting == 1 })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Invoke(ctx, []byte(`{"action":"echo"}`)); err != context.Canceled {
+		t.Errorf("queued Invoke with canceled context: %v, want %v", err, context.Canceled)
+	}
+	resp, err := http.Get(url) // the barrier's second arrival lets the first invocation finish
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if r := <-done; r.Err != nil {
+		t.Errorf("running invocation failed: %v", r.Err)
+	}
+}
+
+func TestNewPoolRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{}, "function name is empty; set Config.Name\nfunction \"\" has no worker command; set Config.Command"},
+		{Config{Function: Function{Name: "f"}, Command: []string{"x"}, Concurrency: -1},
+			"function \"f\": concurrency -1 is negative; use 0 for the default or a positive number"},
+	}
+	for _, tt := range tests {
+		_, err := NewPool(tt.cfg)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("NewPool(%+v) error = %v, want %q", tt.cfg, err, tt.want)
+		}
+	}
+}
+
+func TestPoolCommandThatCannotStart(t *testing.T) {
+	cfg := goConfig(t)
+	cfg.Command = []string{"/nonexistent/bootstrap"}
+	p := newPool(t, cfg)
+	_, err := p.Invoke(context.Background(), []byte(`{}`))
+	want := `start worker of function "hello" (/nonexistent/bootstrap): fork/exec /nonexistent/bootstrap: no such file or directory; check that the handler was built`
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}

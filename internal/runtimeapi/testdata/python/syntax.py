@@ -1,0 +1,2 @@
+def index(event, context)
+    return 1
