@@ -12,6 +12,7 @@ import http.client
 import importlib
 import json
 import os
+import socket
 import sys
 import time
 import traceback
@@ -140,6 +141,12 @@ class RuntimeClient:
     def __init__(self, address):
         host, _, port = address.partition(":")
         self.conn = http.client.HTTPConnection(host, int(port or 80))
+        self._connect()
+
+    def _connect(self):
+        # Small request bodies must not wait for a delayed ACK (Nagle's algorithm).
+        self.conn.connect()
+        self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _request(self, method, path, body=None, headers=None):
         try:
@@ -148,6 +155,7 @@ class RuntimeClient:
         except (ConnectionError, http.client.HTTPException):
             # One retry on a fresh connection: the server may have closed an idle keep-alive.
             self.conn.close()
+            self._connect()
             self.conn.request(method, path, body=body, headers=headers or {})
             resp = self.conn.getresponse()
         data = resp.read()
