@@ -1,0 +1,109 @@
+// Package app holds an app's program and the Context its run function declares resources on.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/stelvio-go/stelvio/dns"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// Program is an app: its name, settings and run function.
+type Program struct {
+	Name string
+	// DNS creates the records of custom domains; nil when the app has none.
+	DNS dns.Provider
+	// Environments, when not empty, are the only environments the app may be deployed to.
+	Environments []string
+	// Region and Profile select the AWS account and region; empty means the standard AWS environment.
+	Region  string
+	Profile string
+	// Backend is the Pulumi state backend URL; empty means the project's local .stelvio/state.
+	Backend string
+	Run     func(*Context) error
+	// Source is where the app was created (file:line).
+	Source string
+	// Dir is the project directory that handler paths are relative to: the directory of the source file
+	// that created the app, or "" when unknown (then the working directory is used).
+	Dir string
+}
+
+// Context is what a run function declares its APIs and functions on.
+type Context struct {
+	app   string
+	env   string
+	decls *route.Decls
+}
+
+// Env is the environment being planned, deployed or served, e.g. "prod" or the developer's name.
+func (c *Context) Env() string { return c.env }
+
+// AppName is the app's name.
+func (c *Context) AppName() string { return c.app }
+
+// Decls gives the declarations recorded on ctx so far (for stelvio's own packages).
+func Decls(ctx *Context) *route.Decls { return ctx.decls }
+
+// NewContext makes an empty Context; Load uses it, and so do tests of declaring packages.
+func NewContext(appName, env string) *Context {
+	return &Context{app: appName, env: env, decls: &route.Decls{}}
+}
+
+// Load runs the program for env and resolves its declarations against the files in projectDir into the
+// route table. All problems of the program are returned together.
+func (p *Program) Load(env, projectDir string) (*route.Table, error) {
+	if err := p.CheckEnv(env); err != nil {
+		return nil, err
+	}
+	ctx := NewContext(p.Name, env)
+	if p.Run == nil {
+		return nil, errors.New("the app has no run function; pass one to app.Main")
+	}
+	if err := p.Run(ctx); err != nil {
+		return nil, fmt.Errorf("app %q: run function failed: %w", p.Name, err)
+	}
+	dir, err := filepath.Abs(projectDir)
+	if err != nil {
+		return nil, fmt.Errorf("project directory: %w", err)
+	}
+	if p.DNS == nil {
+		for _, a := range ctx.decls.Apis {
+			if a.DomainName != "" {
+				ctx.decls.Problems = append(ctx.decls.Problems, route.Problem{
+					Source: a.Source, Subject: fmt.Sprintf("api %q", a.Name),
+					Message: fmt.Sprintf("domain %s needs a DNS provider; create the app with stelvio.WithDNS(route53.New(\"ZONE_ID\")) or stelvio.WithDNS(cloudflare.New(\"ZONE_ID\"))", a.DomainName),
+				})
+			}
+		}
+	}
+	return route.Build(ctx.decls, p.Name, env, dir)
+}
+
+var envRE = func(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || (r == '-' && i > 0)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckEnv rejects environment names that cannot be part of resource names, and environments the app
+// does not allow.
+func (p *Program) CheckEnv(env string) error {
+	if !envRE(env) {
+		return fmt.Errorf("environment %q is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. \"prod\" or \"dev\"", env)
+	}
+	if len(p.Environments) > 0 && !slices.Contains(p.Environments, env) {
+		return fmt.Errorf("environment %q is not one of this app's environments (%s)", env, strings.Join(p.Environments, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,167 @@
+package route
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/stelvio-go/stelvio/internal/handler"
+)
+
+// Table is the resolved, validated description of an app: the one model that the AWS resources, the
+// Lambda packages (and their generated routing code) and the local server are all made from.
+type Table struct {
+	App       string
+	Env       string
+	Apis      []*Api
+	Functions []*Function
+}
+
+// Api is one REST API with its routes, in declaration order.
+type Api struct {
+	Name         string
+	StageName    string // "v1" by default
+	EndpointType string // "REGIONAL" or "EDGE"
+	DomainName   string // "" when none
+	Routes       []*Route
+	Source       string
+}
+
+// Route is one path served by one function for one or more methods.
+type Route struct {
+	Api      *Api
+	Methods  []string // sorted; []string{"ANY"} for any method
+	Path     Path
+	Function *Function
+	// Target is the user function this route calls inside the Lambda package.
+	Target Target
+	Source string
+}
+
+// Resource is the API Gateway resource path of the route ("/users/{id}"), as the proxy event's
+// "resource" field names it.
+func (r *Route) Resource() string { return r.Path.String() }
+
+// String names the route as error messages do: "GET,POST /users/{id}".
+func (r *Route) String() string { return strings.Join(r.Methods, ",") + " " + r.Path.String() }
+
+// Matches reports whether the route serves method.
+func (r *Route) Matches(method string) bool {
+	return r.Methods[0] == Any || slices.Contains(r.Methods, method)
+}
+
+// Target is a user function inside a Lambda package.
+type Target struct {
+	// Module is the Python module relative to the package root ("users", "api.handler"); "" for Go.
+	Module string
+	// Func is the function name ("index", "Handler").
+	Func string
+}
+
+// String prints the target as a Lambda handler names it: "users.index", or "Handler" for Go.
+func (t Target) String() string {
+	if t.Module == "" {
+		return t.Func
+	}
+	return t.Module + "." + t.Func
+}
+
+// Function is one Lambda function.
+type Function struct {
+	// Name is unique within the app ("functions-users", or the name given to function.New); physical
+	// names are made from it with naming.Physical.
+	Name string
+	// Key identifies the code: "file:functions/users.py", "folder:functions/orders", "go:functions/hello",
+	// or "instance:<name>".
+	Key string
+	// Runtime is handler.Python or handler.Go; RuntimeID the Lambda runtime ("python3.12", "provided.al2023").
+	Runtime   string
+	RuntimeID string
+	// Dir is the project-relative directory the package is made from: a single-file function's
+	// directory (only File is packaged), a folder-based function's folder, or a Go package directory.
+	Dir string
+	// File is the project-relative handler file for a single-file Python function; "" otherwise.
+	File string
+	// FolderBased reports that the whole of Dir is packaged.
+	FolderBased bool
+
+	Memory         int
+	Timeout        int
+	Architecture   string
+	Environment    map[string]string
+	Requirements   string // project-relative requirements.txt, "" when none
+	NoRequirements bool
+
+	// Instance is set for functions made with function.New: no routing code is generated for them.
+	Instance bool
+	// Entry is the user function called when no routing code is generated.
+	Entry Target
+	// Routes served by this function, in declaration order (across APIs).
+	Routes []*Route
+	Source string
+}
+
+// NeedsRouter reports whether the package gets generated routing code: a function that is not a
+// function.New instance and serves more than one route.
+func (f *Function) NeedsRouter() bool { return !f.Instance && len(f.Routes) > 1 }
+
+// Targets lists the distinct user functions the function's routes call, sorted.
+func (f *Function) Targets() []Target {
+	seen := map[Target]bool{}
+	var out []Target
+	for _, r := range f.Routes {
+		if !seen[r.Target] {
+			seen[r.Target] = true
+			out = append(out, r.Target)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, f.Entry)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// Fingerprint is a hash over the API's sorted route table and the configuration of the functions it
+// calls: it changes exactly when a redeployment of the API is needed.
+func (a *Api) Fingerprint() string {
+	lines := []string{"stage=" + a.StageName, "endpoint=" + a.EndpointType}
+	for _, r := range a.Routes {
+		f := r.Function
+		lines = append(lines, fmt.Sprintf("route %s %s -> %s %s runtime=%s arch=%s mem=%d timeout=%d env=%s",
+			strings.Join(r.Methods, ","), r.Path, f.Name, r.Target, f.RuntimeID, f.Architecture, f.Memory,
+			f.Timeout, envString(f.Environment)))
+	}
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return hex.EncodeToString(sum[:])
+}
+
+func envString(env map[string]string) string {
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%q=%q;", k, env[k])
+	}
+	return b.String()
+}
+
+// FunctionByName finds a function of the table.
+func (t *Table) FunctionByName(name string) *Function {
+	for _, f := range t.Functions {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// isPython reports whether the function runs on the Python runtime.
+func (f *Function) isPython() bool { return f.Runtime == handler.Python }

@@ -1,0 +1,92 @@
+// Package stelvio is the app of a serverless HTTP API on AWS: its name, its settings and the run
+// function that declares its APIs and functions.
+//
+//	func main() {
+//		app := stelvio.New("my-app")
+//		os.Exit(app.Main(func(ctx *stelvio.Context) error {
+//			api := apigateway.New(ctx, "my-api")
+//			api.Route("GET", "/users", "functions/users.index")
+//			return nil
+//		}))
+//	}
+//
+// The program is its own command line: `go run . plan`, `go run . dev`, `go run . deploy prod`.
+package stelvio
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/stelvio-go/stelvio/dns"
+	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/cli"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// Context is what the run function declares APIs and functions on. Env() is the environment being
+// planned, deployed or served; AppName() the app's name.
+type Context = app.Context
+
+// App is a stelvio application.
+type App struct {
+	p app.Program
+}
+
+// Option configures an App.
+type Option func(*App)
+
+// New creates an app. Its name is the first part of every physical resource name
+// ({app}-{env}-{name}).
+func New(name string, opts ...Option) *App {
+	a := &App{p: app.Program{Name: name, Source: route.Caller(1), Dir: callerDir()}}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+// WithDNS sets the DNS provider that serves the app's custom domains (route53.New, cloudflare.New, or
+// your own dns.Provider).
+func WithDNS(p dns.Provider) Option { return func(a *App) { a.p.DNS = p } }
+
+// WithEnvironments limits the environments the app may be deployed to, e.g. "staging", "prod".
+func WithEnvironments(envs ...string) Option {
+	return func(a *App) { a.p.Environments = append(a.p.Environments, envs...) }
+}
+
+// WithRegion sets the AWS region; by default the standard AWS environment (AWS_REGION) decides.
+func WithRegion(region string) Option { return func(a *App) { a.p.Region = region } }
+
+// WithProfile sets the AWS profile; by default the standard AWS environment (AWS_PROFILE) decides.
+func WithProfile(profile string) Option { return func(a *App) { a.p.Profile = profile } }
+
+// WithBackend sets where deployment state is kept, e.g. "s3://my-bucket/stelvio"; by default it is the
+// project's .stelvio/state folder.
+func WithBackend(url string) Option { return func(a *App) { a.p.Backend = url } }
+
+// Program gives the app with its run function as stelvio's command line and tests use it.
+func (a *App) Program(run func(*Context) error) *app.Program {
+	p := a.p
+	p.Run = run
+	return &p
+}
+
+// callerDir is the directory of the source file that called New, when that file is on disk: the
+// project directory handler paths are relative to, wherever the program is run from.
+func callerDir() string {
+	_, file, _, ok := runtime.Caller(2)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	if _, err := os.Stat(file); err != nil {
+		return ""
+	}
+	return filepath.Dir(file)
+}
+
+// Main runs the app's command line with the program's arguments and returns the exit code:
+// os.Exit(app.Main(run)).
+func (a *App) Main(run func(*Context) error) int {
+	return cli.Main(a.Program(run), os.Args[1:], os.Stdout, os.Stderr)
+}
