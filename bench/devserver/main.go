@@ -1,0 +1,243 @@
+// Command devserver measures the local development server: requests per second and p50/p99 latency of a
+// Go and a Python handler at 1 and 16 connections, beside a bare net/http server returning the same body
+// in the same run, and a load run (100 connections) that counts errors and watches memory. It writes a
+// Markdown report; it never fails on a number.
+//
+//	go run ./bench/devserver [-duration 5s] [-load 30s] [-out bench/results/devserver.md]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/stelvio-go/stelvio/internal/devserver"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	name     string
+	conns    int
+	requests int
+	errors   int
+	elapsed  time.Duration
+	lat      []time.Duration
+}
+
+func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+func (r result) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	return r.lat[min(len(r.lat)-1, int(float64(len(r.lat))*p))]
+}
+
+func run() error {
+	duration := flag.Duration("duration", 5*time.Second, "length of each latency run")
+	load := flag.Duration("load", 30*time.Second, "length of the 100-connection load run; 0 skips it")
+	out := flag.String("out", filepath.Join("bench", "results", "devserver.md"), "report file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	projectDir, err := filepath.Abs(filepath.Join("internal", "devserver", "testdata", "app"))
+	if err != nil {
+		return err
+	}
+	d := &route.Decls{Apis: []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{
+		{Method: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
+		{Method: "GET", Path: "/users/{id}", Handler: "functions/users.get"},
+	}}}}
+	table, err := route.Build(d, "bench", "dev", projectDir)
+	if err != nil {
+		return err
+	}
+	srv, err := devserver.New(table, devserver.Options{ProjectDir: projectDir, Log: io.Discard, Region: "eu-west-1"})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	srv.Prepare(context.Background())
+	devURL, stopDev, err := serve(srv)
+	if err != nil {
+		return err
+	}
+	defer stopDev()
+
+	// The bare server answers what the Go handler answers, byte for byte.
+	goBody, err := get(devURL + "/hello")
+	if err != nil {
+		return fmt.Errorf("warm up the go handler: %w", err)
+	}
+	if _, err := get(devURL + "/users/7"); err != nil {
+		return fmt.Errorf("warm up the python handler: %w", err)
+	}
+	bareURL, stopBare, err := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Handler", "go")
+		w.Write(goBody)
+	}))
+	if err != nil {
+		return err
+	}
+	defer stopBare()
+
+	var results []result
+	for _, conns := range []int{1, 16} {
+		for _, target := range []struct{ name, url string }{
+			{"bare net/http", bareURL + "/hello"},
+			{"go handler", devURL + "/hello"},
+			{"python handler", devURL + "/users/7"},
+		} {
+			r := hammer(target.name, target.url, conns, *duration)
+			fmt.Fprintf(os.Stderr, "%-15s conns=%-3d %8.0f req/s p50=%v p99=%v errors=%d\n", r.name, conns, r.rps(), r.pct(0.50), r.pct(0.99), r.errors)
+			results = append(results, r)
+		}
+	}
+
+	var loadRes *result
+	var memBefore, memAfter runtime.MemStats
+	if *load > 0 {
+		runtime.GC()
+		runtime.ReadMemStats(&memBefore)
+		r := hammer("go handler", devURL+"/hello", 100, *load)
+		runtime.GC()
+		runtime.ReadMemStats(&memAfter)
+		loadRes = &r
+		fmt.Fprintf(os.Stderr, "load: 100 conns %v: %d requests, %d errors, heap %d -> %d KiB\n", *load, r.requests, r.errors, memBefore.HeapInuse/1024, memAfter.HeapInuse/1024)
+	}
+	return report(*out, results, loadRes, memBefore, memAfter, *duration)
+}
+
+func serve(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	s := &http.Server{Handler: h}
+	go s.Serve(ln) //nolint:errcheck // Serve ends with Close below.
+	return "http://" + ln.Addr().String(), func() { s.Close() }, nil
+}
+
+func get(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return b, nil
+}
+
+// hammer sends requests on conns keep-alive connections, each one after the other, for d.
+func hammer(name, url string, conns int, d time.Duration) result {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}, Timeout: 60 * time.Second}
+	var (
+		mu    sync.Mutex
+		lat   []time.Duration
+		count atomic.Int64
+		errs  atomic.Int64
+		wg    sync.WaitGroup
+	)
+	start := time.Now()
+	deadline := start.Add(d)
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := make([]time.Duration, 0, 4096)
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				resp, err := client.Get(url)
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if err == nil && resp.StatusCode != 200 {
+						err = errors.New(resp.Status)
+					}
+				}
+				local = append(local, time.Since(t0))
+				count.Add(1)
+				if err != nil {
+					errs.Add(1)
+				}
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	return result{name: name, conns: conns, requests: int(count.Load()), errors: int(errs.Load()), elapsed: elapsed, lat: lat}
+}
+
+func report(path string, results []result, load *result, before, after runtime.MemStats, d time.Duration) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Local development server benchmark\n\n")
+	fmt.Fprintf(&b, "`go run ./bench/devserver` on %s/%s, %d CPUs, %s, %v per run; client and server share the machine.\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), d)
+	fmt.Fprintf(&b, "| target | conns | req/s | p50 | p99 | errors | vs bare |\n|---|---|---|---|---|---|---|\n")
+	bare := map[int]float64{}
+	for _, r := range results {
+		if r.name == "bare net/http" {
+			bare[r.conns] = r.rps()
+		}
+	}
+	for _, r := range results {
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %d | %.0f %% |\n", r.name, r.conns, r.rps(), ms(r.pct(0.50)), ms(r.pct(0.99)), r.errors, 100*r.rps()/bare[r.conns])
+	}
+	if load != nil {
+		fmt.Fprintf(&b, "\nLoad: go handler, 100 connections for %v: %d requests (%.0f req/s), %d errors; server heap in use %d KiB before, %d KiB after (after GC).\n",
+			load.elapsed.Round(time.Second), load.requests, load.rps(), load.errors, before.HeapInuse/1024, after.HeapInuse/1024)
+	}
+	fmt.Fprintf(&b, "\nTargets (issue 6): go handler ≥ 50 %% of bare net/http; p99 < 5 ms at 16 connections. Reported, never enforced.\n")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s\n", path)
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

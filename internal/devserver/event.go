@@ -1,0 +1,204 @@
+package devserver
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// proxyEvent is the event API Gateway (REST, Lambda proxy integration) sends. Fields API Gateway sends
+// as null are pointers or nil maps, so handlers see null and not "".
+type proxyEvent struct {
+	Resource                        string              `json:"resource"`
+	Path                            string              `json:"path"`
+	HTTPMethod                      string              `json:"httpMethod"`
+	Headers                         map[string]string   `json:"headers"`
+	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
+	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
+	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
+	PathParameters                  map[string]string   `json:"pathParameters"`
+	StageVariables                  map[string]string   `json:"stageVariables"`
+	RequestContext                  requestContext      `json:"requestContext"`
+	Body                            *string             `json:"body"`
+	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
+}
+
+type requestContext struct {
+	ResourceID        string   `json:"resourceId"`
+	ResourcePath      string   `json:"resourcePath"`
+	HTTPMethod        string   `json:"httpMethod"`
+	ExtendedRequestID string   `json:"extendedRequestId"`
+	RequestTime       string   `json:"requestTime"`
+	Path              string   `json:"path"`
+	AccountID         string   `json:"accountId"`
+	Protocol          string   `json:"protocol"`
+	Stage             string   `json:"stage"`
+	DomainPrefix      string   `json:"domainPrefix"`
+	RequestTimeEpoch  int64    `json:"requestTimeEpoch"`
+	RequestID         string   `json:"requestId"`
+	Identity          identity `json:"identity"`
+	DomainName        string   `json:"domainName"`
+	DeploymentID      string   `json:"deploymentId"`
+	APIID             string   `json:"apiId"`
+}
+
+type identity struct {
+	CognitoIdentityPoolID         *string `json:"cognitoIdentityPoolId"`
+	AccountID                     *string `json:"accountId"`
+	CognitoIdentityID             *string `json:"cognitoIdentityId"`
+	Caller                        *string `json:"caller"`
+	SourceIP                      string  `json:"sourceIp"`
+	PrincipalOrgID                *string `json:"principalOrgId"`
+	AccessKey                     *string `json:"accessKey"`
+	CognitoAuthenticationType     *string `json:"cognitoAuthenticationType"`
+	CognitoAuthenticationProvider *string `json:"cognitoAuthenticationProvider"`
+	UserArn                       *string `json:"userArn"`
+	UserAgent                     *string `json:"userAgent"`
+	User                          *string `json:"user"`
+}
+
+// eventInput is what an event is made from besides the HTTP request.
+type eventInput struct {
+	resource  string
+	stage     string
+	apiID     string
+	accountID string
+	params    map[string]string
+	body      []byte
+	requestID string
+	now       time.Time
+}
+
+// newEvent builds the proxy event for r.
+func newEvent(r *http.Request, in eventInput) proxyEvent {
+	ev := proxyEvent{
+		Resource:       in.resource,
+		Path:           r.URL.Path,
+		HTTPMethod:     r.Method,
+		PathParameters: in.params,
+	}
+	if ev.Path == "" {
+		ev.Path = "/"
+	}
+
+	// API Gateway adds the forwarding headers of its edge; headers keep the last value of a repeated
+	// header, multiValueHeaders all of them.
+	host, port := r.Host, "80"
+	if h, p, err := net.SplitHostPort(r.Host); err == nil {
+		host, port = h, p
+	}
+	sourceIP := r.RemoteAddr
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		sourceIP = h
+	}
+	mv := map[string][]string{}
+	for name, values := range r.Header {
+		mv[name] = append([]string(nil), values...)
+	}
+	mv["Host"] = []string{r.Host}
+	mv["X-Forwarded-For"] = []string{strings.Join(append(mv["X-Forwarded-For"], sourceIP), ", ")}
+	mv["X-Forwarded-Port"] = []string{port}
+	mv["X-Forwarded-Proto"] = []string{"http"}
+	mv["X-Amzn-Trace-Id"] = []string{fmt.Sprintf("Root=1-%08x-%s", in.now.Unix(), hexID(in.requestID, 24))}
+	ev.MultiValueHeaders = mv
+	ev.Headers = make(map[string]string, len(mv))
+	for name, values := range mv {
+		ev.Headers[name] = values[len(values)-1]
+	}
+
+	if q := r.URL.Query(); len(q) > 0 {
+		ev.QueryStringParameters = make(map[string]string, len(q))
+		ev.MultiValueQueryStringParameters = make(map[string][]string, len(q))
+		for k, values := range q {
+			ev.QueryStringParameters[k] = values[len(values)-1]
+			ev.MultiValueQueryStringParameters[k] = values
+		}
+	}
+
+	if len(in.body) > 0 {
+		var body string
+		if isBinary(r.Header.Get("Content-Type"), in.body) {
+			body = base64.StdEncoding.EncodeToString(in.body)
+			ev.IsBase64Encoded = true
+		} else {
+			body = string(in.body)
+		}
+		ev.Body = &body
+	}
+
+	ua := r.Header.Get("User-Agent")
+	ev.RequestContext = requestContext{
+		ResourceID:        hexID(in.resource, 6),
+		ResourcePath:      in.resource,
+		HTTPMethod:        r.Method,
+		ExtendedRequestID: base64.StdEncoding.EncodeToString([]byte(hexID(in.requestID, 12)))[:16],
+		RequestTime:       in.now.UTC().Format("02/Jan/2006:15:04:05 -0700"),
+		Path:              "/" + in.stage + ev.Path,
+		AccountID:         in.accountID,
+		Protocol:          r.Proto,
+		Stage:             in.stage,
+		DomainPrefix:      strings.SplitN(host, ".", 2)[0],
+		RequestTimeEpoch:  in.now.UnixMilli(),
+		RequestID:         in.requestID,
+		Identity:          identity{SourceIP: sourceIP, UserAgent: nilIfEmpty(ua)},
+		DomainName:        host,
+		DeploymentID:      hexID(in.apiID+"deployment", 6),
+		APIID:             in.apiID,
+	}
+	return ev
+}
+
+// isBinary reports whether a request body is passed base64-encoded (isBase64Encoded true). Text
+// content types (text/*, JSON, XML, form and JavaScript bodies) that are valid UTF-8 are passed as
+// they are; anything else is binary. The deployed API lists the same binary media types.
+func isBinary(contentType string, body []byte) bool {
+	if !utf8.Valid(body) {
+		return true
+	}
+	if contentType == "" {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(mt, "text/"),
+		mt == "application/json", mt == "application/xml", mt == "application/javascript",
+		mt == "application/x-www-form-urlencoded", mt == "application/graphql",
+		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return false
+	}
+	return true
+}
+
+// apiID is a stable 10-character id for an API, like API Gateway's rest API ids.
+func apiID(app, env, api string) string { return hexID(app+"/"+env+"/"+api, 10) }
+
+// hexID derives n lowercase hex-and-letter characters from s.
+func hexID(s string, n int) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:n]
+}
+
+func nilIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}

@@ -1,0 +1,161 @@
+package devserver
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// Responses API Gateway gives on its own, byte for byte.
+var (
+	missingToken   = gatewayResponse{http.StatusForbidden, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`}
+	internalError  = gatewayResponse{http.StatusBadGateway, "InternalServerErrorException", `{"message": "Internal server error"}`}
+	timedOut       = gatewayResponse{http.StatusGatewayTimeout, "IntegrationTimeout", `{"message": "Endpoint request timed out"}`}
+	requestTooLong = gatewayResponse{http.StatusRequestEntityTooLarge, "RequestTooLarge", `{"message":"Request Too Large"}`}
+)
+
+type gatewayResponse struct {
+	status    int
+	errorType string
+	body      string
+}
+
+func (g gatewayResponse) write(w http.ResponseWriter, requestID string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("x-amzn-RequestId", requestID)
+	h.Set("x-amzn-ErrorType", g.errorType)
+	h.Set("Content-Length", strconv.Itoa(len(g.body)))
+	w.WriteHeader(g.status)
+	w.Write([]byte(g.body)) //nolint:errcheck // The client may have gone; nothing to do about it.
+}
+
+// proxyResponse is a handler's answer under Lambda proxy integration.
+type proxyResponse struct {
+	status  int
+	headers http.Header
+	body    []byte
+}
+
+// parseResponse reads a handler's response payload as API Gateway does: a JSON object with an integer
+// statusCode, string-valued headers, string-list multiValueHeaders, a string (or null) body and a
+// boolean isBase64Encoded. Anything else is a malformed Lambda proxy response, returned as an error
+// that says what is wrong.
+func parseResponse(payload []byte) (*proxyResponse, error) {
+	var raw map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	if err := dec.Decode(&raw); err != nil || raw == nil {
+		return nil, fmt.Errorf("malformed Lambda proxy response: the handler returned %s, not a JSON object with statusCode, headers and body", abbreviate(payload))
+	}
+	resp := &proxyResponse{headers: http.Header{}}
+
+	statusRaw, ok := raw["statusCode"]
+	if !ok {
+		return nil, fmt.Errorf("malformed Lambda proxy response: statusCode is missing in %s", abbreviate(payload))
+	}
+	var status json.Number
+	if err := json.Unmarshal(statusRaw, &status); err != nil {
+		// A numeric string is accepted, as API Gateway accepts it.
+		var s string
+		if json.Unmarshal(statusRaw, &s) != nil {
+			return nil, fmt.Errorf("malformed Lambda proxy response: statusCode %s is not an integer", statusRaw)
+		}
+		status = json.Number(s)
+	}
+	code, err := strconv.Atoi(string(status))
+	if err != nil || code < 100 || code > 599 {
+		return nil, fmt.Errorf("malformed Lambda proxy response: statusCode %s is not an HTTP status", statusRaw)
+	}
+	resp.status = code
+
+	if h, ok := raw["headers"]; ok && string(h) != "null" {
+		var headers map[string]any
+		if err := json.Unmarshal(h, &headers); err != nil {
+			return nil, fmt.Errorf("malformed Lambda proxy response: headers must be an object of strings, got %s", abbreviate(h))
+		}
+		for name, v := range headers {
+			s, err := scalar(v)
+			if err != nil {
+				return nil, fmt.Errorf("malformed Lambda proxy response: header %q: %v", name, err)
+			}
+			resp.headers.Set(name, s)
+		}
+	}
+	if h, ok := raw["multiValueHeaders"]; ok && string(h) != "null" {
+		var headers map[string][]any
+		if err := json.Unmarshal(h, &headers); err != nil {
+			return nil, fmt.Errorf("malformed Lambda proxy response: multiValueHeaders must be an object of string lists, got %s", abbreviate(h))
+		}
+		for name, values := range headers {
+			for i, v := range values {
+				s, err := scalar(v)
+				if err != nil {
+					return nil, fmt.Errorf("malformed Lambda proxy response: multiValueHeaders %q: %v", name, err)
+				}
+				// multiValueHeaders replace a header of the same name given in headers.
+				if i == 0 {
+					resp.headers.Del(name)
+				}
+				resp.headers.Add(name, s)
+			}
+		}
+	}
+
+	var isBase64 bool
+	if b, ok := raw["isBase64Encoded"]; ok && string(b) != "null" {
+		if err := json.Unmarshal(b, &isBase64); err != nil {
+			return nil, fmt.Errorf("malformed Lambda proxy response: isBase64Encoded %s is not a boolean", b)
+		}
+	}
+	if b, ok := raw["body"]; ok && string(b) != "null" {
+		var body string
+		if err := json.Unmarshal(b, &body); err != nil {
+			return nil, fmt.Errorf("malformed Lambda proxy response: body must be a string (serialize it with JSON first), got %s", abbreviate(b))
+		}
+		if isBase64 {
+			decoded, err := base64.StdEncoding.DecodeString(body)
+			if err != nil {
+				return nil, fmt.Errorf("malformed Lambda proxy response: isBase64Encoded is true but body is not base64: %v", err)
+			}
+			resp.body = decoded
+		} else {
+			resp.body = []byte(body)
+		}
+	}
+	return resp, nil
+}
+
+func scalar(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case float64, bool:
+		return fmt.Sprint(x), nil
+	}
+	return "", fmt.Errorf("value %v is not a string", v)
+}
+
+func (p *proxyResponse) write(w http.ResponseWriter, requestID string) {
+	h := w.Header()
+	for name, values := range p.headers {
+		h[name] = values
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Set("x-amzn-RequestId", requestID)
+	h.Set("Content-Length", strconv.Itoa(len(p.body)))
+	w.WriteHeader(p.status)
+	w.Write(p.body) //nolint:errcheck // The client may have gone; nothing to do about it.
+}
+
+func abbreviate(b []byte) string {
+	const max = 200
+	if len(b) > max {
+		return string(b[:max]) + "..."
+	}
+	return string(b)
+}
