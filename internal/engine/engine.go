@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws"
@@ -352,9 +351,18 @@ func (s *Stack) run(ctx context.Context, op string, do operation) (*Result, erro
 		}
 	}()
 	runErr := do(ch, out, errOut)
-	if runErr == nil || !strings.Contains(runErr.Error(), "failed to tail logs") {
-		// The Automation API closes the channel when the operation ends.
+	// The Automation API closes the channel when the engine's event stream
+	// ends. An operation that fails before the engine starts streaming (a
+	// locked stack, a broken program) never opens the stream, so the channel
+	// stays open: then only a short wait for stragglers.
+	if runErr == nil || p.seen() {
 		<-done
+	} else {
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			p.silence()
+		}
 	}
 	res := p.result()
 	res.LogFile = logFile.Name()

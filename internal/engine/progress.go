@@ -25,6 +25,22 @@ type progress struct {
 	steps   []Step
 	summary *apitype.SummaryEvent
 	begin   time.Time
+	events  int
+	quiet   bool
+}
+
+// seen says whether any engine event arrived.
+func (p *progress) seen() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.events > 0
+}
+
+// silence drops any further events: the operation is over.
+func (p *progress) silence() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.quiet = true
 }
 
 // Event is one line of JSON progress. Kind is "start", "done", "failed",
@@ -65,6 +81,10 @@ func (p *progress) emit(e Event, human string) {
 func (p *progress) event(e events.EngineEvent) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.events++
+	if p.quiet {
+		return
+	}
 	switch {
 	case e.ResourcePreEvent != nil:
 		m := e.ResourcePreEvent.Metadata
