@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+func testFactory(t *testing.T, env map[string]string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	return &Factory{
+		Dir: t.TempDir(), In: strings.NewReader(""), Out: &out, Err: &errOut,
+		Getenv: func(k string) string { return env[k] }, Context: context.Background(),
+	}, &out, &errOut
+}
+
+// parse runs args through a command whose run function records the options.
+func parse[O any](t *testing.T, newCmd func(*Factory, func(*O) error) *cobra.Command, args []string) (*O, error) {
+	t.Helper()
+	f, _, _ := testFactory(t, nil)
+	var got *O
+	cmd := newCmd(f, func(o *O) error { got = o; return nil })
+	cmd.SetArgs(args)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	return got, err
+}
+
+func TestDeployArgs(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    StackFlags
+		yes     bool
+		json    bool
+		wantErr string
+	}{
+		{name: "personal env", args: nil},
+		{name: "positional", args: []string{"prod"}, want: StackFlags{Env: "prod"}},
+		{name: "flag", args: []string{"--env", "prod", "-y"}, want: StackFlags{Env: "prod"}, yes: true},
+		{name: "same twice", args: []string{"prod", "-e", "prod"}, want: StackFlags{Env: "prod"}},
+		{name: "all flags", args: []string{"staging", "--yes", "--json", "--backend", "s3://b/p", "--region", "eu-west-1", "--profile", "ops", "-v"},
+			want: StackFlags{Env: "staging", Backend: "s3://b/p", Region: "eu-west-1", Profile: "ops", Verbose: true}, yes: true, json: true},
+		{name: "conflict", args: []string{"prod", "--env", "dev"},
+			wantErr: `environment given twice: "prod" as argument and "dev" with --env; give one`},
+		{name: "two envs", args: []string{"a", "b"}, wantErr: "deploy takes at most one environment, got 2 arguments: a b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parse(t, newDeployCmd, tt.args)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				if ExitCode(err) != ExitUsage {
+					t.Errorf("exit code = %d, want %d", ExitCode(err), ExitUsage)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.StackFlags != tt.want || got.Yes != tt.yes || got.JSON != tt.json {
+				t.Errorf("options = %+v yes=%v json=%v, want %+v yes=%v json=%v", got.StackFlags, got.Yes, got.JSON, tt.want, tt.yes, tt.json)
+			}
+		})
+	}
+}
+
+func TestOtherCommandArgs(t *testing.T) {
+	if o, err := parse(t, newDestroyCmd, []string{"dev", "--yes"}); err != nil || o.Env != "dev" || !o.Yes {
+		t.Errorf("destroy dev --yes = %+v, %v", o, err)
+	}
+	if o, err := parse(t, newDiffCmd, []string{"--env", "dev", "--json"}); err != nil || o.Env != "dev" || !o.JSON {
+		t.Errorf("diff --env dev --json = %+v, %v", o, err)
+	}
+	if o, err := parse(t, newOutputsCmd, []string{"prod", "--json"}); err != nil || o.Env != "prod" || !o.JSON {
+		t.Errorf("outputs prod --json = %+v, %v", o, err)
+	}
+	if o, err := parse(t, newRefreshCmd, []string{"-v"}); err != nil || o.Env != "" || !o.Verbose {
+		t.Errorf("refresh -v = %+v, %v", o, err)
+	}
+	if o, err := parse(t, newUnlockCmd, []string{"dev", "--force"}); err != nil || o.Env != "dev" || !o.Force {
+		t.Errorf("unlock dev --force = %+v, %v", o, err)
+	}
+	if o, err := parse(t, newInitCmd, []string{"shop", "--name", "my-shop", "--stelvio-path", "/src/stelvio", "--no-tidy"}); err != nil ||
+		!strings.HasSuffix(o.Dir, "/shop") || o.Name != "my-shop" || o.StelvioPath != "/src/stelvio" || !o.NoTidy {
+		t.Errorf("init shop ... = %+v, %v", o, err)
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"bogus"}, "error: unknown command \"bogus\" for \"stelvio\"\nrun 'stelvio --help' for usage\n"},
+		{[]string{"deploy", "--nope"}, "error: unknown flag: --nope\nrun 'stelvio deploy --help' for usage\n"},
+		{[]string{"outputs", "a", "b"}, "error: outputs takes at most one environment, got 2 arguments: a b\nrun 'stelvio outputs --help' for usage\n"},
+		{[]string{"deploy", "Prod"}, "error: environment \"Prod\" is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. \"prod\" or \"dev\"\nrun 'stelvio deploy --help' for usage\n"},
+		{[]string{"version", "x"}, "error: version takes no arguments, got [\"x\"]\nrun 'stelvio version --help' for usage\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f, _, errOut := testFactory(t, nil)
+			if code := Run(f, tt.args); code != ExitUsage {
+				t.Errorf("exit code = %d, want %d", code, ExitUsage)
+			}
+			if errOut.String() != tt.wantErr {
+				t.Errorf("stderr = %q, want %q", errOut.String(), tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestResolveEnv(t *testing.T) {
+	t.Run("CI needs an explicit env", func(t *testing.T) {
+		f, _, _ := testFactory(t, map[string]string{"CI": "true"})
+		_, err := resolveEnv(f, "", true, "deploy")
+		want := "CI is set, so deploy needs an explicit environment: deploy ENV or --env ENV"
+		if err == nil || err.Error() != want || ExitCode(err) != ExitUsage {
+			t.Errorf("error = %v, want %q (usage)", err, want)
+		}
+		if env, err := resolveEnv(f, "prod", true, "deploy"); err != nil || env != "prod" {
+			t.Errorf("explicit env on CI = %q, %v", env, err)
+		}
+	})
+	t.Run("personal env is created once and editable", func(t *testing.T) {
+		f, _, _ := testFactory(t, nil)
+		u, err := user.Current()
+		if err != nil {
+			t.Skip(err)
+		}
+		env, err := resolveEnv(f, "", true, "deploy")
+		if err != nil || env != sanitizeEnv(u.Username) {
+			t.Fatalf("personal env = %q, %v; want %q", env, err, sanitizeEnv(u.Username))
+		}
+		file := filepath.Join(f.Dir, ".stelvio", "userenv")
+		if b, err := os.ReadFile(file); err != nil || string(b) != env+"\n" {
+			t.Fatalf("userenv file = %q, %v", b, err)
+		}
+		if err := os.WriteFile(file, []byte("alice-dev\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if env, err := resolveEnv(f, "", true, "deploy"); err != nil || env != "alice-dev" {
+			t.Errorf("edited personal env = %q, %v; want alice-dev", env, err)
+		}
+	})
+}
+
+func TestSanitizeEnv(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice": "alice", "Bob.Smith": "bob-smith", "DOMAIN\\carol": "domain-carol", "__x__": "x", "...": "",
+	} {
+		if got := sanitizeEnv(in); got != want {
+			t.Errorf("sanitizeEnv(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

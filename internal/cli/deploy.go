@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// DeployOptions are the inputs of deploy.
+type DeployOptions struct {
+	Factory *Factory
+	StackFlags
+	// Yes skips the preview and the confirmation.
+	Yes bool
+	// JSON streams progress as JSON lines.
+	JSON bool
+}
+
+func init() { addCommand(func(f *Factory) *cobra.Command { return newDeployCmd(f, runDeploy) }) }
+
+func newDeployCmd(f *Factory, runF func(*DeployOptions) error) *cobra.Command {
+	opts := &DeployOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "deploy [ENV]",
+		Short: "Deploy the app to an environment",
+		Long: "Deploy the app to ENV (default: your personal environment, kept in .stelvio/userenv).\n" +
+			"Without --yes, deploy shows what would change and asks before changing anything.",
+		Args: maxOneEnv,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := envArg(&opts.StackFlags, args); err != nil {
+				return err
+			}
+			return runF(opts)
+		},
+	}
+	addStackFlags(cmd, &opts.StackFlags)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without showing the changes and asking")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "stream progress as JSON objects, one per line")
+	return cmd
+}
+
+func runDeploy(opts *DeployOptions) error {
+	f := opts.Factory
+	env, err := resolveEnv(f, opts.Env, true, "deploy")
+	if err != nil {
+		return err
+	}
+	opts.Env = env
+	st, err := openStack(f, opts.StackFlags, true, opts.JSON)
+	if err != nil {
+		return err
+	}
+	if !opts.Yes {
+		if opts.JSON {
+			return usageErrorf("deploy --json cannot ask for confirmation; add --yes")
+		}
+		plan, err := st.Preview(f.Context)
+		if err != nil {
+			return err
+		}
+		if changed(plan) == 0 {
+			return nil
+		}
+		answer, err := confirm(f, "Deploy these changes to "+env+"? [y/N] ")
+		if err != nil {
+			return err
+		}
+		if a := strings.ToLower(answer); a != "y" && a != "yes" {
+			return &CancelError{What: "deploy"}
+		}
+	}
+	_, err = st.Up(f.Context)
+	return err
+}

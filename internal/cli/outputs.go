@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stelvio-go/stelvio/internal/engine"
+)
+
+// OutputsOptions are the inputs of outputs.
+type OutputsOptions struct {
+	Factory *Factory
+	StackFlags
+	JSON bool
+}
+
+func init() { addCommand(func(f *Factory) *cobra.Command { return newOutputsCmd(f, runOutputs) }) }
+
+func newOutputsCmd(f *Factory, runF func(*OutputsOptions) error) *cobra.Command {
+	opts := &OutputsOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "outputs [ENV]",
+		Short: "Print the outputs of an environment's last deployment (URLs, names)",
+		Args:  maxOneEnv,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := envArg(&opts.StackFlags, args); err != nil {
+				return err
+			}
+			return runF(opts)
+		},
+	}
+	addStackFlags(cmd, &opts.StackFlags)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the outputs as one JSON object")
+	return cmd
+}
+
+func runOutputs(opts *OutputsOptions) error {
+	f := opts.Factory
+	env, err := resolveEnv(f, opts.Env, false, "outputs")
+	if err != nil {
+		return err
+	}
+	opts.Env = env
+	st, err := openStack(f, opts.StackFlags, false, opts.JSON)
+	if err != nil {
+		return err
+	}
+	outs, err := st.Outputs(f.Context)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		b, err := json.MarshalIndent(outs, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode outputs: %w", err)
+		}
+		fmt.Fprintf(f.Out, "%s\n", b)
+		return nil
+	}
+	engine.WriteOutputs(f.Out, outs)
+	return nil
+}

@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/stelvio-go/stelvio/internal/engine"
+)
+
+// openStack opens the environment's stack with the app's program and the
+// command's flags. create false refuses environments never deployed.
+func openStack(f *Factory, s StackFlags, create, asJSON bool) (*engine.Stack, error) {
+	opts, err := engineOptions(f, s)
+	if err != nil {
+		return nil, err
+	}
+	opts.Out = f.Out
+	opts.Log = f.Err
+	opts.JSON = asJSON
+	opts.Verbose = s.Verbose
+	return engine.Open(f.Context, opts, create)
+}
+
+// confirm asks a question on f.Err and reads one line from f.In.
+func confirm(f *Factory, question string) (string, error) {
+	fmt.Fprint(f.Err, question)
+	line, err := bufio.NewReader(f.In).ReadString('\n')
+	if err != nil && (err != io.EOF || line == "") {
+		if err == io.EOF {
+			return "", nil
+		}
+		return "", fmt.Errorf("read answer: %w", err)
+	}
+	return strings.TrimSpace(line), nil
+}
+
+// changed counts the resources an operation creates, updates, replaces or
+// deletes.
+func changed(r *engine.Result) int {
+	if r == nil {
+		return 0
+	}
+	return r.Changes["create"] + r.Changes["update"] + r.Changes["replace"] + r.Changes["delete"]
+}

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stelvio-go/stelvio/internal/engine"
+)
+
+// ToolMain runs the stelvio binary's own command line (init, version): the
+// commands that work without an app. It returns the process exit code.
+func ToolMain(args []string, stdout, stderr io.Writer) int {
+	dir, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "error: current directory: %v\n", err)
+		return ExitFailed
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	f := &Factory{Dir: dir, In: os.Stdin, Out: stdout, Err: stderr, Getenv: os.Getenv, Context: ctx}
+	return execute(f, newToolCmd(f), args)
+}
+
+func newToolCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "stelvio <command>",
+		Short:         "Create stelvio projects; each project's infra program is its own command line",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRun: func(*cobra.Command, []string) {
+			f.started = true
+		},
+	}
+	root.SetIn(f.In)
+	root.SetOut(f.Out)
+	root.SetErr(f.Err)
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newInitCmd(f, runInit), newVersionCmd(f))
+	return root
+}
+
+func newVersionCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the stelvio and pulumi versions",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(f.Out, "stelvio %s (pulumi v%s)\n", Version(), engine.PulumiVersion)
+			return nil
+		},
+	}
+}

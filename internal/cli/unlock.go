@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// UnlockOptions are the inputs of unlock.
+type UnlockOptions struct {
+	Factory *Factory
+	StackFlags
+	// Force removes a lock even when its process still runs here.
+	Force bool
+}
+
+func init() { addCommand(func(f *Factory) *cobra.Command { return newUnlockCmd(f, runUnlock) }) }
+
+func newUnlockCmd(f *Factory, runF func(*UnlockOptions) error) *cobra.Command {
+	opts := &UnlockOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "unlock [ENV]",
+		Short: "Remove the lock a crashed or killed deployment left on an environment",
+		Long: "Remove the lock an interrupted operation left on ENV's state, and say whose it was.\n" +
+			"A lock held by a process still running on this machine is kept unless --force.",
+		Args: maxOneEnv,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := envArg(&opts.StackFlags, args); err != nil {
+				return err
+			}
+			return runF(opts)
+		},
+	}
+	addStackFlags(cmd, &opts.StackFlags)
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "remove the lock even if its process still runs")
+	return cmd
+}
+
+func runUnlock(opts *UnlockOptions) error {
+	f := opts.Factory
+	env, err := resolveEnv(f, opts.Env, false, "unlock")
+	if err != nil {
+		return err
+	}
+	opts.Env = env
+	st, err := openStack(f, opts.StackFlags, false, false)
+	if err != nil {
+		return err
+	}
+	rep, err := st.Unlock(f.Context, opts.Force)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(f.Out, rep.Message)
+	return nil
+}
