@@ -46,7 +46,7 @@ func runDeploy(opts *DeployOptions) error {
 		return err
 	}
 	opts.Env = env
-	st, err := openStack(f, opts.StackFlags, true, opts.JSON)
+	st, err := openStack(f, opts.StackFlags, true, true, opts.JSON)
 	if err != nil {
 		return err
 	}

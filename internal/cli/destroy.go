@@ -54,7 +54,7 @@ func runDestroy(opts *DestroyOptions) error {
 			return &CancelError{What: "destroy (typed " + quote(answer) + ", not " + quote(env) + ")"}
 		}
 	}
-	st, err := openStack(f, opts.StackFlags, false, opts.JSON)
+	st, err := openStack(f, opts.StackFlags, false, false, opts.JSON)
 	if err != nil {
 		return err
 	}

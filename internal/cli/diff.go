@@ -38,7 +38,7 @@ func runDiff(opts *DiffOptions) error {
 		return err
 	}
 	opts.Env = env
-	st, err := openStack(f, opts.StackFlags, true, opts.JSON)
+	st, err := openStack(f, opts.StackFlags, true, true, opts.JSON)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func runOutputs(opts *OutputsOptions) error {
 		return err
 	}
 	opts.Env = env
-	st, err := openStack(f, opts.StackFlags, false, opts.JSON)
+	st, err := openStack(f, opts.StackFlags, false, false, opts.JSON)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
+	"github.com/stelvio-go/stelvio/internal/route"
 )
 
 // appName is the app's name, the Pulumi project of its stacks.
@@ -14,8 +17,11 @@ func appName(p *app.Program) string {
 }
 
 // engineOptions are the engine settings for the command's environment: the
-// app's settings, overridden by flags.
-func engineOptions(f *Factory, s StackFlags) (engine.Options, error) {
+// app's settings, overridden by flags. withProgram also loads the app's
+// route table into the program the engine runs (deploy, diff); operations
+// that only read or delete state do not need it, so a program with errors
+// can still be destroyed, unlocked or inspected.
+func engineOptions(f *Factory, s StackFlags, withProgram bool) (engine.Options, error) {
 	opts := engine.Options{
 		App:     appName(f.Program),
 		Env:     s.Env,
@@ -24,13 +30,33 @@ func engineOptions(f *Factory, s StackFlags) (engine.Options, error) {
 		Region:  s.Region,
 		Profile: s.Profile,
 	}
-	if p := f.Program; p != nil {
-		opts.Backend = cmp(opts.Backend, p.Backend)
-		opts.Region = cmp(opts.Region, p.Region)
-		opts.Profile = cmp(opts.Profile, p.Profile)
+	p := f.Program
+	if p == nil {
+		return opts, nil
 	}
+	opts.Backend = cmp(opts.Backend, p.Backend)
+	opts.Region = cmp(opts.Region, p.Region)
+	opts.Profile = cmp(opts.Profile, p.Profile)
+	if !withProgram {
+		return opts, nil
+	}
+	// The whole program is resolved and validated before any engine call,
+	// so every problem is reported at once and nothing is half-deployed.
+	table, err := p.Load(s.Env, f.Dir)
+	if err != nil {
+		return opts, err
+	}
+	if f.Resources == nil {
+		return opts, errors.New("this command line has no resource builder for deployments")
+	}
+	opts.Program = f.Resources(table)
 	return opts, nil
 }
+
+// resources is the deployment program of a route table.
+// TODO(issue 4): build the AWS components (aws/apigateway.NewRestApi and
+// aws/function.NewLambda) once they exist; until then deploy reports it.
+var resources func(*route.Table) engine.Program
 
 // cmp returns the first non-empty string.
 func cmp(a, b string) string {

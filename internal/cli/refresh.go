@@ -38,7 +38,7 @@ func runRefresh(opts *RefreshOptions) error {
 		return err
 	}
 	opts.Env = env
-	st, err := openStack(f, opts.StackFlags, false, opts.JSON)
+	st, err := openStack(f, opts.StackFlags, false, false, opts.JSON)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/engine"
+	"github.com/stelvio-go/stelvio/internal/route"
 )
 
 // Factory holds what every command needs: the app program, the standard
@@ -29,6 +31,9 @@ type Factory struct {
 	Getenv func(string) string
 	// Context is cancelled on interrupt.
 	Context context.Context
+	// Resources turns an environment's route table into the program the
+	// engine deploys. Main sets the AWS components; tests may set their own.
+	Resources func(*route.Table) engine.Program
 
 	// started is set once cobra has parsed the arguments and runs a command.
 	started bool
@@ -59,7 +64,10 @@ func Main(p *app.Program, args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	f := &Factory{Program: p, Dir: dir, In: os.Stdin, Out: stdout, Err: stderr, Getenv: os.Getenv, Context: ctx}
+	f := &Factory{
+		Program: p, Dir: dir, In: os.Stdin, Out: stdout, Err: stderr, Getenv: os.Getenv, Context: ctx,
+		Resources: resources,
+	}
 	return Run(f, args)
 }
 

@@ -9,10 +9,11 @@ import (
 	"github.com/stelvio-go/stelvio/internal/engine"
 )
 
-// openStack opens the environment's stack with the app's program and the
-// command's flags. create false refuses environments never deployed.
-func openStack(f *Factory, s StackFlags, create, asJSON bool) (*engine.Stack, error) {
-	opts, err := engineOptions(f, s)
+// openStack opens the environment's stack with the command's flags, and the
+// app's program when withProgram. create false refuses environments never
+// deployed.
+func openStack(f *Factory, s StackFlags, create, withProgram, asJSON bool) (*engine.Stack, error) {
+	opts, err := engineOptions(f, s, withProgram)
 	if err != nil {
 		return nil, err
 	}

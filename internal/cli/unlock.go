@@ -43,7 +43,7 @@ func runUnlock(opts *UnlockOptions) error {
 		return err
 	}
 	opts.Env = env
-	st, err := openStack(f, opts.StackFlags, false, false)
+	st, err := openStack(f, opts.StackFlags, false, false, false)
 	if err != nil {
 		return err
 	}
