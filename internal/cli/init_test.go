@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// repoRoot is the stelvio checkout these tests run in.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	if !isStelvioCheckout(root) {
+		t.Fatalf("%s is not the stelvio checkout", root)
+	}
+	return root
+}
+
+func TestInitRendersProject(t *testing.T) {
+	f, out, _ := testFactory(t, nil)
+	dir := filepath.Join(f.Dir, "Pet Shop")
+	root := repoRoot(t)
+	err := runInit(&InitOptions{Factory: f, Dir: dir, StelvioPath: root, NoTidy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "module pet-shop\n\ngo " + goVersion() + "\n\nrequire github.com/stelvio-go/stelvio v0.0.0-00010101000000-000000000000\n\n" +
+		"// stelvio is used from a local checkout.\nreplace github.com/stelvio-go/stelvio => " + root + "\n\n"
+	if string(gomod) != want {
+		t.Errorf("go.mod =\n%s\nwant\n%s", gomod, want)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, ".gitignore")); !strings.Contains(string(b), "\n.stelvio/\n") {
+		t.Errorf(".gitignore = %q, want .stelvio/ ignored", b)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "main.go")); !strings.Contains(string(b), `stelvio.New("pet-shop")`) {
+		t.Errorf("main.go does not create app pet-shop:\n%s", b)
+	}
+	if !strings.Contains(out.String(), "  created functions/greet/greet.go\n") {
+		t.Errorf("init output = %q", out.String())
+	}
+
+	err = runInit(&InitOptions{Factory: f, Dir: dir, StelvioPath: root, NoTidy: true})
+	if want := dir + " already has .gitignore, functions/greet/greet.go, functions/hello.py, go.mod, main.go; init only creates new projects"; err == nil || err.Error() != want {
+		t.Errorf("second init: %v, want %q", err, want)
+	}
+	err = runInit(&InitOptions{Factory: f, Dir: t.TempDir(), Name: "Shop", NoTidy: true})
+	if want := "app name \"Shop\": use lowercase letters, digits and '-', starting with a letter; set it with --name"; err == nil || err.Error() != want {
+		t.Errorf("bad name: %v, want %q", err, want)
+	}
+	err = runInit(&InitOptions{Factory: f, Dir: t.TempDir(), Name: "shop", StelvioPath: f.Dir, NoTidy: true})
+	if want := "--stelvio-path " + f.Dir + ": no go.mod of module github.com/stelvio-go/stelvio there"; err == nil || err.Error() != want {
+		t.Errorf("bad stelvio path: %v, want %q", err, want)
+	}
+}
+
+// TestInitProjectWorks scaffolds a project, builds it with the Go tool and
+// serves it with its own dev command.
+func TestInitProjectWorks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a project against this checkout")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is needed for the Python handler")
+	}
+	f, _, _ := testFactory(t, nil)
+	dir := filepath.Join(f.Dir, "hello")
+	if err := runInit(&InitOptions{Factory: f, Dir: dir, StelvioPath: repoRoot(t)}); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "hello")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = dir
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build of the new project: %v\n%s", err, b)
+	}
+
+	var out bytes.Buffer
+	cmd := exec.Command(bin, "version")
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &out, &out
+	if err := cmd.Run(); err != nil || !strings.HasPrefix(out.String(), "stelvio ") {
+		t.Fatalf("hello version: %v\n%s", err, out.String())
+	}
+
+	port := freePort(t)
+	out.Reset()
+	dev := exec.Command(bin, "dev", "--port", strconv.Itoa(port))
+	dev.Dir, dev.Stdout, dev.Stderr = dir, &out, &out
+	dev.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := dev.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := dev.Process.Signal(os.Interrupt); err == nil {
+			dev.Wait()
+		}
+	})
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	for path, want := range map[string]string{"/hello": `"hello from hello"`, "/greet/ann": `"hello, ann"`} {
+		body := getWhenUp(t, base+path, &out)
+		if !strings.Contains(body, want) {
+			t.Errorf("GET %s = %q, want it to contain %s", path, body, want)
+		}
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// getWhenUp GETs url, retrying while the server starts.
+func getWhenUp(t *testing.T, url string, log *bytes.Buffer) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("GET %s: %v\nserver output:\n%s", url, err, log.String())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
