@@ -70,11 +70,12 @@ func Parse(s, folder string) (Ref, error) {
 		return Ref{}, fmt.Errorf(`handler %q has more than one "::"; use "folder::file.function"`, s)
 	case n == 1:
 		if folder != "" {
-			return Ref{}, fmt.Errorf(`handler %q uses "::" and a folder (%q) is also configured; give the folder one way only`, s, folder)
+			inner := s[strings.Index(s, "::")+2:]
+			return Ref{}, fmt.Errorf(`handler %q uses "::" and a folder (%q) is also configured; give the folder one way only: the handler %q alone, or the folder with the handler %q`, s, folder, s, inner)
 		}
 		r.Folder, rest, _ = strings.Cut(s, "::")
 		if r.Folder == "" {
-			return Ref{}, fmt.Errorf(`handler %q has an empty folder before "::"`, s)
+			return Ref{}, fmt.Errorf(`handler %q has an empty folder before "::"; write it as "folder::file.function"`, s)
 		}
 	default:
 		r.Folder = folder
@@ -85,19 +86,22 @@ func Parse(s, folder string) (Ref, error) {
 	}
 	r.File, r.Func = rest[:dot], rest[dot+1:]
 	if r.File == "" {
-		return Ref{}, fmt.Errorf(`handler %q has an empty file path before "."`, s)
+		return Ref{}, fmt.Errorf(`handler %q has an empty file path before "."; write it as "path/file.function"`, s)
 	}
 	if r.Func == "" {
-		return Ref{}, fmt.Errorf(`handler %q has an empty function name after "."`, s)
+		return Ref{}, fmt.Errorf(`handler %q has an empty function name after "."; write it as "path/file.function"`, s)
 	}
 	if !identRE.MatchString(r.Func) {
-		return Ref{}, fmt.Errorf("handler %q: function name %q is not a valid identifier", s, r.Func)
+		return Ref{}, fmt.Errorf("handler %q: function name %q is not a valid identifier; name a Python or Go function (letters, digits and _, not starting with a digit)", s, r.Func)
 	}
 	if err := checkRelative(r.Folder, "folder"); err != nil {
 		return Ref{}, fmt.Errorf("handler %q: %w", s, err)
 	}
 	if err := checkRelative(r.File, "file path"); err != nil {
 		return Ref{}, fmt.Errorf("handler %q: %w", s, err)
+	}
+	if strings.Contains(r.Folder, ":") || strings.Contains(r.File, ":") {
+		return Ref{}, fmt.Errorf(`handler %q has a ":" outside "::"; write it as "folder::file.function" or "path/file.function"`, s)
 	}
 	if strings.Contains(r.File, ".") {
 		return Ref{}, fmt.Errorf(`handler %q: file path %q contains a dot; leave out the file extension and use only one "." before the function name`, s, r.File)

@@ -37,7 +37,8 @@ type builder struct {
 	byKey    map[string]*group
 	groups   []*group
 	byDecl   map[*FunctionDecl]*Function
-	names    map[string]string // function name -> key
+	declared map[*FunctionDecl]bool // every function.New of the program, valid or not
+	names    map[string]string      // function name -> key
 }
 
 // group is the routes that share one Lambda function, before its configuration is settled.
@@ -55,14 +56,16 @@ func (b *builder) add(source, subject, format string, args ...any) {
 // problems at once (as Problems) and returns a table only when there are none.
 func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 	b := &builder{
-		dir:    projectDir,
-		table:  &Table{App: app, Env: env},
-		byKey:  map[string]*group{},
-		byDecl: map[*FunctionDecl]*Function{},
-		names:  map[string]string{},
+		dir:      projectDir,
+		table:    &Table{App: app, Env: env},
+		byKey:    map[string]*group{},
+		byDecl:   map[*FunctionDecl]*Function{},
+		declared: map[*FunctionDecl]bool{},
+		names:    map[string]string{},
 	}
 	b.problems = append(b.problems, d.Problems...)
 	for _, fd := range d.Functions {
+		b.declared[fd] = true
 		b.instance(fd)
 	}
 	apiNames := map[string]string{}
@@ -78,9 +81,9 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		apiNames[api.Name] = ad.Source
 		if api.DomainName != "" {
 			if prev, ok := domains[api.DomainName]; ok {
-				b.add(ad.Source, fmt.Sprintf("api %q", api.Name), "domain %s is already used by api %s; one domain can serve only one api", api.DomainName, prev)
+				b.add(ad.Source, fmt.Sprintf("api %q", api.Name), "domain %s is already used by %s; one domain can serve only one api, so give this api another domain (e.g. a subdomain)", api.DomainName, prev)
 			} else {
-				domains[api.DomainName] = fmt.Sprintf("%q", api.Name)
+				domains[api.DomainName] = fmt.Sprintf("api %q at %s", api.Name, ad.Source)
 			}
 		}
 		b.table.Apis = append(b.table.Apis, api)
@@ -133,7 +136,7 @@ func (b *builder) resolve(source, subject string, c FunctionConfig) (handler.Res
 		if c.Folder != "" {
 			b.add(source, subject, "folder %q is given without a handler; add the file and function inside it, e.g. function.Handler(\"handler.index\")", c.Folder)
 		} else {
-			b.add(source, subject, "no handler; pass a handler string such as \"functions/users.index\", a function.Config, or a function.New instance")
+			b.add(source, subject, "handler is empty; give it as \"path/file.function\", e.g. \"functions/users.index\"")
 		}
 		return handler.Resolved{}, false
 	}
@@ -292,16 +295,10 @@ func checkDomain(d string) error {
 	if len(labels) < 2 {
 		return fmt.Errorf("domain name %q needs at least two labels, e.g. api.example.com", d)
 	}
-	for i, l := range labels {
-		if l == "*" {
-			if i == 0 {
-				return fmt.Errorf("domain name %q is a wildcard; give the exact name the api serves, e.g. api.example.com", d)
-			}
-			return fmt.Errorf("domain name %q has \"*\" inside the name; a wildcard may only be the whole first label", d)
-		}
-		if strings.Contains(l, "*") {
-			return fmt.Errorf("domain name %q has \"*\" inside a label; wildcards are not allowed", d)
-		}
+	if strings.Contains(d, "*") {
+		return fmt.Errorf("domain name %q is a wildcard; an api serves one exact name, e.g. api.example.com", d)
+	}
+	for _, l := range labels {
 		if !labelRE.MatchString(l) {
 			return fmt.Errorf("domain name %q has an invalid label %q; labels are 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen", d, l)
 		}
@@ -330,8 +327,16 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 	var cfg FunctionConfig
 	switch h := rd.Handler.(type) {
 	case *FunctionDecl:
+		if h == nil {
+			b.add(rd.Source, subject, "the function is nil; create it with function.New(ctx, name, ...) before passing it to the route")
+			return
+		}
+		if !b.declared[h] {
+			b.add(rd.Source, subject, "function %q was not made with function.New on this app's context; create it with function.New(ctx, %q, ...)", h.Name, h.Name)
+			return
+		}
 		if rd.HasOptions {
-			b.add(rd.Source, subject, "configuration options are given together with function %q; configure the function where it is created", h.Name)
+			b.add(rd.Source, subject, "configuration options are given together with function %q; set them in its function.New at %s instead", h.Name, h.Source)
 			return
 		}
 		fn, ok := b.byDecl[h]
@@ -413,12 +418,22 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 	api.Routes = append(api.Routes, r)
 }
 
+// describe names a route whose method or path did not parse, as written.
 func describe(method any, p string) string {
+	if p == "" {
+		p = `""`
+	}
 	switch m := method.(type) {
 	case string:
+		if m == "" {
+			m = `""`
+		}
 		return m + " " + p
 	case []string:
-		return strings.Join(m, ",") + " " + p
+		return fmt.Sprintf("%q %s", m, p)
+	}
+	if method == nil {
+		return "(no method) " + p
 	}
 	return fmt.Sprintf("%v %s", method, p)
 }
@@ -438,7 +453,7 @@ func (b *builder) configMap(source, subject string, m map[string]any) (FunctionC
 	str := func(k string, v any) string {
 		s, isStr := v.(string)
 		if !isStr {
-			bad("config key %q must be a string, not %T", k, v)
+			bad("config key %q must be a string, not %#v", k, v)
 		}
 		return s
 	}
@@ -453,7 +468,7 @@ func (b *builder) configMap(source, subject string, m map[string]any) (FunctionC
 				return int(n)
 			}
 		}
-		bad("config key %q must be a whole number, not %T", k, v)
+		bad("config key %q must be a whole number, not %#v", k, v)
 		return 0
 	}
 	for _, k := range keys {
@@ -481,7 +496,7 @@ func (b *builder) configMap(source, subject string, m map[string]any) (FunctionC
 				}
 				c.NoRequirements = !r
 			default:
-				bad("config key \"requirements\" must be a path or false, not %T", v)
+				bad("config key \"requirements\" must be a path or false, not %#v", v)
 			}
 		case "environment":
 			switch e := v.(type) {
@@ -492,12 +507,12 @@ func (b *builder) configMap(source, subject string, m map[string]any) (FunctionC
 				for ek, ev := range e {
 					s, isStr := ev.(string)
 					if !isStr {
-						bad("environment variable %s must be a string, not %T", ek, ev)
+						bad("environment variable %s must be a string, not %#v", ek, ev)
 					}
 					c.Environment[ek] = s
 				}
 			default:
-				bad("config key \"environment\" must be a map of strings, not %T", v)
+				bad("config key \"environment\" must be a map of strings (map[string]string), not %T", v)
 			}
 		case "folder":
 			bad("unknown config key %q; the folder key is \"src\"", k)
@@ -562,6 +577,7 @@ func (b *builder) uniqueName(fn *Function) string {
 func (b *builder) checkConflicts(api *Api) {
 	type seen struct {
 		methods map[string]*Route
+		order   []*Route // routes on the path, in declaration order
 	}
 	byPath := map[string]*seen{}
 	type varChild struct {
@@ -581,11 +597,9 @@ func (b *builder) checkConflicts(api *Api) {
 				b.add(r.Source, "route "+r.String(), "%s %s is already routed at %s; each method and path may be routed once", m, key, prev.Source)
 				continue
 			}
-			if m == Any && len(s.methods) > 0 {
-				for _, prev := range s.methods {
-					b.add(r.Source, "route "+r.String(), "ANY %s clashes with %s at %s; ANY covers every method, so use either ANY or separate methods", key, prev, prev.Source)
-					break
-				}
+			if m == Any && len(s.order) > 0 {
+				prev := s.order[0]
+				b.add(r.Source, "route "+r.String(), "ANY %s clashes with %s at %s; ANY covers every method, so use either ANY or separate methods", key, prev, prev.Source)
 				continue
 			}
 			if prev, ok := s.methods[Any]; ok {
@@ -593,6 +607,9 @@ func (b *builder) checkConflicts(api *Api) {
 				continue
 			}
 			s.methods[m] = r
+			if !slices.Contains(s.order, r) {
+				s.order = append(s.order, r)
+			}
 		}
 		parent := "/"
 		for _, seg := range r.Path.Segments {

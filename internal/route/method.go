@@ -40,7 +40,7 @@ func ParseMethods(v any) ([]string, error) {
 				return nil, err
 			}
 			if slices.Contains(out, verb) {
-				return nil, fmt.Errorf("method list %q names %s twice", m, verb)
+				return nil, fmt.Errorf("method list %q names %s twice; list each method once", m, verb)
 			}
 			out = append(out, verb)
 		}

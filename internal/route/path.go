@@ -81,7 +81,7 @@ func ParsePath(s string) (Path, error) {
 	trimmed := strings.TrimSuffix(s[1:], "/")
 	var p Path
 	if trimmed == "" {
-		if len(s) > 2 {
+		if s != "/" {
 			return Path{}, fmt.Errorf("path %q has an empty segment (\"//\"); remove the extra slash", s)
 		}
 		return p, nil
@@ -105,7 +105,7 @@ func ParsePath(s string) (Path, error) {
 		p.Segments = append(p.Segments, seg)
 	}
 	if n := len(seen); n > MaxPathParams {
-		return Path{}, fmt.Errorf("path %q has %d path parameters; API Gateway allows at most %d", s, n, MaxPathParams)
+		return Path{}, fmt.Errorf("path %q has %d path parameters; API Gateway allows at most %d; pass the others in the query string or the body", s, n, MaxPathParams)
 	}
 	return p, nil
 }
