@@ -1,0 +1,2 @@
+def index(event, context):
+    return {"statusCode": 200, "body": "{}"}
