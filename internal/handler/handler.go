@@ -63,6 +63,9 @@ func Parse(s, folder string) (Ref, error) {
 	if strings.Contains(s, "\\") {
 		return Ref{}, fmt.Errorf("handler %q uses backslashes; separate folders with /", s)
 	}
+	if strings.Contains(folder, "\\") {
+		return Ref{}, fmt.Errorf("folder %q uses backslashes; separate folders with /", folder)
+	}
 	var r Ref
 	rest := s
 	switch n := strings.Count(s, "::"); {
