@@ -89,6 +89,12 @@ func New(table *route.Table, opts Options) (*Server, error) {
 	if opts.ProjectDir == "" {
 		opts.ProjectDir = "."
 	}
+	// Workers run in their function's directory, so every path handed to them must be absolute.
+	dir, err := filepath.Abs(opts.ProjectDir)
+	if err != nil {
+		return nil, fmt.Errorf("project directory: %w", err)
+	}
+	opts.ProjectDir = dir
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
