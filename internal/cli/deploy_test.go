@@ -25,7 +25,7 @@ import (
 // tableResources is a small deployment of a route table for these tests: a
 // role per function and one API deployment whose triggers are the routes.
 // The real AWS components are tested with the quickstart.
-func tableResources(t *route.Table) engine.Program {
+func tableResources(_ context.Context, t *route.Table) (engine.Program, error) {
 	return func(ctx *pulumi.Context, p engine.Providers) error {
 		opt := pulumi.Provider(p.AWS)
 		for _, fn := range t.Functions {
@@ -52,7 +52,7 @@ func tableResources(t *route.Table) engine.Program {
 			ctx.Export(api.Name+"-deployment", dep.ID())
 		}
 		return nil
-	}
+	}, nil
 }
 
 type cliRun struct {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
-	"github.com/stelvio-go/stelvio/internal/route"
 )
 
 // appName is the app's name, the Pulumi project of its stacks.
@@ -49,14 +48,11 @@ func engineOptions(f *Factory, s StackFlags, withProgram bool) (engine.Options, 
 	if f.Resources == nil {
 		return opts, errors.New("this command line has no resource builder for deployments")
 	}
-	opts.Program = f.Resources(table)
+	if opts.Program, err = f.Resources(f.Context, table); err != nil {
+		return opts, err
+	}
 	return opts, nil
 }
-
-// resources is the deployment program of a route table.
-// TODO(issue 4): build the AWS components (aws/apigateway.NewRestApi and
-// aws/function.NewLambda) once they exist; until then deploy reports it.
-var resources func(*route.Table) engine.Program
 
 // cmp returns the first non-empty string.
 func cmp(a, b string) string {

@@ -33,7 +33,7 @@ type Factory struct {
 	Context context.Context
 	// Resources turns an environment's route table into the program the
 	// engine deploys. Main sets the AWS components; tests may set their own.
-	Resources func(*route.Table) engine.Program
+	Resources func(context.Context, *route.Table) (engine.Program, error)
 
 	// started is set once cobra has parsed the arguments and runs a command.
 	started bool
@@ -66,8 +66,8 @@ func Main(p *app.Program, args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	f := &Factory{
 		Program: p, Dir: dir, In: os.Stdin, Out: stdout, Err: stderr, Getenv: os.Getenv, Context: ctx,
-		Resources: resources,
 	}
+	f.Resources = awsResources(f)
 	return Run(f, args)
 }
 

@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stelvio-go/stelvio/internal/engine"
+	"github.com/stelvio-go/stelvio/internal/engine/enginetest"
+)
+
+// TestQuickstartLifecycle deploys examples/quickstart with its own command
+// line through the real pulumi CLI and the stand-in AWS provider:
+// deploy, outputs, an idempotent redeploy, a changed route, a lock, a wrong
+// environment, destroy.
+func TestQuickstartLifecycle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and deploys the quickstart")
+	}
+	enginetest.Setup(t)
+	root := repoRoot(t)
+	dir := filepath.Join(t.TempDir(), "quickstart")
+	copyDir(t, filepath.Join(root, "examples", "quickstart"), dir)
+	gomod := fmt.Sprintf("module quickstart\n\ngo %s\n\nrequire github.com/stelvio-go/stelvio v0.0.0-00010101000000-000000000000\n\nreplace github.com/stelvio-go/stelvio => %s\n", goVersion(), root)
+	writeFile(t, filepath.Join(dir, "go.mod"), gomod)
+	goCmd(t, dir, "mod", "tidy")
+	bin := filepath.Join(t.TempDir(), "quickstart")
+	goCmd(t, dir, "build", "-o", bin, ".")
+
+	qs := func(args ...string) cliRun {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &out, &errOut
+		cmd.Env = append(os.Environ(), "CI=")
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return cliRun{code, out.String(), errOut.String()}
+	}
+	expect := func(r cliRun, code int, what string) {
+		t.Helper()
+		if r.code != code {
+			t.Fatalf("%s: exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.code, code, r.out, r.err)
+		}
+	}
+
+	r := qs("deploy", "test", "--yes")
+	expect(r, ExitOK, "first deploy")
+	if !strings.Contains(r.out, "Deployed test: ") || !strings.Contains(r.out, "Outputs:\n  my-api-url:  https://") {
+		t.Errorf("first deploy output lacks summary or url:\n%s", r.out)
+	}
+	t.Logf("first deploy:\n%s", lastLines(r.out, 12))
+	for _, p := range []string{".stelvio/state/.pulumi/stacks/quickstart/test.json", ".stelvio/passphrase", ".stelvio/logs"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("state file %s: %v", p, err)
+		}
+	}
+
+	r = qs("outputs", "test", "--json")
+	expect(r, ExitOK, "outputs")
+	var outs map[string]string
+	if err := json.Unmarshal([]byte(r.out), &outs); err != nil || !strings.HasSuffix(outs["my-api-url"], ".execute-api.us-east-1.amazonaws.com/v1") {
+		t.Errorf("outputs --json = %q (%v)", r.out, err)
+	}
+
+	r = qs("deploy", "test", "--yes")
+	expect(r, ExitOK, "second deploy")
+	if !strings.Contains(r.out, "Deployed test: 0 change(s)") {
+		t.Errorf("second deploy changed something:\n%s", r.out)
+	}
+
+	// Change one route's path: the deployment is replaced and only that
+	// route's resources change; no function or role is touched.
+	main := filepath.Join(dir, "main.go")
+	src, err := os.ReadFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(src), `api.Route("GET", "/orders", "functions/orders.index")`, `api.Route("GET", "/orders/{id}", "functions/orders.index")`, 1)
+	if changed == string(src) {
+		t.Fatal("quickstart main.go no longer has the GET /orders route this test changes")
+	}
+	writeFile(t, main, changed)
+	goCmd(t, dir, "build", "-o", bin, ".")
+	r = qs("deploy", "test", "--yes", "--json")
+	expect(r, ExitOK, "deploy after a route change")
+	var ops []string
+	for _, line := range strings.Split(strings.TrimSpace(r.out), "\n") {
+		var e engine.Event
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("json line %q: %v", line, err)
+		}
+		if e.Kind == "done" {
+			ops = append(ops, e.Op+" "+e.Type+" "+e.Name)
+		}
+	}
+	sort.Strings(ops)
+	t.Logf("route change:\n  %s", strings.Join(ops, "\n  "))
+	var replacedDeployment bool
+	for _, op := range ops {
+		if strings.Contains(op, "aws:lambda/function:Function") || strings.Contains(op, "aws:iam/role:Role") {
+			t.Errorf("a route change touched a function or role: %s", op)
+		}
+		if strings.HasPrefix(op, "replace aws:apigateway/deployment:Deployment") {
+			replacedDeployment = true
+		}
+		if strings.Contains(op, "aws:apigateway/") && !strings.Contains(op, "/orders") &&
+			!strings.Contains(op, "Deployment") && !strings.Contains(op, "Stage") && !strings.Contains(op, "Permission") {
+			t.Errorf("a resource of another route changed: %s", op)
+		}
+	}
+	if !replacedDeployment {
+		t.Errorf("the deployment was not replaced after a route change; ops: %q", ops)
+	}
+
+	// Wrong environment: usage error, exit 2.
+	r = qs("deploy", "Prod", "--yes")
+	expect(r, ExitUsage, "deploy to an invalid environment")
+
+	// A deploy in progress (a lock held by a live process) refuses with exit 4.
+	lockDir := filepath.Join(dir, ".stelvio/state/.pulumi/locks/organization/quickstart/test")
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	writeFile(t, filepath.Join(lockDir, "b2.json"), fmt.Sprintf(`{"pid":%d,"username":"ann","hostname":%q,"timestamp":"2026-01-02T03:04:05Z"}`, os.Getpid(), host))
+	r = qs("deploy", "test", "--yes")
+	expect(r, ExitLocked, "deploy of a locked environment")
+	r = qs("unlock", "test", "--force")
+	expect(r, ExitOK, "unlock --force")
+
+	r = qs("destroy", "test", "--yes")
+	expect(r, ExitOK, "destroy")
+	t.Logf("destroy: %s", lastLines(r.out, 1))
+	r = qs("outputs", "test", "--json")
+	expect(r, ExitOK, "outputs after destroy")
+	if strings.TrimSpace(r.out) != "{}" {
+		t.Errorf("outputs after destroy = %q", r.out)
+	}
+	var state struct {
+		Checkpoint struct {
+			Latest struct {
+				Resources []any `json:"resources"`
+			} `json:"latest"`
+		} `json:"checkpoint"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ".stelvio/state/.pulumi/stacks/quickstart/test.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &state); err != nil || len(state.Checkpoint.Latest.Resources) != 0 {
+		t.Errorf("state after destroy: %d resources (%v), want 0", len(state.Checkpoint.Latest.Resources), err)
+	}
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func goCmd(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			if d.Name() == ".stelvio" || d.Name() == "__pycache__" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
