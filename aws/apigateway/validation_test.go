@@ -88,18 +88,18 @@ func load(dir string, withDNS bool, run func(ctx *stelvio.Context)) (*route.Tabl
 
 var markRE = regexp.MustCompile(`// (@\w+)`)
 
-// marks maps the "// @name" comments of this file to "validation_test.go:line", the source a problem
-// declared on that line is reported at.
-func marks(t *testing.T) map[string]string {
+// marks maps the "// @name" comments of the test file to "file:line", the source a problem declared on
+// that line is reported at.
+func marks(t *testing.T, file string) map[string]string {
 	t.Helper()
-	src, err := os.ReadFile("validation_test.go")
+	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
 	for i, line := range strings.Split(string(src), "\n") {
 		for _, m := range markRE.FindAllStringSubmatch(line, -1) {
-			out[m[1]] = "validation_test.go:" + strconv.Itoa(i+1)
+			out[m[1]] = file + ":" + strconv.Itoa(i+1)
 		}
 	}
 	return out
@@ -396,7 +396,7 @@ func TestRejectedPrograms(t *testing.T) {
 		{"domain without dns provider", true, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop", apigateway.DomainName("api.example.com")) }, // @dm8
 			[]string{`@dm8: api "shop": domain api.example.com needs a DNS provider; create the app with stelvio.WithDNS(route53.New("ZONE_ID")) or stelvio.WithDNS(cloudflare.New("ZONE_ID"))`}},
 	}
-	lines := marks(t)
+	lines := marks(t, "validation_test.go")
 	dir, outside := project(t)
 	expand := func(s string) string {
 		s = strings.ReplaceAll(s, "$OUT", outside)

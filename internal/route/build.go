@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/stelvio-go/stelvio/internal/handler"
@@ -96,9 +97,36 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		b.settle(g)
 	}
 	if len(b.problems) > 0 {
+		slices.SortStableFunc(b.problems, func(x, y Problem) int { return compareSource(x.Source, y.Source) })
 		return nil, b.problems
 	}
 	return b.table, nil
+}
+
+// compareSource orders "file:line" sources by file, then by line number, so that problems are listed
+// in the order of the program's text; problems without a source come last.
+func compareSource(a, b string) int {
+	if a == "" || b == "" {
+		return strings.Compare(b, a)
+	}
+	fa, la := splitSource(a)
+	fb, lb := splitSource(b)
+	if c := strings.Compare(fa, fb); c != 0 {
+		return c
+	}
+	return la - lb
+}
+
+func splitSource(s string) (string, int) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return s, 0
+	}
+	n, err := strconv.Atoi(s[i+1:])
+	if err != nil {
+		return s, 0
+	}
+	return s[:i], n
 }
 
 func (b *builder) instance(fd *FunctionDecl) {
