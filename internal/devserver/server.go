@@ -115,7 +115,7 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		targets: map[string]*target{},
 	}
 	if s.builder == nil {
-		s.builder = newHostBuilder(opts.ProjectDir, opts.Python)
+		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
 	}
 	for _, api := range table.Apis {
 		m := &mountedAPI{api: api, id: apiID(table.App, table.Env, api.Name), router: newRouter(api)}
@@ -361,6 +361,9 @@ func (t *target) current(ctx context.Context) (*runtimeapi.Pool, error) {
 
 func (t *target) config(w Worker) runtimeapi.Config {
 	env := map[string]string{}
+	for k, v := range w.Env {
+		env[k] = v
+	}
 	for k, v := range t.server.opts.Env {
 		env[k] = v
 	}

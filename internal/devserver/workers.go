@@ -1,23 +1,18 @@
 package devserver
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 
-	"github.com/stelvio-go/stelvio/internal/handler"
 	"github.com/stelvio-go/stelvio/internal/route"
-	"github.com/stelvio-go/stelvio/internal/runtime/python/pyloop"
+	"github.com/stelvio-go/stelvio/internal/runtime"
+	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 )
 
 // Worker is how the local server runs one user function on the host.
@@ -30,6 +25,9 @@ type Worker struct {
 	Handler string
 	// ExecutionEnv is AWS_EXECUTION_ENV ("" for OS-only runtimes).
 	ExecutionEnv string
+	// Env holds variables the worker needs (PYTHONPATH of the generated router); the function's own
+	// variables win over them.
+	Env map[string]string
 }
 
 // Builder makes host workers for user functions. Worker is called again whenever the function's sources
@@ -43,158 +41,40 @@ type Builder interface {
 }
 
 // BuildError is a user's handler that failed to build; Output is the compiler's.
-type BuildError struct {
-	Function string
-	Output   string
-	Err      error
-}
+type BuildError = runtime.BuildError
 
-func (e *BuildError) Error() string {
-	return fmt.Sprintf("build function %q: %v\n%s", e.Function, e.Err, strings.TrimRight(e.Output, "\n"))
-}
-
-func (e *BuildError) Unwrap() error { return e.Err }
-
-// hostBuilder builds Go handlers with the host's go command and runs Python handlers with the pyloop
-// runtime loop. It stands in for a host build of internal/runtime's packages until that package offers
-// one; only what the local server needs is here.
-type hostBuilder struct {
+// runtimeBuilder runs functions on the host with the language runtimes of internal/runtime: the same
+// generated code as the Lambda packages (the Python router, the Go main and router, built for the host).
+// Each user function keeps its own pool (and its own name in the log), but every worker runs the
+// function's generated router, which picks the user function from the request's method and resource,
+// as on Lambda.
+type runtimeBuilder struct {
 	projectDir string
-	python     string
-	workDir    string // .stelvio/dev under the project
-
-	mu     sync.Mutex
-	builds map[string]int // build counter per binary, so a running binary is never overwritten
+	runtimes   runtime.Registry
 }
 
-func newHostBuilder(projectDir, python string) *hostBuilder {
-	if python == "" {
-		python = "python3"
-	}
-	return &hostBuilder{
-		projectDir: projectDir,
-		python:     python,
-		workDir:    filepath.Join(projectDir, ".stelvio", "dev"),
-		builds:     map[string]int{},
-	}
+func newRuntimeBuilder(projectDir, python string) *runtimeBuilder {
+	return &runtimeBuilder{projectDir: projectDir, runtimes: registry.Default(python)}
 }
 
-func (b *hostBuilder) Sources(fn *route.Function) (string, []string, bool) {
-	if fn.Runtime == handler.Go {
-		return fn.Dir, []string{"*.go"}, true
-	}
-	if fn.FolderBased {
-		return fn.Dir, []string{"*.py"}, true
-	}
-	// A single-file function can import its neighbours.
-	return fn.Dir, []string{"*.py"}, false
-}
-
-func (b *hostBuilder) Worker(ctx context.Context, fn *route.Function, target route.Target) (Worker, error) {
-	dir := filepath.Join(b.projectDir, filepath.FromSlash(fn.Dir))
-	switch fn.Runtime {
-	case handler.Python:
-		loop, err := pyloop.Write(b.workDir)
-		if err != nil {
-			return Worker{}, err
-		}
-		return Worker{
-			Command:      pyloop.Command(b.python, loop),
-			Dir:          dir,
-			Handler:      target.String(),
-			ExecutionEnv: "AWS_Lambda_" + fn.RuntimeID,
-		}, nil
-	case handler.Go:
-		bin, err := b.buildGo(ctx, fn, target)
-		if err != nil {
-			return Worker{}, err
-		}
-		return Worker{Command: []string{bin}, Dir: dir, Handler: "bootstrap"}, nil
-	}
-	return Worker{}, fmt.Errorf("function %q: runtime %q cannot run locally; use python or go", fn.Name, fn.Runtime)
-}
-
-// buildGo writes a main package that starts target of fn's Go package with aws-lambda-go, and builds it
-// for the host inside the user's module.
-func (b *hostBuilder) buildGo(ctx context.Context, fn *route.Function, target route.Target) (string, error) {
-	pkgDir := filepath.Join(b.projectDir, filepath.FromSlash(fn.Dir))
-	modRoot, modPath, err := findModule(pkgDir)
+func (b *runtimeBuilder) Sources(fn *route.Function) (string, []string, bool) {
+	rt, err := b.runtimes.For(fn)
 	if err != nil {
-		return "", fmt.Errorf("function %q: %w", fn.Name, err)
+		return fn.Dir, nil, false
 	}
-	rel, err := filepath.Rel(modRoot, pkgDir)
-	if err != nil {
-		return "", fmt.Errorf("function %q: %w", fn.Name, err)
-	}
-	importPath := modPath + "/" + filepath.ToSlash(rel)
-	name := fn.Name + "-" + target.Func
-	mainDir := filepath.Join(b.workDir, "go", name)
-	if err := os.MkdirAll(mainDir, 0o755); err != nil {
-		return "", fmt.Errorf("function %q: %w", fn.Name, err)
-	}
-	src := fmt.Sprintf(`// Code generated by stelvio dev. DO NOT EDIT.
-
-package main
-
-import (
-	"github.com/aws/aws-lambda-go/lambda"
-
-	handler %q
-)
-
-func main() { lambda.Start(handler.%s) }
-`, importPath, target.Func)
-	if err := os.WriteFile(filepath.Join(mainDir, "main.go"), []byte(src), 0o644); err != nil {
-		return "", fmt.Errorf("function %q: %w", fn.Name, err)
-	}
-
-	b.mu.Lock()
-	b.builds[name]++
-	n := b.builds[name]
-	b.mu.Unlock()
-	bin := filepath.Join(b.workDir, "bin", fmt.Sprintf("%s.%d", name, n))
-	if n > 1 {
-		// The previous binary may still be running in a worker; the one before it is not.
-		os.Remove(filepath.Join(b.workDir, "bin", fmt.Sprintf("%s.%d", name, n-2)))
-	}
-	// Built from the project directory, so that compiler messages name files as the user sees them.
-	mainRel, err := filepath.Rel(b.projectDir, mainDir)
-	if err != nil {
-		return "", fmt.Errorf("function %q: %w", fn.Name, err)
-	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./"+filepath.ToSlash(mainRel))
-	cmd.Dir = b.projectDir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return "", &BuildError{Function: fn.Name, Output: out.String(), Err: err}
-	}
-	return bin, nil
+	return rt.Sources(fn)
 }
 
-// findModule finds the go.mod governing dir and returns its directory and module path.
-func findModule(dir string) (root, path string, err error) {
-	abs, err := filepath.Abs(dir)
+func (b *runtimeBuilder) Worker(ctx context.Context, fn *route.Function, _ route.Target) (Worker, error) {
+	rt, err := b.runtimes.For(fn)
 	if err != nil {
-		return "", "", err
+		return Worker{}, fmt.Errorf("function %q cannot run locally: %w", fn.Name, err)
 	}
-	for d := abs; ; d = filepath.Dir(d) {
-		f, err := os.Open(filepath.Join(d, "go.mod"))
-		if err == nil {
-			defer f.Close()
-			sc := bufio.NewScanner(f)
-			for sc.Scan() {
-				line := strings.TrimSpace(sc.Text())
-				if rest, ok := strings.CutPrefix(line, "module "); ok {
-					return d, strings.Trim(strings.TrimSpace(rest), `"`), nil
-				}
-			}
-			return "", "", fmt.Errorf("%s has no module line", filepath.Join(d, "go.mod"))
-		}
-		if filepath.Dir(d) == d {
-			return "", "", fmt.Errorf("no go.mod above %s; a Go handler must be inside a Go module", dir)
-		}
+	w, err := rt.Worker(ctx, b.projectDir, fn)
+	if err != nil {
+		return Worker{}, err
 	}
+	return Worker{Command: w.Command, Dir: w.Dir, Handler: w.Handler, ExecutionEnv: w.ExecutionEnv, Env: w.Env}, nil
 }
 
 // fingerprint hashes the names, sizes and modification times of the files matching patterns in dir.
