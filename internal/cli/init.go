@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -121,6 +122,18 @@ func runInit(opts *InitOptions) error {
 	files, err := render(data)
 	if err != nil {
 		return err
+	}
+	if data.StelvioPath != "" {
+		// stelvio's own go.sum holds the checksums of every module the
+		// project needs, so go mod tidy does not have to ask the checksum
+		// database, which may be out of reach.
+		sum, err := os.ReadFile(filepath.Join(data.StelvioPath, "go.sum"))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("read stelvio's go.sum: %w", err)
+		}
+		if err == nil {
+			files["go.sum"] = sum
+		}
 	}
 	var exists []string
 	for rel := range files {

@@ -51,12 +51,12 @@ func TestInitRendersProject(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "main.go")); !strings.Contains(string(b), `stelvio.New("pet-shop")`) {
 		t.Errorf("main.go does not create app pet-shop:\n%s", b)
 	}
-	if !strings.Contains(out.String(), "  created functions/greet/greet.go\n") {
+	if !strings.Contains(out.String(), "  created functions/greet/greet.go\n  created functions/hello.py\n  created go.mod\n  created go.sum\n") {
 		t.Errorf("init output = %q", out.String())
 	}
 
 	err = runInit(&InitOptions{Factory: f, Dir: dir, StelvioPath: root, NoTidy: true})
-	if want := dir + " already has .gitignore, functions/greet/greet.go, functions/hello.py, go.mod, main.go; init only creates new projects"; err == nil || err.Error() != want {
+	if want := dir + " already has .gitignore, functions/greet/greet.go, functions/hello.py, go.mod, go.sum, main.go; init only creates new projects"; err == nil || err.Error() != want {
 		t.Errorf("second init: %v, want %q", err, want)
 	}
 	err = runInit(&InitOptions{Factory: f, Dir: t.TempDir(), Name: "Shop", NoTidy: true})

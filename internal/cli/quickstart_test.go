@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -29,6 +30,11 @@ func TestQuickstartLifecycle(t *testing.T) {
 	copyDir(t, filepath.Join(root, "examples", "quickstart"), dir)
 	gomod := fmt.Sprintf("module quickstart\n\ngo %s\n\nrequire github.com/stelvio-go/stelvio v0.0.0-00010101000000-000000000000\n\nreplace github.com/stelvio-go/stelvio => %s\n", goVersion(), root)
 	writeFile(t, filepath.Join(dir, "go.mod"), gomod)
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
 	goCmd(t, dir, "mod", "tidy")
 	bin := filepath.Join(t.TempDir(), "quickstart")
 	goCmd(t, dir, "build", "-o", bin, ".")
@@ -57,7 +63,7 @@ func TestQuickstartLifecycle(t *testing.T) {
 
 	r := qs("deploy", "test", "--yes")
 	expect(r, ExitOK, "first deploy")
-	if !strings.Contains(r.out, "Deployed test: ") || !strings.Contains(r.out, "Outputs:\n  my-api-url:  https://") {
+	if !strings.Contains(r.out, "Deployed test: ") || !regexp.MustCompile(`(?m)^Outputs:\n(.*\n)*  my-api-url: +https://`).MatchString(r.out) {
 		t.Errorf("first deploy output lacks summary or url:\n%s", r.out)
 	}
 	t.Logf("first deploy:\n%s", lastLines(r.out, 12))
@@ -83,7 +89,8 @@ func TestQuickstartLifecycle(t *testing.T) {
 	// Change one route's path: the deployment is replaced and only that
 	// route's resources change; no function or role is touched.
 	main := filepath.Join(dir, "main.go")
-	src, err := os.ReadFile(main)
+	var src []byte
+	src, err = os.ReadFile(main)
 	if err != nil {
 		t.Fatal(err)
 	}
