@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/stelvio-go/stelvio/internal/devserver"
+)
+
+// DevOptions are the inputs of dev.
+type DevOptions struct {
+	Factory *Factory
+	// Env is the environment whose configuration the handlers see (--env or the argument).
+	Env string
+	// Host and Port are where the API is served.
+	Host string
+	Port int
+	// Concurrency bounds the warm workers of each function.
+	Concurrency int
+}
+
+func init() { addCommand(func(f *Factory) *cobra.Command { return newDevCmd(f, runDev) }) }
+
+func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
+	opts := &DevOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "dev [ENV]",
+		Short: "Serve the app's APIs on this machine with its real handlers",
+		Long: "Serve every API of the app on http://HOST:PORT as API Gateway would, running the real Python\n" +
+			"and Go handlers on this machine (no AWS, no containers). Changed handlers are picked up by the\n" +
+			"next request. Ctrl-C stops the server and every worker.",
+		Args: maxOneEnv,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s := StackFlags{Env: opts.Env}
+			if err := envArg(&s, args); err != nil {
+				return err
+			}
+			opts.Env = s.Env
+			return runF(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Env, "env", "", "environment (default: your personal environment)")
+	cmd.Flags().StringVar(&opts.Host, "host", devserver.DefaultHost, "address to listen on")
+	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on")
+	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, "warm workers per function (default 8)")
+	return cmd
+}
+
+func runDev(opts *DevOptions) error {
+	f := opts.Factory
+	env, err := resolveEnv(f, opts.Env, false, "dev")
+	if err != nil {
+		return err
+	}
+	table, err := f.Program.Load(env, f.Dir)
+	if err != nil {
+		return err
+	}
+	return devserver.Run(f.Context, table, devserver.Options{
+		Host:        opts.Host,
+		Port:        opts.Port,
+		ProjectDir:  f.Dir,
+		Concurrency: opts.Concurrency,
+		Log:         f.Err,
+	})
+}
