@@ -69,8 +69,8 @@ func TestInitRendersProject(t *testing.T) {
 	}
 }
 
-// TestInitProjectWorks scaffolds a project, builds it with the Go tool and
-// serves it with its own dev command.
+// TestInitProjectWorks scaffolds a project, builds it with the Go tool,
+// plans it and serves it with its own dev command.
 func TestInitProjectWorks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a project against this checkout")
@@ -95,6 +95,18 @@ func TestInitProjectWorks(t *testing.T) {
 	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &out, &out
 	if err := cmd.Run(); err != nil || !strings.HasPrefix(out.String(), "stelvio ") {
 		t.Fatalf("hello version: %v\n%s", err, out.String())
+	}
+
+	out.Reset()
+	cmd = exec.Command(bin, "plan", "dev")
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("hello plan: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"aws:lambda/function:Function", "aws:apigateway/restApi:RestApi", "hello-dev-"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out.String())
+		}
 	}
 
 	port := freePort(t)
