@@ -3,6 +3,8 @@ package python
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -111,12 +113,9 @@ func (r *Runtime) Check(ctx context.Context, projectDir string, fn *route.Functi
 				results[rel] = checkResult{Syntax: "-"}
 				continue
 			}
-			out, err := exec.CommandContext(ctx, r.python(), "-c", checkScript, abs).CombinedOutput()
-			if err != nil {
-				return fmt.Errorf("check %s with %s: %v\n%s", rel, r.python(), err, out)
-			}
-			if err := json.Unmarshal(bytes.TrimSpace(out), &res); err != nil {
-				return fmt.Errorf("check %s with %s: %v\n%s", rel, r.python(), err, out)
+			var err error
+			if res, err = r.parse(ctx, projectDir, abs); err != nil {
+				return fmt.Errorf("check %s with %s: %w", rel, r.python(), err)
 			}
 			results[rel] = res
 			if res.Syntax != "" {
@@ -208,4 +207,32 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		w.Env = map[string]string{"PYTHONPATH": genDir}
 	}
 	return w, nil
+}
+
+// parse runs checkScript on the file at path. Results are cached under .stelvio/build/python-check by
+// the file's contents, so that an unchanged file is not parsed again (starting Python costs more than
+// zipping a package).
+func (r *Runtime) parse(ctx context.Context, projectDir, path string) (checkResult, error) {
+	var res checkResult
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return res, err
+	}
+	sum := sha256.Sum256(append([]byte(generator+"\n"+checkScript+"\n"), src...))
+	cache := filepath.Join(runtime.BuildDir(projectDir), "python-check", hex.EncodeToString(sum[:16])+".json")
+	if data, err := os.ReadFile(cache); err == nil && json.Unmarshal(data, &res) == nil {
+		return res, nil
+	}
+	out, err := exec.CommandContext(ctx, r.python(), "-c", checkScript, path).CombinedOutput()
+	if err != nil {
+		return res, fmt.Errorf("%v\n%s", err, out)
+	}
+	out = bytes.TrimSpace(out)
+	if err := json.Unmarshal(out, &res); err != nil {
+		return res, fmt.Errorf("%v\n%s", err, out)
+	}
+	if err := runtime.WriteFileAtomic(cache, out); err != nil {
+		return res, err
+	}
+	return res, nil
 }
