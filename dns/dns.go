@@ -34,7 +34,9 @@ type Alias struct {
 
 // Provider creates DNS records as Pulumi resources.
 type Provider interface {
-	// CreateRecord creates rec as a resource named name (unique in the stack). Resources that need the
-	// record to exist depend on the returned resource.
+	// CreateRecord creates rec as a resource named name (unique in the stack), with opts (stelvio passes
+	// the parent component). Resources that need the record, such as the certificate validation, depend
+	// on the returned resource: return the custom resource of the record, or a component that has it as a
+	// child (depending on a component waits for its children only).
 	CreateRecord(ctx *pulumi.Context, name string, rec Record, opts ...pulumi.ResourceOption) (pulumi.Resource, error)
 }
