@@ -8,6 +8,8 @@
 package cloudflare
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-cloudflare/sdk/v6/go/cloudflare"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -32,7 +34,7 @@ func (z zone) CreateRecord(ctx *pulumi.Context, name string, rec dns.Record, opt
 	}
 	args := &cloudflare.DnsRecordArgs{
 		ZoneId:  pulumi.String(z.id),
-		Name:    rec.Name,
+		Name:    trimDot(rec.Name),
 		Type:    rec.Type,
 		Ttl:     pulumi.Float64(float64(ttl)),
 		Proxied: pulumi.Bool(false),
@@ -43,7 +45,13 @@ func (z zone) CreateRecord(ctx *pulumi.Context, name string, rec dns.Record, opt
 		content = rec.Alias.Name
 	}
 	if content != nil {
-		args.Content = content.ToStringOutput().ToStringPtrOutput()
+		args.Content = trimDot(content).ToStringPtrOutput()
 	}
 	return cloudflare.NewDnsRecord(ctx, name, args, opts...)
+}
+
+// trimDot drops the final dot of a fully qualified name such as ACM's validation record names:
+// Cloudflare stores names without it, and a name with it would differ from the stored one on every run.
+func trimDot(s pulumi.StringInput) pulumi.StringOutput {
+	return s.ToStringOutput().ApplyT(func(v string) string { return strings.TrimSuffix(v, ".") }).(pulumi.StringOutput)
 }

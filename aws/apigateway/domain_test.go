@@ -124,14 +124,18 @@ func TestApiDomain(t *testing.T) {
 			}
 
 			rec := m.Find(t, recordType, "todo-api:domain:certificate-validation-record")
-			check("validation record name", rec.Input("name"), validationName)
+			if onRoute53 {
+				check("validation record name", rec.Input("name"), validationName)
+			} else {
+				check("validation record name (without the final dot Cloudflare does not store)", rec.Input("name"), strings.TrimSuffix(validationName, "."))
+			}
 			check("validation record type", rec.Input("type"), "CNAME")
 			if onRoute53 {
 				check("validation record zoneId", rec.Input("zoneId"), "Z0123456789ABCDEFGHIJ")
 				check("validation record value", rec.Path("records", 0), validationValue)
 			} else {
 				check("validation record zoneId", rec.Input("zoneId"), "023e105f4ecef8ad9ca31a8372d0c353")
-				check("validation record content", rec.Input("content"), validationValue)
+				check("validation record content", rec.Input("content"), strings.TrimSuffix(validationValue, "."))
 				check("validation record proxied", rec.Input("proxied"), "false")
 			}
 
