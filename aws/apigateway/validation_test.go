@@ -274,6 +274,15 @@ func TestRejectedPrograms(t *testing.T) {
 			api.Route("GET", "/files/{proxy+}", "functions/users.get") // @s2b
 		}, []string{`@s2b: route GET /files/{proxy+}: path parameter {proxy+} conflicts with {id} under /files (route GET /files/{id} at @s2a); API Gateway allows one parameter per position, so use the same name`}},
 
+		{"conflict with a route whose handler is wrong", false, func(ctx *stelvio.Context) {
+			api := shop(ctx)
+			api.Route("GET", "/users", "functions/missing.index") // @x1a
+			api.Route("GET", "/users/", users)                    // @x1b
+		}, []string{
+			`@x1a: route GET /users: handler "functions/missing.index": neither functions/missing.py nor a Go package directory functions/missing/ exists in the project`,
+			`@x1b: route GET /users: GET /users is already routed at @x1a; each method and path may be routed once`,
+		}},
+
 		// Configuration maps and mixed forms.
 		{"config map unknown key", false, func(ctx *stelvio.Context) {
 			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "memroy": 512}) // @c1

@@ -351,6 +351,11 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 		subject = "route " + strings.Join(methods, ",") + " " + p.String()
 	}
 	r := &Route{Api: api, Methods: methods, Path: p, Source: rd.Source}
+	if merr == nil && perr == nil {
+		// Conflicts between routes are checked even when this route's handler has problems, so that
+		// they are all reported in one run; the table is only used when there are none.
+		api.Routes = append(api.Routes, r)
+	}
 
 	var cfg FunctionConfig
 	switch h := rd.Handler.(type) {
@@ -376,7 +381,6 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 		}
 		r.Function, r.Target = fn, fn.Entry
 		fn.Routes = append(fn.Routes, r)
-		api.Routes = append(api.Routes, r)
 		return
 	case string:
 		cfg = rd.Options
@@ -443,7 +447,6 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 		g.config = cfg
 	}
 	g.fn.Routes = append(g.fn.Routes, r)
-	api.Routes = append(api.Routes, r)
 }
 
 // describe names a route whose method or path did not parse, as written.
