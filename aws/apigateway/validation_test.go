@@ -368,12 +368,27 @@ func TestRejectedPrograms(t *testing.T) {
 			function.New(ctx, "reports", function.Handler("functions/reports.handler")) // @f2a
 			function.New(ctx, "reports", function.Handler("functions/orders.index"))    // @f2b
 		}, []string{`@f2b: function "reports": another function is already named "reports" (@f2a); give each function.New its own name`}},
+		{"function with a bad name and a bad handler", false, func(ctx *stelvio.Context) {
+			function.New(ctx, "bad name!", function.Handler("functions/users.py.index")) // @f4
+		}, []string{
+			`@f4: function "bad name!": name must start with a letter or digit and contain only letters, digits, - and _`,
+			`@f4: function "bad name!": handler "functions/users.py.index": file path "functions/users.py" contains a dot; leave out the file extension and use only one "." before the function name`,
+		}},
 		{"function without handler", false, func(ctx *stelvio.Context) { function.New(ctx, "empty", function.Memory(256)) }, // @f3
 			[]string{`@f3: function "empty": handler is empty; give it as "path/file.function", e.g. "functions/users.index"`}},
 
 		// APIs and domains.
 		{"api name invalid", false, func(ctx *stelvio.Context) { apigateway.New(ctx, "my api") }, // @a1
 			[]string{`@a1: api "my api": name must start with a letter or digit and contain only letters, digits, - and _`}},
+		{"api with a bad name and a bad route", false, func(ctx *stelvio.Context) {
+			api := apigateway.New(ctx, "my api") // @a5a
+			api.Route("GET", "/users/{}", users) // @a5b
+		}, []string{
+			`@a5a: api "my api": name must start with a letter or digit and contain only letters, digits, - and _`,
+			`@a5b: route GET /users/{}: path "/users/{}": empty parameter "{}"; name it, e.g. {id}`,
+		}},
+		{"domain with a final dot", false, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop", apigateway.DomainName("api.example.com.")) }, // @dm9
+			[]string{`@dm9: api "shop": domain name "api.example.com." ends with "."; write it without the final dot, "api.example.com"`}},
 		{"api name twice", false, func(ctx *stelvio.Context) {
 			apigateway.New(ctx, "shop") // @a2a
 			apigateway.New(ctx, "shop") // @a2b

@@ -73,9 +73,6 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 	domains := map[string]string{}
 	for _, ad := range d.Apis {
 		api := b.api(ad)
-		if api == nil {
-			continue
-		}
 		if prev, ok := apiNames[api.Name]; ok {
 			b.add(ad.Source, fmt.Sprintf("api %q", api.Name), "an api with this name is already declared at %s; give each api its own name", prev)
 		}
@@ -132,22 +129,25 @@ func splitSource(s string) (string, int) {
 func (b *builder) instance(fd *FunctionDecl) {
 	subject := fmt.Sprintf("function %q", fd.Name)
 	b.problems = append(b.problems, fd.Problems...)
+	// A function with a bad name is still checked, so that all its problems are reported in one run.
+	named := true
 	if !nameRE.MatchString(fd.Name) {
 		b.add(fd.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
-		return
-	}
-	if prev, ok := b.names[fd.Name]; ok {
-		b.add(fd.Source, subject, "another function is already named %q (%s); give each function.New its own name", fd.Name, strings.TrimPrefix(prev, "instance:"))
-		return
+		named = false
+	} else if prev, ok := b.names[fd.Name]; ok {
+		b.add(fd.Source, subject, "another function is already named %q (%s); give each function.New its own name", fd.Name, prev)
+		named = false
 	}
 	fn := &Function{Name: fd.Name, Key: "instance:" + fd.Name, Instance: true, Source: fd.Source}
-	b.names[fd.Name] = fd.Source
+	if named {
+		b.names[fd.Name] = fd.Source
+	}
 	res, ok := b.resolve(fd.Source, subject, fd.Config)
 	if !ok {
 		return
 	}
 	b.fill(fn, res)
-	if b.configure(fn, fd.Config, fd.Source, subject) {
+	if b.configure(fn, fd.Config, fd.Source, subject) && named {
 		b.byDecl[fd] = fn
 		b.table.Functions = append(b.table.Functions, fn)
 	}
@@ -286,10 +286,9 @@ func (b *builder) configure(fn *Function, c FunctionConfig, source, subject stri
 func (b *builder) api(ad *ApiDecl) *Api {
 	subject := fmt.Sprintf("api %q", ad.Name)
 	api := &Api{Name: ad.Name, StageName: ad.StageName, EndpointType: strings.ToUpper(ad.EndpointType), DomainName: strings.ToLower(ad.DomainName), Source: ad.Source}
-	valid := true
 	if !nameRE.MatchString(ad.Name) {
+		// The api is still checked, so that the problems of its routes are reported in the same run.
 		b.add(ad.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
-		valid = false
 	}
 	if api.StageName == "" {
 		api.StageName = DefaultStage
@@ -308,9 +307,6 @@ func (b *builder) api(ad *ApiDecl) *Api {
 			b.add(ad.Source, subject, "%v", err)
 		}
 	}
-	if !valid {
-		return nil
-	}
 	return api
 }
 
@@ -325,6 +321,9 @@ func checkDomain(d string) error {
 	}
 	if strings.Contains(d, "*") {
 		return fmt.Errorf("domain name %q is a wildcard; an api serves one exact name, e.g. api.example.com", d)
+	}
+	if strings.HasSuffix(d, ".") {
+		return fmt.Errorf("domain name %q ends with \".\"; write it without the final dot, %q", d, strings.TrimSuffix(d, "."))
 	}
 	for _, l := range labels {
 		if !labelRE.MatchString(l) {
