@@ -182,6 +182,9 @@ func TestRejectedPrograms(t *testing.T) {
 			[]string{`@h29: route GET /x: handler "functions/a:b.index" has a ":" outside "::"; write it as "folder::file.function" or "path/file.function"`}},
 		{"go runtime without go package", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Runtime("go")) }, // @h30
 			[]string{`@h30: route GET /x: handler "functions/users.index": Go package directory functions/users not found (or has no .go files)`}},
+		{"go handler with a folder", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", "functions/hello::main.Hello", function.Runtime("go")) // @h31
+		}, []string{`@h31: route GET /x: handler "functions/hello::main.Hello": Go handlers are written "package/dir.Function", without a folder or "::"`}},
 
 		// Paths.
 		{"path no leading slash", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "users", users) }, // @p1
