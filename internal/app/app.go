@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -70,6 +71,12 @@ func (p *Program) Load(env, projectDir string) (*route.Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("project directory: %w", err)
 	}
+	if !appNameRE.MatchString(p.Name) {
+		ctx.decls.Problems = append(ctx.decls.Problems, route.Problem{
+			Source: p.Source, Subject: fmt.Sprintf("app %q", p.Name),
+			Message: "name must start with a letter or digit and contain only letters, digits, - and _ (at most 64); it begins every resource name, e.g. stelvio.New(\"my-app\")",
+		})
+	}
 	if p.DNS == nil {
 		for _, a := range ctx.decls.Apis {
 			if a.DomainName != "" {
@@ -83,8 +90,12 @@ func (p *Program) Load(env, projectDir string) (*route.Table, error) {
 	return route.Build(ctx.decls, p.Name, env, dir)
 }
 
+// appNameRE is what an app name may be: it is the Pulumi project name and the start of every physical
+// resource name.
+var appNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+
 var envRE = func(s string) bool {
-	if s == "" || len(s) > 32 {
+	if s == "" || len(s) > 32 || strings.HasSuffix(s, "-") {
 		return false
 	}
 	for i, r := range s {

@@ -1,0 +1,45 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/stelvio-go/stelvio/internal/app"
+)
+
+func TestCheckEnv(t *testing.T) {
+	p := &app.Program{Name: "shop"}
+	for _, env := range []string{"dev", "prod", "pr-42", "a", "abcdefghijklmnopqrstuvwxyz012345"} {
+		if err := p.CheckEnv(env); err != nil {
+			t.Errorf("CheckEnv(%q): %v", env, err)
+		}
+	}
+	for _, env := range []string{"", "Prod", "-dev", "dev-", "dev_1", "dev.1", "abcdefghijklmnopqrstuvwxyz0123456"} {
+		want := `environment "` + env + `" is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. "prod" or "dev"`
+		if err := p.CheckEnv(env); err == nil || err.Error() != want {
+			t.Errorf("CheckEnv(%q) = %v, want %s", env, err, want)
+		}
+	}
+	limited := &app.Program{Name: "shop", Environments: []string{"staging", "prod"}}
+	if err := limited.CheckEnv("dev"); err == nil || err.Error() != `environment "dev" is not one of this app's environments (staging, prod)` {
+		t.Errorf("CheckEnv(dev) = %v", err)
+	}
+}
+
+func TestLoadChecksAppName(t *testing.T) {
+	run := func(*app.Context) error { return nil }
+	for _, name := range []string{"shop", "My_App-2"} {
+		p := &app.Program{Name: name, Run: run, Source: "main.go:10"}
+		if _, err := p.Load("dev", t.TempDir()); err != nil {
+			t.Errorf("app %q: %v", name, err)
+		}
+	}
+	for _, name := range []string{"", "my app", "-shop", "shop.io"} {
+		p := &app.Program{Name: name, Run: run, Source: "main.go:10"}
+		_, err := p.Load("dev", t.TempDir())
+		want := `1 problem in the app:
+  main.go:10: app "` + name + `": name must start with a letter or digit and contain only letters, digits, - and _ (at most 64); it begins every resource name, e.g. stelvio.New("my-app")`
+		if err == nil || err.Error() != want {
+			t.Errorf("app %q: error %v, want %s", name, err, want)
+		}
+	}
+}
