@@ -352,7 +352,13 @@ func TestRejectedPrograms(t *testing.T) {
 		}, []string{`@r7: function functions/users.py: environment variable AWS_REGION is reserved by AWS Lambda; choose another name`}},
 		{"environment variable bad name", false, func(ctx *stelvio.Context) {
 			shop(ctx).Route("GET", "/x", users, function.Environment(map[string]string{"1BAD": "x"})) // @r8
-		}, []string{`@r8: function functions/users.py: environment variable name "1BAD" must start with a letter and contain only letters, digits and _`}},
+		}, []string{`@r8: function functions/users.py: environment variable name "1BAD" must start with a letter, have at least 2 characters and contain only letters, digits and _`}},
+		{"environment variable one letter", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", users, function.Environment(map[string]string{"A": "x"})) // @r13
+		}, []string{`@r13: function functions/users.py: environment variable name "A" must start with a letter, have at least 2 characters and contain only letters, digits and _`}},
+		{"environment too large", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", users, function.Environment(map[string]string{"CERT": strings.Repeat("x", 4093)})) // @r14
+		}, []string{`@r14: function functions/users.py: environment variables take 4097 bytes; Lambda allows 4096 in total, so keep large values in a file or a parameter store`}},
 		{"instance memory too large", false, func(ctx *stelvio.Context) {
 			function.New(ctx, "big", function.Handler("functions/reports.handler"), function.Memory(99999)) // @r9
 		}, []string{`@r9: function "big": memory 99999 MB is out of range; Lambda allows 128 to 10240 MB`}},

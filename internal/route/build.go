@@ -19,7 +19,7 @@ import (
 var (
 	nameRE      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 	stageRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	envKeyRE    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	envKeyRE    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]+$`)
 	labelRE     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	reservedEnv = []string{
 		"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
@@ -29,6 +29,9 @@ var (
 		"AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
 	}
 )
+
+// MaxEnvironmentSize is the most bytes a function's environment variables (names and values) may take.
+const MaxEnvironmentSize = 4096
 
 // builder collects problems while resolving declarations.
 type builder struct {
@@ -244,10 +247,17 @@ func (b *builder) configure(fn *Function, c FunctionConfig, source, subject stri
 	for _, k := range keys {
 		switch {
 		case !envKeyRE.MatchString(k):
-			bad("environment variable name %q must start with a letter and contain only letters, digits and _", k)
+			bad("environment variable name %q must start with a letter, have at least 2 characters and contain only letters, digits and _", k)
 		case slices.Contains(reservedEnv, k):
 			bad("environment variable %s is reserved by AWS Lambda; choose another name", k)
 		}
+	}
+	size := 0
+	for k, v := range c.Environment {
+		size += len(k) + len(v)
+	}
+	if size > MaxEnvironmentSize {
+		bad("environment variables take %d bytes; Lambda allows %d in total, so keep large values in a file or a parameter store", size, MaxEnvironmentSize)
 	}
 	if len(c.Environment) > 0 {
 		fn.Environment = make(map[string]string, len(c.Environment))
