@@ -587,7 +587,8 @@ func (b *builder) settle(g *group) {
 	b.table.Functions = append(b.table.Functions, fn)
 }
 
-// uniqueName derives a function name from its code location ("functions/users.py" → "functions-users"),
+// uniqueName derives a function name from its code location ("functions/users.py" → "functions-users",
+// "functions/my_app.py" → "functions-my_app": Lambda and IAM names allow "_"),
 // adding a short hash when two locations would give the same name.
 func (b *builder) uniqueName(fn *Function) string {
 	loc := strings.SplitN(fn.Key, ":", 2)[1]
@@ -595,7 +596,7 @@ func (b *builder) uniqueName(fn *Function) string {
 	var sb strings.Builder
 	for _, r := range loc {
 		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-':
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
 			sb.WriteRune(r)
 		case r >= 'A' && r <= 'Z':
 			sb.WriteRune(r + 'a' - 'A')
