@@ -470,7 +470,17 @@ func describe(method any, p string) string {
 		}
 		return m + " " + p
 	case []string:
-		return fmt.Sprintf("%q %s", m, p)
+		if len(m) == 0 {
+			return "[] " + p
+		}
+		parts := make([]string, len(m))
+		for i, v := range m {
+			parts[i] = v
+			if v == "" {
+				parts[i] = `""`
+			}
+		}
+		return strings.Join(parts, ",") + " " + p
 	}
 	if method == nil {
 		return "(no method) " + p
