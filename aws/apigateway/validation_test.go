@@ -376,13 +376,21 @@ func TestRejectedPrograms(t *testing.T) {
 		{"function name twice", false, func(ctx *stelvio.Context) {
 			function.New(ctx, "reports", function.Handler("functions/reports.handler")) // @f2a
 			function.New(ctx, "reports", function.Handler("functions/orders.index"))    // @f2b
-		}, []string{`@f2b: function "reports": another function is already named "reports" (@f2a); give each function.New its own name`}},
+		}, []string{`@f2b: function "reports": another function is already named "reports" (@f2a); give each function.New its own name (names are not case-sensitive)`}},
 		{"function with a bad name and a bad handler", false, func(ctx *stelvio.Context) {
 			function.New(ctx, "bad name!", function.Handler("functions/users.py.index")) // @f4
 		}, []string{
 			`@f4: function "bad name!": name must start with a letter or digit and contain only letters, digits, - and _`,
 			`@f4: function "bad name!": handler "functions/users.py.index": file path "functions/users.py" contains a dot; leave out the file extension and use only one "." before the function name`,
 		}},
+		{"function names differing in case", false, func(ctx *stelvio.Context) {
+			function.New(ctx, "Reports", function.Handler("functions/reports.handler")) // @f5a
+			function.New(ctx, "reports", function.Handler("functions/orders.index"))    // @f5b
+		}, []string{`@f5b: function "reports": another function is already named "Reports" (@f5a); give each function.New its own name (names are not case-sensitive)`}},
+		{"api names differing in case", false, func(ctx *stelvio.Context) {
+			apigateway.New(ctx, "Shop") // @a6a
+			apigateway.New(ctx, "shop") // @a6b
+		}, []string{`@a6b: api "shop": api "Shop" is already declared at @a6a; give each api its own name (names are not case-sensitive)`}},
 		{"function without handler", false, func(ctx *stelvio.Context) { function.New(ctx, "empty", function.Memory(256)) }, // @f3
 			[]string{`@f3: function "empty": handler is empty; give it as "path/file.function", e.g. "functions/users.index"`}},
 
@@ -401,7 +409,7 @@ func TestRejectedPrograms(t *testing.T) {
 		{"api name twice", false, func(ctx *stelvio.Context) {
 			apigateway.New(ctx, "shop") // @a2a
 			apigateway.New(ctx, "shop") // @a2b
-		}, []string{`@a2b: api "shop": an api with this name is already declared at @a2a; give each api its own name`}},
+		}, []string{`@a2b: api "shop": api "shop" is already declared at @a2a; give each api its own name (names are not case-sensitive)`}},
 		{"stage name invalid", false, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop", apigateway.StageName("v 1")) }, // @a3
 			[]string{`@a3: api "shop": stage name "v 1" may contain only letters, digits, - and _ (at most 128)`}},
 		{"endpoint type unknown", false, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop", apigateway.EndpointType("private")) }, // @a4

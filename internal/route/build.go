@@ -42,7 +42,9 @@ type builder struct {
 	groups   []*group
 	byDecl   map[*FunctionDecl]*Function
 	declared map[*FunctionDecl]bool // every function.New of the program, valid or not
-	names    map[string]string      // function name -> key
+	names    map[string]string      // lowercase function name -> its key or source
+	// instanceNames are the names of function.New instances as written, by lowercase name.
+	instanceNames map[string]string
 }
 
 // group is the routes that share one Lambda function, before its configuration is settled.
@@ -60,26 +62,31 @@ func (b *builder) add(source, subject, format string, args ...any) {
 // problems at once (as Problems) and returns a table only when there are none.
 func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 	b := &builder{
-		dir:      projectDir,
-		table:    &Table{App: app, Env: env},
-		byKey:    map[string]*group{},
-		byDecl:   map[*FunctionDecl]*Function{},
-		declared: map[*FunctionDecl]bool{},
-		names:    map[string]string{},
+		dir:           projectDir,
+		table:         &Table{App: app, Env: env},
+		byKey:         map[string]*group{},
+		byDecl:        map[*FunctionDecl]*Function{},
+		declared:      map[*FunctionDecl]bool{},
+		names:         map[string]string{},
+		instanceNames: map[string]string{},
 	}
 	b.problems = append(b.problems, d.Problems...)
 	for _, fd := range d.Functions {
 		b.declared[fd] = true
 		b.instance(fd)
 	}
-	apiNames := map[string]string{}
+	apiNames := map[string]string{}   // lowercase name -> `api "Name"`
+	apiSources := map[string]string{} // lowercase name -> where it is declared
 	domains := map[string]string{}
 	for _, ad := range d.Apis {
 		api := b.api(ad)
-		if prev, ok := apiNames[api.Name]; ok {
-			b.add(ad.Source, fmt.Sprintf("api %q", api.Name), "an api with this name is already declared at %s; give each api its own name", prev)
+		// Physical names are lowercase, so names that differ only in case are the same name.
+		if prev, ok := apiNames[strings.ToLower(api.Name)]; ok {
+			b.add(ad.Source, fmt.Sprintf("api %q", api.Name), "%s is already declared at %s; give each api its own name (names are not case-sensitive)", prev, apiSources[strings.ToLower(api.Name)])
+		} else {
+			apiNames[strings.ToLower(api.Name)] = fmt.Sprintf("api %q", api.Name)
+			apiSources[strings.ToLower(api.Name)] = ad.Source
 		}
-		apiNames[api.Name] = ad.Source
 		if api.DomainName != "" {
 			if prev, ok := domains[api.DomainName]; ok {
 				b.add(ad.Source, fmt.Sprintf("api %q", api.Name), "domain %s is already used by %s; one domain can serve only one api, so give this api another domain (e.g. a subdomain)", api.DomainName, prev)
@@ -137,13 +144,14 @@ func (b *builder) instance(fd *FunctionDecl) {
 	if !nameRE.MatchString(fd.Name) {
 		b.add(fd.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
 		named = false
-	} else if prev, ok := b.names[fd.Name]; ok {
-		b.add(fd.Source, subject, "another function is already named %q (%s); give each function.New its own name", fd.Name, prev)
+	} else if prev, ok := b.names[strings.ToLower(fd.Name)]; ok {
+		b.add(fd.Source, subject, "another function is already named %q (%s); give each function.New its own name (names are not case-sensitive)", b.instanceNames[strings.ToLower(fd.Name)], prev)
 		named = false
 	}
 	fn := &Function{Name: fd.Name, Key: "instance:" + fd.Name, Instance: true, Source: fd.Source}
 	if named {
-		b.names[fd.Name] = fd.Source
+		b.names[strings.ToLower(fd.Name)] = fd.Source
+		b.instanceNames[strings.ToLower(fd.Name)] = fd.Name
 	}
 	res, ok := b.resolve(fd.Source, subject, fd.Config)
 	if !ok {
