@@ -316,6 +316,20 @@ func TestRejectedPrograms(t *testing.T) {
 		{"config map environment value not a string", false, func(ctx *stelvio.Context) {
 			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "environment": map[string]any{"LEVEL": 1}}) // @c10
 		}, []string{`@c10: route GET /x: environment variable LEVEL must be a string, not 1`}},
+		{"config map requirements a number", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "requirements": 5}) // @c11
+		}, []string{`@c11: route GET /x: config key "requirements" must be a path or false, not 5`}},
+		{"config map runtime not a string", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "runtime": 3.12}) // @c12
+		}, []string{`@c12: route GET /x: config key "runtime" must be a string, not 3.12`}},
+		{"nil config pointer", false, func(ctx *stelvio.Context) { var c *function.Config; shop(ctx).Route("GET", "/x", c) }, // @c13
+			[]string{`@c13: route GET /x: the *function.Config is nil; pass a function.Config with at least its Handler`}},
+		{"config pointer and options", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", &function.Config{Handler: users}, function.Timeout(5)) // @c14
+		}, []string{`@c14: route GET /x: both a function.Config and options are given; put all configuration in the Config`}},
+		{"requirements given and turned off", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", users, function.Requirements("functions/requirements.txt"), function.NoRequirements()) // @c15
+		}, []string{`@c15: function functions/users.py: requirements "functions/requirements.txt" is given and also turned off; keep one`}},
 
 		// A shared function is configured once.
 		{"config on two routes of one function", false, func(ctx *stelvio.Context) {

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stelvio-go/stelvio/internal/app"
@@ -41,5 +42,25 @@ func TestLoadChecksAppName(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Errorf("app %q: error %v, want %s", name, err, want)
 		}
+	}
+}
+
+func TestLoadRunFunction(t *testing.T) {
+	p := &app.Program{Name: "shop"}
+	if _, err := p.Load("dev", t.TempDir()); err == nil || err.Error() != "the app has no run function; pass one to app.Main" {
+		t.Errorf("no run function: %v", err)
+	}
+	p.Run = func(*app.Context) error { return errors.New("config.json: no such file") }
+	_, err := p.Load("dev", t.TempDir())
+	if err == nil || err.Error() != `app "shop": run function failed: config.json: no such file` {
+		t.Errorf("failing run function: %v", err)
+	}
+	var ctxEnv, ctxApp string
+	p.Run = func(ctx *app.Context) error { ctxEnv, ctxApp = ctx.Env(), ctx.AppName(); return nil }
+	if _, err := p.Load("pr-7", t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if ctxEnv != "pr-7" || ctxApp != "shop" {
+		t.Errorf("the run function saw env %q and app %q", ctxEnv, ctxApp)
 	}
 }

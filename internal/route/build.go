@@ -414,7 +414,7 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 		cfg = h
 	case *FunctionConfig:
 		if h == nil {
-			b.add(rd.Source, subject, "the function.Config is nil")
+			b.add(rd.Source, subject, "the *function.Config is nil; pass a function.Config with at least its Handler")
 			return
 		}
 		if rd.HasOptions {
