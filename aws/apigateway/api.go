@@ -48,9 +48,10 @@ func New(ctx *app.Context, name string, opts ...Option) *Api {
 // method is one verb ("GET", case-insensitive), a list ([]string{"GET", "POST"}), or "ANY" / "*".
 // path is "/", "/users", "/users/{id}" or ends in a greedy "/{proxy+}".
 // handler is a handler string ("functions/users.index", "functions/orders::handler.index", a Go
-// "functions/hello.Handler"), a function.Config, a map[string]any with the keys handler, src, memory,
-// timeout, runtime, architecture, environment and requirements, a *function.Function, or nil when opts
-// name the handler. opts configure the function (function.Memory(512), ...).
+// "functions/hello.Handler"), a function.Config, a map[string]any (or map[string]string) with the keys
+// handler, src, memory, timeout, runtime, architecture, environment and requirements, a
+// *function.Function, or nil when opts name the handler. opts configure the function
+// (function.Memory(512), ...).
 //
 // Problems are not returned here: they are all reported together before anything is deployed.
 func (a *Api) Route(method any, path string, handler any, opts ...function.Option) {

@@ -70,6 +70,9 @@ func TestHandlerForms(t *testing.T) {
 		{"options", func(api *apigateway.Api) {
 			api.Route("POST", "/orders", function.Folder("functions/orders"), function.Handler("handler.index"))
 		}},
+		{"map of strings", func(api *apigateway.Api) {
+			api.Route("POST", "/orders", map[string]string{"src": "functions/orders", "handler": "handler.index"})
+		}},
 		{"string and folder option", func(api *apigateway.Api) {
 			api.Route("POST", "/orders", "handler.index", function.Folder("functions/orders"))
 		}},

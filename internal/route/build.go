@@ -375,7 +375,16 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 	}
 
 	var cfg FunctionConfig
-	switch h := rd.Handler.(type) {
+	h := rd.Handler
+	if sm, ok := h.(map[string]string); ok {
+		// A map of strings is a configuration map whose values all happen to be strings.
+		m := make(map[string]any, len(sm))
+		for k, v := range sm {
+			m[k] = v
+		}
+		h = m
+	}
+	switch h := h.(type) {
 	case *FunctionDecl:
 		if h == nil {
 			b.add(rd.Source, subject, "the function is nil; create it with function.New(ctx, name, ...) before passing it to the route")
