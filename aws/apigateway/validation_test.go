@@ -239,6 +239,12 @@ func TestRejectedPrograms(t *testing.T) {
 			[]string{`@m8: route "" /x: unknown HTTP method ""; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY (or *)`}},
 		{"method unknown in list", false, func(ctx *stelvio.Context) { shop(ctx).Route([]string{"GET", "FETCH"}, "/x", users) }, // @m9
 			[]string{`@m9: route GET,FETCH /x: unknown HTTP method "FETCH"; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY (or *)`}},
+		{"one route with three mistakes", false, func(ctx *stelvio.Context) { shop(ctx).Route("FETCH", "users", "functions/users") }, // @m10
+			[]string{
+				`@m10: route FETCH users: unknown HTTP method "FETCH"; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY (or *)`,
+				`@m10: route FETCH users: path "users" must start with "/"; write "/users"`,
+				`@m10: route FETCH users: handler "functions/users" has no function name; write it as "path/file.function"`,
+			}},
 
 		// Duplicate routes.
 		{"same method and path twice", false, func(ctx *stelvio.Context) {
