@@ -219,6 +219,10 @@ func TestRejectedPrograms(t *testing.T) {
 			[]string{`@p14: route GET /users/{id: path "/users/{id": segment "{id" mixes text and a parameter or has unbalanced braces; a parameter must be a whole segment, e.g. /users/{id}`}},
 		{"path space", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/users/a b", users) }, // @p15
 			[]string{`@p15: route GET /users/a b: path "/users/a b": segment "a b" may contain only letters, digits and . _ : @ ~ -`}},
+		{"path dot-dot segment", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/users/../admin", users) }, // @p16
+			[]string{`@p16: route GET /users/../admin: path "/users/../admin" has a ".." segment, which clients resolve away before the request is sent; remove it`}},
+		{"path dot segment", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/./users", users) }, // @p17
+			[]string{`@p17: route GET /./users: path "/./users" has a "." segment, which clients resolve away before the request is sent; remove it`}},
 
 		// Methods.
 		{"method unknown", false, func(ctx *stelvio.Context) { shop(ctx).Route("FETCH", "/x", users) }, // @m1

@@ -116,6 +116,9 @@ func parseSegment(path, part string) (Segment, error) {
 	}
 	open, close := strings.Count(part, "{"), strings.Count(part, "}")
 	if open == 0 && close == 0 {
+		if part == "." || part == ".." {
+			return Segment{}, fmt.Errorf("path %q has a %q segment, which clients resolve away before the request is sent; remove it", path, part)
+		}
 		if !literalRE.MatchString(part) {
 			return Segment{}, fmt.Errorf("path %q: segment %q may contain only letters, digits and . _ : @ ~ -", path, part)
 		}
