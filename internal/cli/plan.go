@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/stelvio-go/stelvio/internal/plan"
+)
+
+// PlanOptions are the inputs of plan.
+type PlanOptions struct {
+	Factory *Factory
+	// Env is the environment planned (--env or the argument).
+	Env string
+	// Region goes into the planned ARNs and URLs (default: the app's, else AWS_REGION).
+	Region string
+	// JSON prints the resources as one JSON array.
+	JSON bool
+}
+
+func init() { addCommand(func(f *Factory) *cobra.Command { return newPlanCmd(f, runPlan) }) }
+
+func newPlanCmd(f *Factory, runF func(*PlanOptions) error) *cobra.Command {
+	opts := &PlanOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "plan [ENV]",
+		Short: "List every AWS resource the app becomes, offline",
+		Long: "Validate the app, build its Lambda packages and list every AWS resource a deploy to ENV would\n" +
+			"create, with its inputs, without an AWS account or the pulumi CLI (the program runs under Pulumi\n" +
+			"mocks; ids and the account are placeholders). Every problem of the app is reported at once.",
+		Args: maxOneEnv,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s := StackFlags{Env: opts.Env}
+			if err := envArg(&s, args); err != nil {
+				return err
+			}
+			opts.Env = s.Env
+			return runF(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Env, "env", "e", "", "environment to plan (default: your personal environment)")
+	cmd.Flags().StringVar(&opts.Region, "region", "", "AWS region (default: the app's, else AWS_REGION)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the resources as a JSON array of {type, name, parent, urn, inputs}")
+	return cmd
+}
+
+func runPlan(opts *PlanOptions) error {
+	f := opts.Factory
+	env, err := resolveEnv(f, opts.Env, false, "plan")
+	if err != nil {
+		return err
+	}
+	opts.Env = env
+	pl, err := plan.Run(f.Context, f.Program, plan.Options{Env: env, ProjectDir: f.Dir, Region: opts.Region})
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return pl.WriteJSON(f.Out)
+	}
+	return pl.WriteText(f.Out)
+}
