@@ -25,41 +25,8 @@ func TestQuickstartLifecycle(t *testing.T) {
 		t.Skip("builds and deploys the quickstart")
 	}
 	enginetest.Setup(t)
-	root := repoRoot(t)
-	dir := filepath.Join(t.TempDir(), "quickstart")
-	copyDir(t, filepath.Join(root, "examples", "quickstart"), dir)
-	gomod := fmt.Sprintf("module quickstart\n\ngo %s\n\nrequire github.com/stelvio-go/stelvio v0.0.0-00010101000000-000000000000\n\nreplace github.com/stelvio-go/stelvio => %s\n", goVersion(), root)
-	writeFile(t, filepath.Join(dir, "go.mod"), gomod)
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
-	goCmd(t, dir, "mod", "tidy")
-	bin := filepath.Join(t.TempDir(), "quickstart")
-	goCmd(t, dir, "build", "-o", bin, ".")
-
-	qs := func(args ...string) cliRun {
-		t.Helper()
-		var out, errOut bytes.Buffer
-		cmd := exec.Command(bin, args...)
-		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &out, &errOut
-		cmd.Env = append(os.Environ(), "CI=")
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return cliRun{code, out.String(), errOut.String()}
-	}
-	expect := func(r cliRun, code int, what string) {
-		t.Helper()
-		if r.code != code {
-			t.Fatalf("%s: exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.code, code, r.out, r.err)
-		}
-	}
+	dir, bin, qs := buildExample(t, "quickstart")
+	expect := expectCode(t)
 
 	r := qs("deploy", "test", "--yes")
 	expect(r, ExitOK, "first deploy")
@@ -89,8 +56,7 @@ func TestQuickstartLifecycle(t *testing.T) {
 	// Change one route's path: the deployment is replaced and only that
 	// route's resources change; no function or role is touched.
 	main := filepath.Join(dir, "main.go")
-	var src []byte
-	src, err = os.ReadFile(main)
+	src, err := os.ReadFile(main)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,17 +68,7 @@ func TestQuickstartLifecycle(t *testing.T) {
 	goCmd(t, dir, "build", "-o", bin, ".")
 	r = qs("deploy", "test", "--yes", "--json")
 	expect(r, ExitOK, "deploy after a route change")
-	var ops []string
-	for _, line := range strings.Split(strings.TrimSpace(r.out), "\n") {
-		var e engine.Event
-		if err := json.Unmarshal([]byte(line), &e); err != nil {
-			t.Fatalf("json line %q: %v", line, err)
-		}
-		if e.Kind == "done" {
-			ops = append(ops, e.Op+" "+e.Type+" "+e.Name)
-		}
-	}
-	sort.Strings(ops)
+	ops := doneOps(t, r.out)
 	t.Logf("route change:\n  %s", strings.Join(ops, "\n  "))
 	var replacedDeployment bool
 	for _, op := range ops {
@@ -217,4 +173,66 @@ func copyDir(t *testing.T, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// buildExample copies examples/<name> into a module of its own that requires this checkout, builds it,
+// and returns its directory, its binary, and a function running the binary there (with CI unset).
+func buildExample(t *testing.T, name string) (string, string, func(args ...string) cliRun) {
+	t.Helper()
+	root := repoRoot(t)
+	dir := filepath.Join(t.TempDir(), name)
+	copyDir(t, filepath.Join(root, "examples", name), dir)
+	gomod := fmt.Sprintf("module %s\n\ngo %s\n\nrequire github.com/stelvio-go/stelvio v0.0.0-00010101000000-000000000000\n\nreplace github.com/stelvio-go/stelvio => %s\n", name, goVersion(), root)
+	writeFile(t, filepath.Join(dir, "go.mod"), gomod)
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
+	goCmd(t, dir, "mod", "tidy")
+	bin := filepath.Join(t.TempDir(), name)
+	goCmd(t, dir, "build", "-o", bin, ".")
+	run := func(args ...string) cliRun {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &out, &errOut
+		cmd.Env = append(os.Environ(), "CI=")
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return cliRun{code, out.String(), errOut.String()}
+	}
+	return dir, bin, run
+}
+
+// expectCode returns a check that a run ended with the wanted exit code.
+func expectCode(t *testing.T) func(r cliRun, code int, what string) {
+	return func(r cliRun, code int, what string) {
+		t.Helper()
+		if r.code != code {
+			t.Fatalf("%s: exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.code, code, r.out, r.err)
+		}
+	}
+}
+
+// doneOps lists "op type name" of every finished step of a --json deploy.
+func doneOps(t *testing.T, out string) []string {
+	t.Helper()
+	var ops []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e engine.Event
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("json line %q: %v", line, err)
+		}
+		if e.Kind == "done" {
+			ops = append(ops, e.Op+" "+e.Type+" "+e.Name)
+		}
+	}
+	sort.Strings(ops)
+	return ops
 }
