@@ -1,0 +1,91 @@
+package plan_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stelvio-go/stelvio/internal/plan"
+)
+
+// TestMocksRecordInputs: secrets are masked, archives shown as their project-relative path, keys
+// sorted, and the outputs AWS would add are made from the inputs.
+func TestMocksRecordInputs(t *testing.T) {
+	dir := t.TempDir()
+	m := &plan.Mocks{App: "shop", Env: "test", Region: "eu-west-1", ProjectDir: dir}
+	var invokeArn string
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		fn, err := lambda.NewFunction(ctx, "fn", &lambda.FunctionArgs{
+			Name: pulumi.String("shop-test-fn"),
+			Role: pulumi.String("arn:aws:iam::123456789012:role/r"),
+			Code: pulumi.NewFileArchive(filepath.Join(dir, ".stelvio", "build", "fn", "abc.zip")),
+			Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+				"TOKEN": pulumi.ToSecret(pulumi.String("hunter2")).(pulumi.StringOutput),
+				"MODE":  pulumi.String("fast"),
+			}},
+		})
+		if err != nil {
+			return err
+		}
+		fn.InvokeArn.ApplyT(func(s string) string { invokeArn = s; return s })
+		return nil
+	}, pulumi.WithMocks("shop", "test", m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := m.Resources()
+	if len(rs) != 1 {
+		t.Fatalf("%d resources recorded, want 1", len(rs))
+	}
+	r := rs[0]
+	if r.URN != "urn:pulumi:test::shop::aws:lambda/function:Function::fn" || r.Parent != "" || r.Component {
+		t.Errorf("recorded %+v", r)
+	}
+	got, _ := json.Marshal(r.Inputs)
+	want := `{"code":".stelvio/build/fn/abc.zip","environment":{"variables":{"MODE":"fast","TOKEN":"[secret]"}},"name":"shop-test-fn","role":"arn:aws:iam::123456789012:role/r"}`
+	if string(got) != want {
+		t.Errorf("inputs\n got %s\nwant %s", got, want)
+	}
+	if want := "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:shop-test-fn/invocations"; invokeArn != want {
+		t.Errorf("invokeArn = %q, want %q", invokeArn, want)
+	}
+
+	p := &plan.Plan{App: "shop", Env: "test", Resources: plan.Sort(rs)}
+	var js, text bytes.Buffer
+	if err := p.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(js.String(), "hunter2") || !strings.HasPrefix(js.String(), "[\n  {\n    \"type\": \"aws:lambda/function:Function\",") {
+		t.Errorf("plan --json:\n%s", js.String())
+	}
+	if err := p.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "\naws:lambda/function:Function  fn\n") ||
+		!strings.Contains(text.String(), "      environment.variables.TOKEN  [secret]\n") || strings.Contains(text.String(), "hunter2") {
+		t.Errorf("plan text:\n%s", text.String())
+	}
+}
+
+// TestMocksRefuseDuplicateURNs: like the engine, the plan fails on two resources with one URN.
+func TestMocksRefuseDuplicateURNs(t *testing.T) {
+	m := &plan.Mocks{App: "shop", Env: "test", Region: "eu-west-1"}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		for range 2 {
+			if _, err := lambda.NewPermission(ctx, "api:fn", &lambda.PermissionArgs{
+				Action: pulumi.String("lambda:InvokeFunction"), Function: pulumi.String("f"), Principal: pulumi.String("p"),
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, pulumi.WithMocks("shop", "test", m))
+	if err == nil || !strings.Contains(err.Error(), "duplicate resource URN urn:pulumi:test::shop::aws:lambda/permission:Permission::api:fn") {
+		t.Errorf("error = %v, want a duplicate URN", err)
+	}
+}
