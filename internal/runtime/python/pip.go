@@ -26,16 +26,22 @@ func Platform(arch string) string {
 // PythonVersion is pip's --python-version for a Lambda runtime id ("python3.12" -> "3.12").
 func PythonVersion(runtimeID string) string { return strings.TrimPrefix(runtimeID, "python") }
 
-// install installs fn's requirements for the Lambda platform into a folder under .stelvio/pip, keyed by
-// a hash of the requirements, runtime and architecture, and returns it. An existing install is reused.
-// pip reads its own configuration (PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, pip.conf) as usual.
-func (r *Runtime) install(ctx context.Context, projectDir string, fn *route.Function) (string, error) {
+// install installs fn's requirements into a folder under .stelvio/pip, keyed by a hash of the
+// requirements, runtime and architecture, and returns it. An existing install is reused. With host
+// false the install is for the Lambda platform (the package); with host true it is for this machine's
+// python, which runs the handlers of `dev`. pip reads its own configuration (PIP_INDEX_URL,
+// PIP_FIND_LINKS, PIP_NO_INDEX, pip.conf) as usual.
+func (r *Runtime) install(ctx context.Context, projectDir string, fn *route.Function, host bool) (string, error) {
 	reqPath := filepath.Join(projectDir, filepath.FromSlash(fn.Requirements))
 	req, err := os.ReadFile(reqPath)
 	if err != nil {
 		return "", fmt.Errorf("function %q: read requirements: %w", fn.Name, err)
 	}
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\n%s\n%s\n", fn.RuntimeID, fn.Architecture, req)))
+	platform := fmt.Sprintf("%s\n%s", fn.RuntimeID, fn.Architecture)
+	if host {
+		platform = "host\n" + r.python()
+	}
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\n%s\n", platform, req)))
 	key := hex.EncodeToString(sum[:])[:32]
 	base := filepath.Join(projectDir, ".stelvio", "pip")
 	target := filepath.Join(base, key)
@@ -51,22 +57,32 @@ func (r *Runtime) install(ctx context.Context, projectDir string, fn *route.Func
 		return "", fmt.Errorf("function %q: install requirements: %w", fn.Name, err)
 	}
 	defer os.RemoveAll(tmp)
-	args := []string{"-m", "pip", "install",
-		"--platform", Platform(fn.Architecture),
-		"--python-version", PythonVersion(fn.RuntimeID),
-		"--implementation", "cp",
-		"--only-binary=:all:",
+	args := []string{"-m", "pip", "install"}
+	if !host {
+		args = append(args,
+			"--platform", Platform(fn.Architecture),
+			"--python-version", PythonVersion(fn.RuntimeID),
+			"--implementation", "cp",
+			"--only-binary=:all:")
+	}
+	args = append(args,
 		"--target", tmp,
 		"--no-compile",
 		"--disable-pip-version-check",
 		"--no-input",
-		"-r", reqPath,
-	}
+		"-r", reqPath)
 	cmd := exec.CommandContext(ctx, r.python(), args...)
 	cmd.Dir = projectDir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
+		if host {
+			return "", &runtime.BuildError{
+				Function: fn.Name,
+				Output:   out.String(),
+				Err:      fmt.Errorf("pip could not install %s for the local %s (%v); check the requirements and pip's index settings (PIP_INDEX_URL, PIP_FIND_LINKS)", fn.Requirements, r.python(), err),
+			}
+		}
 		return "", &runtime.BuildError{
 			Function: fn.Name,
 			Output:   out.String(),

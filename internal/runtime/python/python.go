@@ -172,7 +172,7 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 		a.AddBytes(RouterModule+".py", Router(fn), false)
 	}
 	if fn.Requirements != "" && !fn.NoRequirements {
-		deps, err := r.install(ctx, projectDir, fn)
+		deps, err := r.install(ctx, projectDir, fn, false)
 		if err != nil {
 			return runtime.Package{}, err
 		}
@@ -199,12 +199,24 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		Handler:      r.Handler(fn),
 		ExecutionEnv: "AWS_Lambda_" + fn.RuntimeID,
 	}
+	var path []string
 	if fn.NeedsRouter() {
 		genDir := filepath.Join(dev, fn.Name)
 		if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
 			return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
 		}
-		w.Env = map[string]string{"PYTHONPATH": genDir}
+		path = append(path, genDir)
+	}
+	if fn.Requirements != "" {
+		// The package gets the Lambda platform's wheels; the local python gets its own.
+		deps, err := r.install(ctx, projectDir, fn, true)
+		if err != nil {
+			return runtime.Worker{}, err
+		}
+		path = append(path, deps)
+	}
+	if len(path) > 0 {
+		w.Env = map[string]string{"PYTHONPATH": strings.Join(path, string(os.PathListSeparator))}
 	}
 	return w, nil
 }

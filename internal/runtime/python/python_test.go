@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -327,6 +328,17 @@ def index(event, context):
 		"tinydep/__init__.py 644",
 	}, "deps.index", []call{{method: "GET", resource: "/deps", status: 200, function: "tinydep from a local wheel"}})
 
+	// dev runs the handler with the local python: the requirements are installed for it too.
+	w, err := python.New("").Worker(context.Background(), dir, fn)
+	if err != nil {
+		t.Fatalf("dev worker: %v", err)
+	}
+	imp := exec.Command("python3", "-c", "import tinydep; print(tinydep.NAME)")
+	imp.Env = append(os.Environ(), "PYTHONPATH="+w.Env["PYTHONPATH"])
+	if out, err := imp.CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "tinydep from a local wheel" {
+		t.Errorf("the dev worker's PYTHONPATH %q does not import tinydep: %v %s", w.Env["PYTHONPATH"], err, out)
+	}
+
 	// The install is cached by requirements, runtime and architecture: it is reused without pip.
 	t.Setenv("PIP_FIND_LINKS", t.TempDir())
 	os.RemoveAll(runtime.BuildDir(dir))
@@ -336,7 +348,7 @@ def index(event, context):
 
 	// A requirement pip cannot find is pip's output, shown as it is.
 	os.WriteFile(filepath.Join(fdir, "requirements.txt"), []byte("nosuchdep==9.9\n"), 0o644)
-	_, err := python.New("").Package(context.Background(), dir, fn)
+	_, err = python.New("").Package(context.Background(), dir, fn)
 	var be *runtime.BuildError
 	if !errorsAs(err, &be) || !strings.Contains(be.Output, "nosuchdep==9.9") {
 		t.Fatalf("error = %v, want a BuildError with pip's output", err)
