@@ -15,20 +15,9 @@ import (
 	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 )
 
-// Worker is how the local server runs one user function on the host.
-type Worker struct {
-	// Command is the worker's argv.
-	Command []string
-	// Dir is the function's code directory (LAMBDA_TASK_ROOT).
-	Dir string
-	// Handler is _HANDLER.
-	Handler string
-	// ExecutionEnv is AWS_EXECUTION_ENV ("" for OS-only runtimes).
-	ExecutionEnv string
-	// Env holds variables the worker needs (PYTHONPATH of the generated router); the function's own
-	// variables win over them.
-	Env map[string]string
-}
+// Worker is how the local server runs one user function on the host: the runtime's own description of
+// a host worker.
+type Worker = runtime.Worker
 
 // Builder makes host workers for user functions. Worker is called again whenever the function's sources
 // changed, and its result replaces the running workers.
@@ -70,11 +59,7 @@ func (b *runtimeBuilder) Worker(ctx context.Context, fn *route.Function, _ route
 	if err != nil {
 		return Worker{}, fmt.Errorf("function %q cannot run locally: %w", fn.Name, err)
 	}
-	w, err := rt.Worker(ctx, b.projectDir, fn)
-	if err != nil {
-		return Worker{}, err
-	}
-	return Worker{Command: w.Command, Dir: w.Dir, Handler: w.Handler, ExecutionEnv: w.ExecutionEnv, Env: w.Env}, nil
+	return rt.Worker(ctx, b.projectDir, fn)
 }
 
 // fingerprint hashes the names, sizes and modification times of the files matching patterns in dir.
