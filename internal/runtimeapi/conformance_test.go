@@ -11,54 +11,15 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stelvio-go/stelvio/internal/runtimeapi/rietest"
 )
-
-// rieInstall is how CI provides AWS's Runtime Interface Emulator.
-const rieInstall = "go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d"
-
-// findRIE returns the aws-lambda-rie binary from PATH or $GOPATH/bin. Without it the conformance test
-// is skipped on a developer machine and fails under CI.
-func findRIE(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
-		return p
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		out, err := exec.Command("go", "env", "GOPATH").Output()
-		if err == nil {
-			gopath = string(bytes.TrimSpace(out))
-		}
-	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", "aws-lambda-rie")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	msg := "aws-lambda-rie not found in PATH or $GOPATH/bin; install it with: " + rieInstall
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // startRIE runs the handler under aws-lambda-rie and returns its invoke URL.
 func startRIE(t *testing.T, handler string, env []string) string {
 	t.Helper()
-	rie := findRIE(t)
-	addr, apiAddr := freeAddr(t), freeAddr(t)
+	rie := rietest.Find(t)
+	addr, apiAddr := rietest.FreeAddr(t), rietest.FreeAddr(t)
 	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", apiAddr, handler)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
 	cmd.Dir = t.TempDir()

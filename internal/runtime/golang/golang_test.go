@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 	"github.com/stelvio-go/stelvio/internal/runtime/runtimetest"
+	"github.com/stelvio-go/stelvio/internal/runtimeapi/rietest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -259,7 +259,7 @@ func TestCompileErrorIsData(t *testing.T) {
 
 // TestConformanceRIE runs a package's bootstrap under AWS's Runtime Interface Emulator.
 func TestConformanceRIE(t *testing.T) {
-	rie := findRIE(t)
+	rie := rietest.Find(t)
 	dir, table := app(t)
 	fn := hostArch(runtimetest.Function(t, table, "go:functions/api"))
 	pkg, err := New().Package(context.Background(), dir, fn)
@@ -267,8 +267,8 @@ func TestConformanceRIE(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := runtimetest.Unzip(t, pkg.Path)
-	addr := freeAddr(t)
-	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", freeAddr(t), filepath.Join(code, "bootstrap"))
+	addr := rietest.FreeAddr(t)
+	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", rietest.FreeAddr(t), filepath.Join(code, "bootstrap"))
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "AWS_LAMBDA_FUNCTION_NAME=" + fn.Name}
 	cmd.Dir = code
 	var logs bytes.Buffer
@@ -301,38 +301,4 @@ func TestConformanceRIE(t *testing.T) {
 	if string(body) != want {
 		t.Errorf("answer = %s\nwant %s", body, want)
 	}
-}
-
-// rieInstall is how CI provides AWS's Runtime Interface Emulator (as in package runtimeapi).
-const rieInstall = "go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d"
-
-// findRIE returns aws-lambda-rie from PATH or $GOPATH/bin; skips without it, except under CI.
-func findRIE(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
-		return p
-	}
-	out, _ := exec.Command("go", "env", "GOPATH").Output()
-	for _, d := range filepath.SplitList(strings.TrimSpace(string(out))) {
-		p := filepath.Join(d, "bin", "aws-lambda-rie")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	msg := "aws-lambda-rie not found in PATH or $GOPATH/bin; install it with: " + rieInstall
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
