@@ -110,9 +110,19 @@ func newRootCmd(f *Factory) *cobra.Command {
 	if name == "" || strings.HasSuffix(name, ".test") {
 		name = "stelvio"
 	}
+	cmds := make([]*cobra.Command, 0, len(commands))
+	for _, newCmd := range commands {
+		cmds = append(cmds, newCmd(f))
+	}
+	return newBaseCmd(f, name+" <command>", "Build, run locally and deploy the serverless app declared in this program", cmds...)
+}
+
+// newBaseCmd is a root command with stelvio's settings: errors printed once by execute, no usage dump
+// on failure, no completion command, the Factory's streams, and sub as its commands.
+func newBaseCmd(f *Factory, use, short string, sub ...*cobra.Command) *cobra.Command {
 	root := &cobra.Command{
-		Use:           name + " <command>",
-		Short:         "Build, run locally and deploy the serverless app declared in this program",
+		Use:           use,
+		Short:         short,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRun: func(*cobra.Command, []string) {
@@ -123,8 +133,6 @@ func newRootCmd(f *Factory) *cobra.Command {
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)
 	root.CompletionOptions.DisableDefaultCmd = true
-	for _, newCmd := range commands {
-		root.AddCommand(newCmd(f))
-	}
+	root.AddCommand(sub...)
 	return root
 }

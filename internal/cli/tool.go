@@ -27,21 +27,8 @@ func ToolMain(args []string, stdout, stderr io.Writer) int {
 }
 
 func newToolCmd(f *Factory) *cobra.Command {
-	root := &cobra.Command{
-		Use:           "stelvio <command>",
-		Short:         "Create stelvio projects; each project's infra program is its own command line",
-		SilenceErrors: true,
-		SilenceUsage:  true,
-		PersistentPreRun: func(*cobra.Command, []string) {
-			f.started = true
-		},
-	}
-	root.SetIn(f.In)
-	root.SetOut(f.Out)
-	root.SetErr(f.Err)
-	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newInitCmd(f, runInit), newVersionCmd(f))
-	return root
+	return newBaseCmd(f, "stelvio <command>", "Create stelvio projects; each project's infra program is its own command line",
+		newInitCmd(f, runInit), newVersionCmd(f))
 }
 
 func newVersionCmd(f *Factory) *cobra.Command {
