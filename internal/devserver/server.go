@@ -59,6 +59,10 @@ type Options struct {
 	// Env holds variables added to every function's environment (the function's own win), such as
 	// credentials the handlers need locally.
 	Env map[string]string
+	// RuntimeAPI runs every handler through the Lambda Runtime API over HTTP, including Go handlers,
+	// which otherwise take invocations over a pipe (the same aws-lambda-go invoke path, at a fraction
+	// of the cost per request).
+	RuntimeAPI bool
 }
 
 // Server is the local API Gateway of an app: an http.Handler that runs the app's handlers.
@@ -289,7 +293,9 @@ func (s *Server) target(r *route.Route) *target {
 		if len(r.Function.Targets()) > 1 {
 			name += "." + r.Target.Func
 		}
-		t = &target{server: s, fn: r.Function, tgt: r.Target, name: name}
+		dir, patterns, recursive := s.builder.Sources(r.Function)
+		t = &target{server: s, fn: r.Function, tgt: r.Target, name: name,
+			sources: &sources{dir: pathJoin(s.opts.ProjectDir, dir), patterns: patterns, recursive: recursive}}
 		s.targets[key] = t
 	}
 	return t
@@ -306,6 +312,8 @@ type target struct {
 	tgt    route.Target
 	name   string
 
+	sources *sources
+
 	mu          sync.Mutex
 	pool        *runtimeapi.Pool
 	fingerprint string
@@ -315,8 +323,7 @@ type target struct {
 // current returns the pool running the function's current sources, building and starting it first
 // when the sources changed since the last request.
 func (t *target) current(ctx context.Context) (*runtimeapi.Pool, error) {
-	dir, patterns, recursive := t.server.builder.Sources(t.fn)
-	fp, err := fingerprint(pathJoin(t.server.opts.ProjectDir, dir), patterns, recursive)
+	fp, err := t.sources.fingerprint()
 	if err != nil {
 		return nil, fmt.Errorf("read sources of function %q: %w", t.fn.Name, err)
 	}
@@ -384,6 +391,7 @@ func (t *target) config(w Worker) runtimeapi.Config {
 		ExecutionEnv: w.ExecutionEnv,
 		Env:          env,
 		Concurrency:  t.server.opts.Concurrency,
+		Pipe:         w.Pipe && !t.server.opts.RuntimeAPI,
 		Stdout:       out,
 		Stderr:       out,
 	}

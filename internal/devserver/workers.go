@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
@@ -62,9 +64,64 @@ func (b *runtimeBuilder) Worker(ctx context.Context, fn *route.Function, _ route
 	return rt.Worker(ctx, b.projectDir, fn)
 }
 
-// fingerprint hashes the names, sizes and modification times of the files matching patterns in dir.
-func fingerprint(dir string, patterns []string, recursive bool) (string, error) {
+// sources tells whether a function's source files changed. The first look walks the directory and
+// hashes the names, sizes and modification times of the matching files; later looks only stat what
+// that walk saw, one call per directory and per file, and walk again when something differs: a file
+// edited in place changes its own size or time, and a file added, removed or renamed changes its
+// directory's time.
+type sources struct {
+	dir       string
+	patterns  []string
+	recursive bool
+
+	mu   sync.Mutex
+	fp   string
+	seen []seenEntry
+}
+
+type seenEntry struct {
+	path  string
+	dir   bool
+	size  int64
+	mtime int64 // -1: did not exist
+}
+
+// fingerprint returns the hash of the sources as they are now.
+func (s *sources) fingerprint() (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fp != "" && s.unchanged() {
+		return s.fp, nil
+	}
+	fp, seen, err := walkSources(s.dir, s.patterns, s.recursive)
+	if err != nil {
+		return "", err
+	}
+	s.fp, s.seen = fp, seen
+	return fp, nil
+}
+
+func (s *sources) unchanged() bool {
+	for _, e := range s.seen {
+		info, err := os.Lstat(e.path)
+		if err != nil {
+			if e.mtime != -1 {
+				return false
+			}
+			continue
+		}
+		if info.ModTime().UnixNano() != e.mtime || !e.dir && info.Size() != e.size {
+			return false
+		}
+	}
+	return true
+}
+
+// walkSources hashes the names, sizes and modification times of the files matching patterns in dir
+// and returns what it saw.
+func walkSources(dir string, patterns []string, recursive bool) (string, []seenEntry, error) {
 	h := sha256.New()
+	seen := []seenEntry{{path: dir, dir: true, mtime: -1}}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -72,6 +129,15 @@ func fingerprint(dir string, patterns []string, recursive bool) (string, error) 
 		if d.IsDir() {
 			if path != dir && (!recursive || strings.HasPrefix(d.Name(), ".") || d.Name() == "__pycache__") {
 				return filepath.SkipDir
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			if path == dir {
+				seen[0].mtime = info.ModTime().UnixNano()
+			} else {
+				seen = append(seen, seenEntry{path: path, dir: true, mtime: info.ModTime().UnixNano()})
 			}
 			return nil
 		}
@@ -82,13 +148,14 @@ func fingerprint(dir string, patterns []string, recursive bool) (string, error) 
 					return err
 				}
 				fmt.Fprintf(h, "%s %d %d\n", path, info.Size(), info.ModTime().UnixNano())
+				seen = append(seen, seenEntry{path: path, size: info.Size(), mtime: info.ModTime().UnixNano()})
 				break
 			}
 		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", err
+		return "", nil, err
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), seen, nil
 }

@@ -52,6 +52,9 @@ type Worker struct {
 	ExecutionEnv string
 	// Env holds variables the worker needs besides Lambda's own (PYTHONPATH for generated code).
 	Env map[string]string
+	// Pipe says that the worker also speaks the local server's pipe protocol (see
+	// internal/runtime/golang/devloop), which costs far less per invocation than the Runtime API.
+	Pipe bool
 }
 
 // BuildError is a user's handler that failed to build: Output is the compiler's (or pip's) output,

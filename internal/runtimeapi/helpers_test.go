@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 }
 
 // goHandlerPath builds testdata/gohandler for the host once per test binary.
-func goHandlerPath(t *testing.T) string {
+func goHandlerPath(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "runtimeapi-test-")
@@ -51,11 +51,11 @@ func goHandlerPath(t *testing.T) string {
 
 type runtimeCase struct {
 	name    string
-	config  func(t *testing.T) Config
+	config  func(t testing.TB) Config
 	errType string // errorType of {"action":"error"}
 }
 
-func goConfig(t *testing.T) Config {
+func goConfig(t testing.TB) Config {
 	return Config{
 		Function: Function{Name: "hello", Region: "eu-west-1", Timeout: 2 * time.Second},
 		Command:  []string{goHandlerPath(t)},
@@ -66,7 +66,7 @@ func goConfig(t *testing.T) Config {
 	}
 }
 
-func pythonDir(t *testing.T) string {
+func pythonDir(t testing.TB) string {
 	t.Helper()
 	dir, err := filepath.Abs("testdata/python")
 	if err != nil {
@@ -75,7 +75,7 @@ func pythonDir(t *testing.T) string {
 	return dir
 }
 
-func pythonConfig(t *testing.T) Config {
+func pythonConfig(t testing.TB) Config {
 	loop, err := pyloop.Write(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -91,12 +91,20 @@ func pythonConfig(t *testing.T) Config {
 	}
 }
 
+// goPipeConfig runs the same Go worker over the pipe protocol.
+func goPipeConfig(t testing.TB) Config {
+	cfg := goConfig(t)
+	cfg.Pipe = true
+	return cfg
+}
+
 var runtimes = []runtimeCase{
 	{name: "go", config: goConfig, errType: "errorString"},
+	{name: "go-pipe", config: goPipeConfig, errType: "errorString"},
 	{name: "python", config: pythonConfig, errType: "PaymentRequired"},
 }
 
-func newPool(t *testing.T, cfg Config) *Pool {
+func newPool(t testing.TB, cfg Config) *Pool {
 	t.Helper()
 	p, err := NewPool(cfg)
 	if err != nil {

@@ -36,6 +36,10 @@ type Config struct {
 	// Concurrency bounds how many workers run at once; further invocations wait for a free worker.
 	// DefaultConcurrency when zero.
 	Concurrency int
+	// Pipe runs workers over the pipe protocol (PipeEnv) instead of the Runtime API over HTTP: one write
+	// and one read per invocation on each side. The worker must speak it, as Go workers built for the
+	// local server do.
+	Pipe bool
 	// Stdout and Stderr receive the workers' output, one whole line per Write; discarded when nil.
 	Stdout, Stderr io.Writer
 }
@@ -54,8 +58,8 @@ func (c Config) validate() error {
 	return errors.Join(problems...)
 }
 
-// Environ is the environment of a worker whose Runtime API listens on runtimeAPI: the variables Lambda
-// sets (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+// Environ is the environment of a worker whose Runtime API listens on runtimeAPI (or, when runtimeAPI
+// is empty, of a pipe worker, with PipeEnv set instead): the variables Lambda sets (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
 // AWS_LAMBDA_FUNCTION_VERSION, AWS_REGION, AWS_DEFAULT_REGION, _HANDLER, LAMBDA_TASK_ROOT, TZ, ...),
 // the function's own variables, and the host's PATH. AWS_LAMBDA_FUNCTION_TIMEOUT is not set by Lambda;
 // it is set here, as sam local does, so that a handler can read its timeout. Entries are sorted.
@@ -89,6 +93,10 @@ func (c Config) Environ(runtimeAPI string) []string {
 	}
 	if c.ExecutionEnv != "" {
 		reserved["AWS_EXECUTION_ENV"] = c.ExecutionEnv
+	}
+	if runtimeAPI == "" {
+		delete(reserved, "AWS_LAMBDA_RUNTIME_API")
+		reserved[PipeEnv] = "3,4"
 	}
 	for k, v := range reserved {
 		env[k] = v
@@ -204,14 +212,14 @@ func (p *Pool) run(payload []byte) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		r, err := w.srv.invoke(context.Background(), payload)
+		r, err := w.env.invoke(context.Background(), payload)
 		if errors.Is(err, errNotTaken) {
 			p.discard(w)
 			// A warm worker that died while idle did not see this invocation: run it on a fresh one.
 			if warm && attempt == 0 {
 				continue
 			}
-			return w.srv.exitResult(&invocation{id: newRequestID()}), nil
+			return w.env.exitResult(&invocation{id: newRequestID()}), nil
 		}
 		if err != nil || r.resetsEnvironment() {
 			p.discard(w)
@@ -323,57 +331,90 @@ func (p *Pool) Close() error {
 	return nil
 }
 
-// worker is one runtime process with its own Runtime API.
+// environment is how the pool reaches a worker's runtime: its Runtime API (*Server) or a pipe.
+type environment interface {
+	// invoke runs one invocation; errNotTaken when the runtime had exited before taking it.
+	invoke(ctx context.Context, payload []byte) (Result, error)
+	// exitResult is the Runtime.ExitError of inv after the runtime exited.
+	exitResult(inv *invocation) Result
+	// Exited records the runtime process's exit status.
+	Exited(err error)
+	Close() error
+}
+
+// worker is one runtime process with its own execution environment.
 type worker struct {
 	gen    int
-	srv    *Server
+	env    environment
 	cmd    *exec.Cmd
 	exited chan struct{}
 	stopMu sync.Once
 }
 
 func startWorker(cfg Config, gen int) (*worker, error) {
-	srv, err := NewServer(cfg.Function)
-	if err != nil {
-		return nil, err
-	}
 	cmd := exec.Command(cfg.Command[0], cfg.Command[1:]...)
 	cmd.Dir = cfg.Dir
-	cmd.Env = cfg.Environ(srv.Addr())
 	cmd.SysProcAttr = sysProcAttr()
+	var env environment
+	var inherited []*os.File // the worker's ends, closed here once it started
+	if cfg.Pipe {
+		p, files, err := newPipe(cfg.Function)
+		if err != nil {
+			return nil, err
+		}
+		env, inherited = p, files
+		cmd.ExtraFiles = files // descriptors 3 and 4
+		cmd.Env = cfg.Environ("")
+	} else {
+		srv, err := NewServer(cfg.Function)
+		if err != nil {
+			return nil, err
+		}
+		env = srv
+		cmd.Env = cfg.Environ(srv.Addr())
+	}
+	closeInherited := func() {
+		for _, f := range inherited {
+			f.Close()
+		}
+	}
 
 	// Own pipes rather than io.Writers: Wait then returns when the worker exits, even if a process it
 	// started still holds the pipe.
 	outR, outW, err := os.Pipe()
 	if err != nil {
-		srv.Close()
+		env.Close()
+		closeInherited()
 		return nil, fmt.Errorf("start worker of function %q: %w", cfg.Name, err)
 	}
 	errR, errW, err := os.Pipe()
 	if err != nil {
-		srv.Close()
+		env.Close()
+		closeInherited()
 		outR.Close()
 		outW.Close()
 		return nil, fmt.Errorf("start worker of function %q: %w", cfg.Name, err)
 	}
 	cmd.Stdout, cmd.Stderr = outW, errW
 	if err := cmd.Start(); err != nil {
-		srv.Close()
+		env.Close()
+		closeInherited()
 		for _, f := range []*os.File{outR, outW, errR, errW} {
 			f.Close()
 		}
 		return nil, fmt.Errorf("start worker of function %q (%s): %w; check that the handler was built", cfg.Name, cfg.Command[0], err)
 	}
+	closeInherited()
 	outW.Close()
 	errW.Close()
 	go copyLines(cfg.Stdout, outR)
 	go copyLines(cfg.Stderr, errR)
 
-	w := &worker{gen: gen, srv: srv, cmd: cmd, exited: make(chan struct{})}
+	w := &worker{gen: gen, env: env, cmd: cmd, exited: make(chan struct{})}
 	go func() {
 		err := cmd.Wait()
 		killGroup(cmd.Process.Pid) // whatever the worker started goes with it
-		srv.Exited(err)
+		env.Exited(err)
 		close(w.exited)
 	}()
 	return w, nil
@@ -393,7 +434,7 @@ func (w *worker) stop() {
 	w.stopMu.Do(func() {
 		killGroup(w.cmd.Process.Pid)
 		<-w.exited
-		w.srv.Close()
+		w.env.Close()
 	})
 	<-w.exited
 }

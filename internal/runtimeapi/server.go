@@ -121,11 +121,13 @@ type Result struct {
 	Payload []byte
 	// Err is set when the invocation failed.
 	Err *FunctionError
+
+	exits bool // the runtime ends its process after this result (a Go handler's panic)
 }
 
 // resetsEnvironment reports whether the execution environment must be replaced after this result.
 func (r Result) resetsEnvironment() bool {
-	return r.Err != nil && r.Err.Kind != KindFunction && r.Err.Kind != KindResponseTooLarge
+	return r.exits || r.Err != nil && r.Err.Kind != KindFunction && r.Err.Kind != KindResponseTooLarge
 }
 
 // ErrClosed is returned by Invoke on a closed Server or Pool.
@@ -313,11 +315,16 @@ func (s *Server) exitResult(inv *invocation) Result {
 	s.mu.Lock()
 	err := s.exitErr
 	s.mu.Unlock()
+	return exitErrorResult(inv.id, err)
+}
+
+// exitErrorResult is the Runtime.ExitError of a runtime that exited with err during invocation id.
+func exitErrorResult(id string, err error) Result {
 	reason := "Runtime exited without providing a reason"
 	if err != nil {
 		reason = "Runtime exited with error: " + err.Error()
 	}
-	return errorResult(inv.id, KindExit, "Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: %s", inv.id, reason))
+	return errorResult(id, KindExit, "Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: %s", id, reason))
 }
 
 func errorResult(id string, kind ErrorKind, typ, msg string) Result {

@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/stelvio-go/stelvio/internal/runtime/golang/devloop"
 )
 
 type event struct {
@@ -124,5 +125,5 @@ func apigw(raw json.RawMessage) (events.APIGatewayProxyResponse, error) {
 }
 
 func main() {
-	lambda.Start(handle)
+	devloop.Start(handle) // the Runtime API, or the pipe when the pool asks for it
 }
