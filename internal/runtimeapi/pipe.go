@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sync"
 	"time"
@@ -36,7 +35,19 @@ type pipe struct {
 	results  *os.File // read end; the worker's descriptor 4 writes it
 	r        *bufio.Reader
 	ready    bool
-	frame    []byte
+	frame    []byte // request frame buffer
+
+	// Progress through the stream of results, kept across calls so that a read stopped at a deadline
+	// goes on where it stopped.
+	magic    [len(pipeMagic)]byte
+	nmagic   int
+	hdr      [5]byte // uint32 length, status
+	nhdr     int
+	sized    bool
+	tooLarge bool
+	body     []byte
+	nbody    int
+	skip     int
 
 	exited    chan struct{}
 	exitOnce  sync.Once
@@ -70,90 +81,177 @@ func newPipe(fn Function) (p *pipe, workerFiles []*os.File, err error) {
 	return p, []*os.File{reqR, resW}, nil
 }
 
-func (p *pipe) invoke(_ context.Context, payload []byte) (Result, error) {
+// pendingError is an invocation whose caller stopped waiting (its context ended) while the function
+// runs; finish waits for the rest of it, as Lambda lets a function run on after its caller left.
+type pendingError struct{ finish func() Result }
+
+func (e *pendingError) Error() string {
+	return "the invocation goes on after its caller stopped waiting"
+}
+
+// invoke runs one invocation on the caller's goroutine. When ctx ends first, it returns a
+// *pendingError whose finish completes the invocation.
+func (p *pipe) invoke(ctx context.Context, payload []byte) (Result, error) {
 	inv := &invocation{id: newRequestID(), traceID: newTraceID()}
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		p.results.SetReadDeadline(time.Now()) //nolint:errcheck // Pipes support deadlines.
+		close(fired)
+	})
+	r, err, cut := p.step(inv, payload)
+	if !stop() {
+		<-fired // the deadline was moved; the steps below set their own again
+		if cut {
+			return Result{}, &pendingError{finish: func() Result {
+				for {
+					r, err, cut := p.step(inv, payload)
+					if errors.Is(err, errNotTaken) {
+						return p.exitResult(inv)
+					}
+					if !cut {
+						return r
+					}
+				}
+			}}
+		}
+	}
+	return r, err
+}
+
+// step carries inv as far as it can: wait for the worker to be ready, send the request, read the
+// result. It reports cut when a read stopped at a deadline earlier than inv's own (the caller's
+// context ended); calling it again goes on where it stopped.
+func (p *pipe) step(inv *invocation, payload []byte) (r Result, err error, cut bool) {
 	if !p.ready {
 		// The worker writes the magic when its initialisation is done, as a runtime's first /next.
-		p.results.SetReadDeadline(time.Now().Add(p.fn.InitTimeout + p.fn.Timeout)) //nolint:errcheck // Pipes support deadlines.
-		var magic [len(pipeMagic)]byte
-		if _, err := io.ReadFull(p.r, magic[:]); err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				return p.timeoutResult(inv), nil
-			}
-			return Result{}, errNotTaken
+		if inv.readyBy.IsZero() {
+			inv.readyBy = time.Now().Add(p.fn.InitTimeout + p.fn.Timeout)
 		}
-		if string(magic[:]) != pipeMagic {
+		p.results.SetReadDeadline(inv.readyBy) //nolint:errcheck // Pipes support deadlines.
+		for p.nmagic < len(p.magic) {
+			n, err := p.r.Read(p.magic[p.nmagic:])
+			p.nmagic += n
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				if time.Now().Before(inv.readyBy) {
+					return Result{}, nil, true
+				}
+				return p.timeoutResult(inv), nil, false
+			}
+			if err != nil {
+				p.waitExit()
+				return Result{}, errNotTaken, false
+			}
+		}
+		if string(p.magic[:]) != pipeMagic {
 			return errorResult(inv.id, KindInit, "Runtime.InvalidProtocol",
-				fmt.Sprintf("worker of function %q does not speak pipe protocol %s (it sent %q); rebuild it", p.fn.Name, pipeMagic, magic[:])), nil
+				fmt.Sprintf("worker of function %q does not speak pipe protocol %s (it sent %q); rebuild it", p.fn.Name, pipeMagic, p.magic[:])), nil, false
 		}
 		p.ready = true
 	}
 
-	inv.deadline = time.Now().Add(p.fn.Timeout)
-	frame := p.encode(inv, payload)
-	p.requests.SetWriteDeadline(inv.deadline) //nolint:errcheck // Pipes support deadlines.
-	if _, err := p.requests.Write(frame); err != nil {
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return p.timeoutResult(inv), nil
+	if inv.deadline.IsZero() {
+		inv.deadline = time.Now().Add(p.fn.Timeout)
+		frame := p.encode(inv, payload)
+		p.requests.SetWriteDeadline(inv.deadline) //nolint:errcheck // Pipes support deadlines.
+		if _, err := p.requests.Write(frame); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return p.timeoutResult(inv), nil, false
+			}
+			p.waitExit()
+			return Result{}, errNotTaken, false // the worker is gone
 		}
-		return Result{}, errNotTaken // the worker is gone
 	}
 
 	p.results.SetReadDeadline(inv.deadline) //nolint:errcheck // Pipes support deadlines.
-	status, body, err := p.read()
+	status, body, err := p.next()
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return p.timeoutResult(inv), nil
+		if time.Now().Before(inv.deadline) {
+			return Result{}, nil, true
+		}
+		return p.timeoutResult(inv), nil, false
 	case errors.Is(err, errTooLarge):
 		// aws-lambda-go exits when the Runtime API refuses its response; so does this environment.
 		msg := fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", MaxResponseSize)
 		r := errorResult(inv.id, KindResponseTooLarge, "Function.ResponseSizeTooLarge", msg)
 		r.exits = true
-		return r, nil
+		return r, nil, false
 	case err != nil:
-		// The worker closed its end: it is exiting. Wait for its status for the error message.
-		select {
-		case <-p.exited:
-		case <-time.After(2 * time.Second):
-		}
-		return p.exitResult(inv), nil
+		// The worker closed its end: it is exiting. Its status makes the error message.
+		p.waitExit()
+		return p.exitResult(inv), nil, false
 	}
 	switch status {
 	case pipeOK:
-		return Result{RequestID: inv.id, Payload: body}, nil
+		return Result{RequestID: inv.id, Payload: body}, nil, false
 	case pipeError, pipeErrorExit:
 		r := runtimeErrorResult(KindFunction, "", body)
 		r.RequestID = inv.id
 		r.exits = status == pipeErrorExit
-		return r, nil
+		return r, nil, false
 	default:
-		return errorResult(inv.id, KindExit, "Runtime.InvalidResponse", fmt.Sprintf("worker of function %q sent result status %d", p.fn.Name, status)), nil
+		return errorResult(inv.id, KindExit, "Runtime.InvalidResponse",
+			fmt.Sprintf("worker of function %q sent result status %d", p.fn.Name, status)), nil, false
+	}
+}
+
+// waitExit waits a little for the worker's exit status, which names the reason of a crash.
+func (p *pipe) waitExit() {
+	t := time.NewTimer(2 * time.Second)
+	defer t.Stop()
+	select {
+	case <-p.exited:
+	case <-t.C:
 	}
 }
 
 var errTooLarge = errors.New("response too large")
 
-// read reads one result frame. A body over MaxResponseSize is drained and reported as errTooLarge.
-func (p *pipe) read() (byte, []byte, error) {
-	var n [5]byte
-	if _, err := io.ReadFull(p.r, n[:]); err != nil {
-		return 0, nil, err
-	}
-	size := int(binary.BigEndian.Uint32(n[:4])) - 1
-	if size < 0 {
-		return 0, nil, errors.New("empty result frame")
-	}
-	if size > MaxResponseSize {
-		if _, err := io.CopyN(io.Discard, p.r, int64(size)); err != nil {
+// next reads the result frame, going on where an earlier call stopped at a deadline. A body over
+// MaxResponseSize is drained and reported as errTooLarge.
+func (p *pipe) next() (byte, []byte, error) {
+	for p.nhdr < len(p.hdr) {
+		n, err := p.r.Read(p.hdr[p.nhdr:])
+		p.nhdr += n
+		if err != nil {
 			return 0, nil, err
 		}
-		return n[4], nil, errTooLarge
 	}
-	body := make([]byte, size)
-	if _, err := io.ReadFull(p.r, body); err != nil {
-		return 0, nil, err
+	if !p.sized {
+		size := int(binary.BigEndian.Uint32(p.hdr[:4])) - 1
+		if size < 0 {
+			return 0, nil, errors.New("empty result frame")
+		}
+		p.sized = true
+		if size > MaxResponseSize {
+			p.skip, p.tooLarge = size, true
+		} else {
+			p.body, p.nbody = make([]byte, size), 0
+		}
 	}
-	return n[4], body, nil
+	for p.skip > 0 {
+		n, err := p.r.Discard(min(p.skip, 64<<10))
+		p.skip -= n
+		if err != nil {
+			return 0, nil, err
+		}
+	}
+	for p.nbody < len(p.body) {
+		n, err := p.r.Read(p.body[p.nbody:])
+		p.nbody += n
+		if err != nil {
+			return 0, nil, err
+		}
+	}
+	status, body, tooLarge := p.hdr[4], p.body, p.tooLarge
+	p.nhdr, p.sized, p.tooLarge, p.body, p.nbody = 0, false, false, nil, 0
+	if tooLarge {
+		return status, nil, errTooLarge
+	}
+	if body == nil {
+		body = []byte{}
+	}
+	return status, body, nil
 }
 
 // encode builds the request frame of inv in a buffer reused across invocations.

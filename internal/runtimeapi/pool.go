@@ -187,6 +187,18 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
 	case <-p.closing:
 		return Result{}, ErrClosed
 	}
+	if p.direct() {
+		r, err, finish := p.run(ctx, payload)
+		if finish != nil {
+			go func() {
+				defer func() { <-p.slots }()
+				finish()
+			}()
+			return r, err
+		}
+		<-p.slots
+		return r, err
+	}
 	type outcome struct {
 		r   Result
 		err error
@@ -194,7 +206,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
 	ch := make(chan outcome, 1)
 	go func() {
 		defer func() { <-p.slots }()
-		r, err := p.run(payload)
+		r, err, _ := p.run(context.Background(), payload)
 		ch <- outcome{r, err}
 	}()
 	select {
@@ -205,31 +217,50 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
 	}
 }
 
-// run executes one invocation while holding a slot.
-func (p *Pool) run(payload []byte) (Result, error) {
+// direct reports whether invocations run on the caller's goroutine: pipe workers give up waiting when
+// ctx ends and leave the rest of the invocation to a finish function, so no goroutine is needed
+// per invocation.
+func (p *Pool) direct() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg.Pipe
+}
+
+// run executes one invocation while holding a slot. When ctx ends while the function runs, run
+// returns ctx's error and a finish function that waits for the invocation and settles its worker.
+func (p *Pool) run(ctx context.Context, payload []byte) (Result, error, func()) {
 	for attempt := 0; ; attempt++ {
 		w, warm, err := p.acquire()
 		if err != nil {
-			return Result{}, err
+			return Result{}, err, nil
 		}
-		r, err := w.env.invoke(context.Background(), payload)
+		r, err := w.env.invoke(ctx, payload)
 		if errors.Is(err, errNotTaken) {
 			p.discard(w)
 			// A warm worker that died while idle did not see this invocation: run it on a fresh one.
 			if warm && attempt == 0 {
 				continue
 			}
-			return w.env.exitResult(&invocation{id: newRequestID()}), nil
+			return w.env.exitResult(&invocation{id: newRequestID()}), nil, nil
 		}
-		if err != nil || r.resetsEnvironment() {
-			p.discard(w)
-		} else {
-			p.release(w)
+		if rest := (*pendingError)(nil); errors.As(err, &rest) {
+			return Result{}, ctx.Err(), func() { p.settle(w, rest.finish(), nil) }
 		}
+		p.settle(w, r, err)
 		if p.isClosed() {
-			return Result{}, ErrClosed
+			return Result{}, ErrClosed, nil
 		}
-		return r, err
+		return r, err, nil
+	}
+}
+
+// settle returns w to the idle workers after an invocation, or stops it when the invocation left it
+// unusable.
+func (p *Pool) settle(w *worker, r Result, err error) {
+	if err != nil || r.resetsEnvironment() {
+		p.discard(w)
+	} else {
+		p.release(w)
 	}
 }
 
@@ -333,7 +364,8 @@ func (p *Pool) Close() error {
 
 // environment is how the pool reaches a worker's runtime: its Runtime API (*Server) or a pipe.
 type environment interface {
-	// invoke runs one invocation; errNotTaken when the runtime had exited before taking it.
+	// invoke runs one invocation; errNotTaken when the runtime had exited before taking it. An
+	// environment may stop waiting when ctx ends and return a *pendingError.
 	invoke(ctx context.Context, payload []byte) (Result, error)
 	// exitResult is the Runtime.ExitError of inv after the runtime exited.
 	exitResult(inv *invocation) Result

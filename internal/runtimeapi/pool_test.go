@@ -424,3 +424,45 @@ func TestPoolCommandThatCannotStart(t *testing.T) {
 		t.Errorf("error = %v, want %q", err, want)
 	}
 }
+
+// TestPoolInvokeContextEndsWhileRunning checks that Invoke returns when its context ends, that the
+// function runs on to its end, and that the worker then serves the next invocation with its own
+// result: nothing of the abandoned one leaks into it.
+func TestPoolInvokeContextEndsWhileRunning(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt.name, func(t *testing.T) {
+			cfg := rt.config(t)
+			cfg.Concurrency = 1
+			cfg.Timeout = 10 * time.Second
+			p := newPool(t, cfg)
+
+			// A fresh worker: the context may end while it starts, or while it runs.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+			_, err := p.Invoke(ctx, []byte(`{"action":"sleep","ms":300}`))
+			cancel()
+			if err != context.DeadlineExceeded {
+				t.Fatalf("Invoke with a context that ends first: %v, want %v", err, context.DeadlineExceeded)
+			}
+			first := invoke(t, p, map[string]any{"action": "echo"})
+			if m := decode(t, first); m["requestId"] != first.RequestID {
+				t.Fatalf("next invocation got another one's result: %s", first.Payload)
+			}
+
+			// A warm worker, well into the function.
+			ctx, cancel = context.WithTimeout(context.Background(), 100*time.Millisecond)
+			_, err = p.Invoke(ctx, []byte(`{"action":"sleep","ms":400}`))
+			cancel()
+			if err != context.DeadlineExceeded {
+				t.Fatalf("Invoke with a context that ends first: %v, want %v", err, context.DeadlineExceeded)
+			}
+			r := invoke(t, p, map[string]any{"action": "echo"})
+			m := decode(t, r)
+			if m["requestId"] != r.RequestID {
+				t.Fatalf("next invocation got another one's result: %s", r.Payload)
+			}
+			if m["pid"] != decode(t, first)["pid"] {
+				t.Errorf("worker replaced after an abandoned invocation (pid %v then %v); it should stay warm", decode(t, first)["pid"], m["pid"])
+			}
+		})
+	}
+}

@@ -141,6 +141,7 @@ type invocation struct {
 	traceID  string
 	payload  []byte
 	deadline time.Time
+	readyBy  time.Time     // pipe workers: when waiting for the runtime to start ends
 	taken    chan struct{} // closed by /next once deadline is set
 	once     sync.Once
 	done     chan Result // buffered 1
