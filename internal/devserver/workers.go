@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
@@ -65,18 +66,23 @@ func (b *runtimeBuilder) Worker(ctx context.Context, fn *route.Function, _ route
 }
 
 // sources tells whether a function's source files changed. The first look walks the directory and
-// hashes the names, sizes and modification times of the matching files; later looks only stat what
-// that walk saw, one call per directory and per file, and walk again when something differs: a file
-// edited in place changes its own size or time, and a file added, removed or renamed changes its
-// directory's time.
+// hashes the names, sizes and modification times of the matching files. Later looks cost nothing when
+// the server's notifier watches every directory of that walk (the walk is redone when it reports a
+// change), and otherwise one stat per directory and per file the walk saw: a file edited in place
+// changes its own size or time, and a file added, removed or renamed changes its directory's time.
 type sources struct {
 	dir       string
 	patterns  []string
 	recursive bool
+	notify    *notifier // nil: stat what the last walk saw
 
-	mu   sync.Mutex
-	fp   string
-	seen []seenEntry
+	dirty atomic.Bool  // set by the notifier
+	edits atomic.Int64 // notified changes of matching files, part of the fingerprint
+
+	mu      sync.Mutex
+	fp      string
+	seen    []seenEntry
+	watched bool // the notifier watches every directory of the last walk
 }
 
 type seenEntry struct {
@@ -86,19 +92,52 @@ type seenEntry struct {
 	mtime int64 // -1: did not exist
 }
 
+// changed is called by the notifier; file says that a matching file itself changed, which counts
+// even when its size and time did not (an edit within the file system's clock tick).
+func (s *sources) changed(file bool) {
+	if file {
+		s.edits.Add(1)
+	}
+	s.dirty.Store(true)
+}
+
+// matches reports whether a file name is one of the source patterns.
+func (s *sources) matches(name string) bool {
+	for _, p := range s.patterns {
+		if ok, _ := filepath.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // fingerprint returns the hash of the sources as they are now.
 func (s *sources) fingerprint() (string, error) {
+	s.notify.poll()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.fp != "" && s.unchanged() {
-		return s.fp, nil
+	if s.fp != "" {
+		if s.watched && !s.dirty.Swap(false) {
+			return s.fp, nil
+		}
+		if !s.watched && s.unchanged() {
+			return s.fp, nil
+		}
 	}
+	s.dirty.Store(false) // a change from now on is seen by the next look
 	fp, seen, err := walkSources(s.dir, s.patterns, s.recursive)
 	if err != nil {
 		return "", err
 	}
-	s.fp, s.seen = fp, seen
-	return fp, nil
+	s.watched = s.notify != nil && seen[0].mtime != -1
+	for _, e := range seen {
+		if e.dir && s.watched {
+			s.watched = s.notify.watch(e.path, s)
+		}
+	}
+	s.fp = fmt.Sprintf("%s/%d", fp, s.edits.Load())
+	s.seen = seen
+	return s.fp, nil
 }
 
 func (s *sources) unchanged() bool {

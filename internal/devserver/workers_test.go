@@ -3,6 +3,7 @@ package devserver
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -10,6 +11,17 @@ import (
 // TestSourcesFingerprint checks that every kind of source change gives a new fingerprint and that
 // files the patterns do not match, and unchanged sources, keep it.
 func TestSourcesFingerprint(t *testing.T) {
+	t.Run("stat", func(t *testing.T) { testSourcesFingerprint(t, nil) })
+	n := newNotifier()
+	if n == nil {
+		t.Log("no file notifications on this system; stat only")
+		return
+	}
+	defer n.close()
+	t.Run("notify", func(t *testing.T) { testSourcesFingerprint(t, n) })
+}
+
+func testSourcesFingerprint(t *testing.T, n *notifier) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "functions")
 	write := func(rel, content string, mtime time.Time) {
@@ -26,7 +38,7 @@ func TestSourcesFingerprint(t *testing.T) {
 		}
 	}
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := &sources{dir: dir, patterns: []string{"*.py"}, recursive: true}
+	s := &sources{dir: dir, patterns: []string{"*.py"}, recursive: true, notify: n}
 	fp := func() string {
 		t.Helper()
 		f, err := s.fingerprint()
@@ -62,6 +74,14 @@ func TestSourcesFingerprint(t *testing.T) {
 			}
 		}, true},
 	}
+	if n != nil {
+		// Only a notification tells an edit that kept the size and the time.
+		steps = append(steps, struct {
+			name    string
+			change  func()
+			changed bool
+		}{"edited in place, same size and time", func() { write("users.py", "a = 4\n", base) }, true})
+	}
 	prev := missing
 	for _, st := range steps {
 		st.change()
@@ -71,9 +91,11 @@ func TestSourcesFingerprint(t *testing.T) {
 		}
 		prev = got
 	}
+	if n != nil && !s.watched {
+		t.Error("sources not watched once their directory exists")
+	}
 	// A fresh walk agrees with the cached answer.
-	fresh := &sources{dir: dir, patterns: []string{"*.py"}, recursive: true}
-	if f, _ := fresh.fingerprint(); f != prev {
+	if f, _, _ := walkSources(dir, []string{"*.py"}, true); !strings.HasPrefix(prev, f+"/") {
 		t.Errorf("fresh walk gives %s, cached %s", f, prev)
 	}
 }
