@@ -73,6 +73,8 @@ type Server struct {
 	apis    []*mountedAPI
 	log     *syncWriter
 
+	notify *notifier // nil where unavailable
+
 	mu      sync.Mutex
 	targets map[string]*target
 	closed  bool
@@ -116,6 +118,7 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		opts:    opts,
 		builder: opts.Builder,
 		log:     &syncWriter{w: opts.Log},
+		notify:  newNotifier(),
 		targets: map[string]*target{},
 	}
 	if s.builder == nil {
@@ -162,6 +165,7 @@ func (s *Server) Close() error {
 		}()
 	}
 	wg.Wait()
+	s.notify.close()
 	return nil
 }
 
@@ -295,7 +299,7 @@ func (s *Server) target(r *route.Route) *target {
 		}
 		dir, patterns, recursive := s.builder.Sources(r.Function)
 		t = &target{server: s, fn: r.Function, tgt: r.Target, name: name,
-			sources: &sources{dir: pathJoin(s.opts.ProjectDir, dir), patterns: patterns, recursive: recursive}}
+			sources: &sources{dir: pathJoin(s.opts.ProjectDir, dir), patterns: patterns, recursive: recursive, notify: s.notify}}
 		s.targets[key] = t
 	}
 	return t
