@@ -6,12 +6,16 @@
 // paths or methods get API Gateway's 403 {"message":"Missing Authentication Token"}. A match becomes
 // the proxy event API Gateway sends (resource, path, headers and multiValueHeaders, query strings,
 // pathParameters, requestContext, body, isBase64Encoded), which is invoked on a warm worker of the
-// function through the Lambda Runtime API (package runtimeapi). The handler's response is mapped back
+// function (package runtimeapi): Python workers speak the Lambda Runtime API, Go workers take
+// invocations over a pipe into aws-lambda-go's own invoke path (or the Runtime API with
+// Options.RuntimeAPI). The handler's response is mapped back
 // as API Gateway maps it; a malformed response, a function error, a crash or a function timeout is a
 // 502 {"message": "Internal server error"}, an integration running past 29 s a 504, and a body over
 // 10 MB a 413.
 //
 // Go handlers are built for the host and Python handlers run with the standard-library runtime loop of
 // package pyloop. Changed sources are picked up by the next request: Python workers restart, Go handlers
-// are rebuilt (compiler output is printed and the route answers 502 until the code compiles).
+// are rebuilt (compiler output is printed and the route answers 502 until the code compiles). On Linux
+// the server learns of changes from inotify, one non-blocking read per request; elsewhere it stats the
+// files its last walk of each function's sources saw.
 package devserver

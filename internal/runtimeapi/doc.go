@@ -9,5 +9,10 @@
 // (further invocations queue), enforces the function timeout, replaces workers that crash or time out,
 // and kills every worker's process group when it is closed.
 //
+// A Pool with Config.Pipe reaches its workers over two pipes instead (PipeEnv): one write and one read
+// per invocation on each side instead of two HTTP exchanges, with the same deadlines, timeouts, error
+// documents and crash handling. The worker side, for Go, is package golang/devloop, which runs each
+// invocation through aws-lambda-go's lambda.Function.Invoke.
+//
 // Everything listens on 127.0.0.1 only.
 package runtimeapi
