@@ -38,6 +38,7 @@ func testApp(t *testing.T, projectDir string) *route.Table {
 			{Method: "GET", Path: "/slow", Handler: "functions/slow.handler", Options: route.FunctionConfig{Timeout: 1}, HasOptions: true},
 			r("GET", "/hello", "functions/hello.Handler"),
 			r("ANY", "/hello/{name}", "functions/hello.Handler"),
+			r("GET", "/gopanic", "functions/hello.Panic"),
 		},
 	}}}
 	table, err := route.Build(d, "quick", "dev", projectDir)
@@ -416,5 +417,35 @@ func TestShutdownKillsWorkers(t *testing.T) {
 		if tg.pool != nil && tg.pool.Workers() != 0 {
 			t.Errorf("%s has %d workers after shutdown", tg.name, tg.pool.Workers())
 		}
+	}
+}
+
+// TestGoHandlerPanic checks a Go handler's panic over both transports: 502, the error logged as
+// aws-lambda-go logs it, a fresh worker for the next request.
+func TestGoHandlerPanic(t *testing.T) {
+	for _, runtimeAPI := range []bool{false, true} {
+		t.Run(fmt.Sprintf("runtime api %v", runtimeAPI), func(t *testing.T) {
+			dir := appDir(t)
+			ts := startServer(t, testApp(t, dir), Options{ProjectDir: dir, Region: "eu-west-1", RuntimeAPI: runtimeAPI})
+			for i := 0; i < 2; i++ { // the second request runs on a new worker, which panics again
+				if got := ts.do(t, "GET", "/gopanic", nil); got.status != 502 || got.body != `{"message": "Internal server error"}` {
+					t.Errorf("GET /gopanic = %d %q, want 502 Internal server error", got.status, got.body)
+				}
+			}
+			if got := ts.do(t, "GET", "/hello", nil); got.status != 200 {
+				t.Errorf("GET /hello after a panic = %d %q, want 200", got.status, got.body)
+			}
+			log := ts.log.String()
+			for _, want := range []string{
+				`[functions-hello.Panic] `,
+				`"errorMessage":"assignment to entry in nil map"`,
+				`calling the handler function resulted in a panic, the process should exit`,
+				"GET /gopanic 502 ",
+			} {
+				if !strings.Contains(log, want) {
+					t.Errorf("log lacks %q:\n%s", want, log)
+				}
+			}
+		})
 	}
 }

@@ -35,3 +35,10 @@ func Handler(ctx context.Context, req events.APIGatewayProxyRequest) (events.API
 		Body:       string(body),
 	}, nil
 }
+
+// Panic fails the way a bug does.
+func Panic(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	var counts map[string]int
+	counts[req.Path]++
+	return events.APIGatewayProxyResponse{StatusCode: 200}, nil
+}
