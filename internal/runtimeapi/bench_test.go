@@ -11,7 +11,7 @@ func BenchmarkPoolInvoke(b *testing.B) {
 	for _, rc := range []struct {
 		name   string
 		config func(testing.TB) Config
-	}{{"go", goConfig}, {"go-pipe", goPipeConfig}, {"python", pythonConfig}} {
+	}{{"go", goConfig}, {"go-pipe", goPipeConfig}, {"python", pythonConfig}, {"python-pipe", pythonPipeConfig}} {
 		b.Run(rc.name, func(b *testing.B) {
 			p := newPool(b, rc.config(b))
 			payload := []byte(`{"action":"echo"}`)

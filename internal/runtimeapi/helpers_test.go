@@ -98,10 +98,18 @@ func goPipeConfig(t testing.TB) Config {
 	return cfg
 }
 
+// pythonPipeConfig runs the Python loop over the pipe protocol.
+func pythonPipeConfig(t testing.TB) Config {
+	cfg := pythonConfig(t)
+	cfg.Pipe = true
+	return cfg
+}
+
 var runtimes = []runtimeCase{
 	{name: "go", config: goConfig, errType: "errorString"},
 	{name: "go-pipe", config: goPipeConfig, errType: "errorString"},
 	{name: "python", config: pythonConfig, errType: "PaymentRequired"},
+	{name: "python-pipe", config: pythonPipeConfig, errType: "PaymentRequired"},
 }
 
 func newPool(t testing.TB, cfg Config) *Pool {

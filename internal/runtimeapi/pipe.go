@@ -16,26 +16,34 @@ import (
 // side is internal/runtime/golang/devloop, which documents the frames.
 const PipeEnv = "STELVIO_WORKER_PIPE"
 
-const pipeMagic = "SW01"
+// A worker's result stream opens with pipeMagic when its initialisation is done, or with
+// pipeInitError followed by a result frame of status pipeInitError when it failed (and exits).
+const (
+	pipeMagic     = "SW01"
+	pipeInitError = "SWIE"
+)
 
 // Result statuses of the pipe protocol.
 const (
-	pipeOK        = 0
-	pipeError     = 1
-	pipeErrorExit = 2
+	pipeOK        = 0 // the function's response
+	pipeError     = 1 // the function's error document
+	pipeErrorExit = 2 // an error document; the runtime exits after it (a Go panic)
+	pipeInit      = 3 // the runtime's initialisation error; it exits after it
+	pipeOKExit    = 4 // a response; the runtime exits after it (aws-lambda-go refused a too large one)
 )
 
 // pipe is one execution environment whose runtime is reached over a pair of pipes: one write and one
 // read per invocation on each side, no HTTP. It keeps the Runtime API's semantics: the deadline, the
 // timeout, the error documents, a crash as Runtime.ExitError.
 type pipe struct {
-	fn       Function
-	arn      string
-	requests *os.File // write end; the worker's descriptor 3 reads it
-	results  *os.File // read end; the worker's descriptor 4 writes it
-	r        *bufio.Reader
-	ready    bool
-	frame    []byte // request frame buffer
+	fn         Function
+	arn        string
+	requests   *os.File // write end; the worker's descriptor 3 reads it
+	results    *os.File // read end; the worker's descriptor 4 writes it
+	r          *bufio.Reader
+	ready      bool
+	initFailed bool   // the runtime sent pipeInitError
+	frame      []byte // request frame buffer
 
 	// Progress through the stream of results, kept across calls so that a read stopped at a deadline
 	// goes on where it stopped.
@@ -142,13 +150,24 @@ func (p *pipe) step(inv *invocation, payload []byte) (r Result, err error, cut b
 				return Result{}, errNotTaken, false
 			}
 		}
-		if string(p.magic[:]) != pipeMagic {
+		switch string(p.magic[:]) {
+		case pipeMagic:
+		case pipeInitError:
+			p.initFailed = true
+		default:
 			return errorResult(inv.id, KindInit, "Runtime.InvalidProtocol",
 				fmt.Sprintf("worker of function %q does not speak pipe protocol %s (it sent %q); rebuild it", p.fn.Name, pipeMagic, p.magic[:])), nil, false
 		}
 		p.ready = true
 	}
 
+	if p.initFailed {
+		// The runtime's initialisation error is the result of this invocation; the request is not sent.
+		inv.deadline = inv.readyBy
+		if inv.deadline.IsZero() {
+			inv.deadline = time.Now().Add(p.fn.InitTimeout)
+		}
+	}
 	if inv.deadline.IsZero() {
 		inv.deadline = time.Now().Add(p.fn.Timeout)
 		frame := p.encode(inv, payload)
@@ -171,10 +190,9 @@ func (p *pipe) step(inv *invocation, payload []byte) (r Result, err error, cut b
 		}
 		return p.timeoutResult(inv), nil, false
 	case errors.Is(err, errTooLarge):
-		// aws-lambda-go exits when the Runtime API refuses its response; so does this environment.
 		msg := fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", MaxResponseSize)
 		r := errorResult(inv.id, KindResponseTooLarge, "Function.ResponseSizeTooLarge", msg)
-		r.exits = true
+		r.exits = status == pipeOKExit
 		return r, nil, false
 	case err != nil:
 		// The worker closed its end: it is exiting. Its status makes the error message.
@@ -182,12 +200,17 @@ func (p *pipe) step(inv *invocation, payload []byte) (r Result, err error, cut b
 		return p.exitResult(inv), nil, false
 	}
 	switch status {
-	case pipeOK:
-		return Result{RequestID: inv.id, Payload: body}, nil, false
+	case pipeOK, pipeOKExit:
+		return Result{RequestID: inv.id, Payload: body, exits: status == pipeOKExit}, nil, false
 	case pipeError, pipeErrorExit:
 		r := runtimeErrorResult(KindFunction, "", body)
 		r.RequestID = inv.id
 		r.exits = status == pipeErrorExit
+		return r, nil, false
+	case pipeInit:
+		r := runtimeErrorResult(KindInit, "", body)
+		r.RequestID = inv.id
+		r.exits = true
 		return r, nil, false
 	default:
 		return errorResult(inv.id, KindExit, "Runtime.InvalidResponse",

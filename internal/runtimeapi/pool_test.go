@@ -38,6 +38,12 @@ func TestPoolEnvironmentAndContext(t *testing.T) {
 			"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
 			"TZ": ":UTC", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "GREETING": "hi",
 		}},
+		{runtimes[3], map[string]any{
+			"AWS_LAMBDA_FUNCTION_NAME": "users", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+			"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
+			"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
+			"TZ": ":UTC", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "GREETING": "hi",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.runtime.name, func(t *testing.T) {
@@ -64,7 +70,7 @@ func TestPoolEnvironmentAndContext(t *testing.T) {
 			if ev := m["event"].(map[string]any); ev["action"] != "echo" || ev["n"] != 1.0 {
 				t.Errorf("event = %v, want the payload sent", ev)
 			}
-			if tt.runtime.name == "python" {
+			if strings.HasPrefix(tt.runtime.name, "python") {
 				for k, want := range map[string]any{
 					"functionName": "users", "memory": "256", "version": "$LATEST",
 					"remainingPositive": true, "traceId": true, "price": 1.5,
@@ -150,7 +156,12 @@ func TestPoolFailures(t *testing.T) {
 }
 
 func TestPythonErrorDocument(t *testing.T) {
-	p := newPool(t, pythonConfig(t))
+	for _, cfg := range []func(testing.TB) Config{pythonConfig, pythonPipeConfig} {
+		testPythonErrorDocument(t, newPool(t, cfg(t)))
+	}
+}
+
+func testPythonErrorDocument(t *testing.T, p *Pool) {
 	r := invoke(t, p, map[string]any{"action": "error", "message": "card declined"})
 	var doc struct {
 		Message    string   `json:"errorMessage"`
@@ -174,6 +185,12 @@ func TestPythonErrorDocument(t *testing.T) {
 }
 
 func TestPythonInitErrors(t *testing.T) {
+	for _, pipe := range []bool{false, true} {
+		t.Run(fmt.Sprintf("pipe %v", pipe), func(t *testing.T) { testPythonInitErrors(t, pipe) })
+	}
+}
+
+func testPythonInitErrors(t *testing.T, pipe bool) {
 	tests := []struct {
 		handler string
 		errType string
@@ -189,6 +206,7 @@ func TestPythonInitErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.handler, func(t *testing.T) {
 			cfg := pythonConfig(t)
+			cfg.Pipe = pipe
 			cfg.Handler = tt.handler
 			p := newPool(t, cfg)
 			for i := 0; i < 2; i++ { // a new worker tries again and fails the same way

@@ -198,6 +198,7 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		Dir:          filepath.Join(projectDir, filepath.FromSlash(fn.Dir)),
 		Handler:      r.Handler(fn),
 		ExecutionEnv: "AWS_Lambda_" + fn.RuntimeID,
+		Pipe:         true,
 	}
 	var path []string
 	if fn.NeedsRouter() {

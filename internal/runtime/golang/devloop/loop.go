@@ -32,7 +32,12 @@ const (
 	statusOK        = 0 // body is the handler's response
 	statusError     = 1 // body is the error document
 	statusErrorExit = 2 // body is the error document; the worker exits after a panic
+	statusOKExit    = 4 // body is a response over Lambda's limit; the worker exits, as lambda.Start does
 )
+
+// maxResponseSize is the largest response Lambda accepts from a synchronous invocation (6 MB). The
+// Runtime API refuses a larger one, and lambda.Start then ends the process.
+const maxResponseSize = 6 * 1024 * 1024
 
 // start runs handler the way the environment asks: over the local server's pipes when it set
 // STELVIO_WORKER_PIPE, otherwise with lambda.Start, which speaks the Lambda Runtime API.
@@ -64,8 +69,10 @@ func start(handler any) {
 //
 //	uint32 length of the rest | uint8 status | body
 //
-// all big-endian. A failed invocation is logged as aws-lambda-go logs it, and a panic ends the
-// process after its result is written, as lambda.Start does.
+// all big-endian, with the statuses above (3, an initialisation error announced by "SWIE" instead of
+// the magic, is sent only by the Python loop). A failed invocation is logged as aws-lambda-go logs
+// it; a panic, or a response over Lambda's limit, ends the process after its result is written, as
+// lambda.Start does.
 func serve(invoke func(*messages.InvokeRequest, *messages.InvokeResponse) error, in io.Reader, out io.Writer) error {
 	if _, err := io.WriteString(out, pipeMagic); err != nil {
 		return fmt.Errorf("stelvio worker: write ready: %w", err)
@@ -87,6 +94,9 @@ func serve(invoke func(*messages.InvokeRequest, *messages.InvokeResponse) error,
 			return fmt.Errorf("stelvio worker: invoke: %w", err)
 		}
 		status, body := byte(statusOK), resp.Payload
+		if len(body) > maxResponseSize {
+			status = statusOKExit
+		}
 		if resp.Error != nil {
 			body = errorDocument(resp.Error)
 			log.Printf("%s", body)
@@ -101,8 +111,11 @@ func serve(invoke func(*messages.InvokeRequest, *messages.InvokeResponse) error,
 		if _, err := out.Write(result); err != nil {
 			return fmt.Errorf("stelvio worker: write result: %w", err)
 		}
-		if status == statusErrorExit {
+		switch status {
+		case statusErrorExit:
 			return errors.New("calling the handler function resulted in a panic, the process should exit")
+		case statusOKExit:
+			return fmt.Errorf("unexpected error occurred when sending the function functionResponse to the API: response of %d bytes over the %d bytes limit", len(body), maxResponseSize)
 		}
 	}
 }

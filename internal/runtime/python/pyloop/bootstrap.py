@@ -5,6 +5,9 @@ Speaks the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API: imports the handler nam
 calls handler(event, context) and posts the JSON result or the error in Lambda's shape
 ({"errorMessage", "errorType", "requestId", "stackTrace"}). An import failure is posted to
 .../runtime/init/error and the process exits, as the AWS Python runtime does.
+
+When the local server sets STELVIO_WORKER_PIPE, the same exchanges go over two pipes instead
+(invocations on descriptor 3, results on descriptor 4; frames as in stelvio's runtimeapi package).
 """
 
 import decimal
@@ -13,6 +16,7 @@ import importlib
 import json
 import os
 import socket
+import struct
 import sys
 import time
 import traceback
@@ -175,6 +179,60 @@ class RuntimeClient:
         if resp.status != 202:
             sys.stderr.write("runtime api: POST %s: status %d: %s\n" % (path, resp.status, data[:200].decode(errors="replace")))
 
+    def ready(self):
+        pass  # the first GET .../invocation/next says it
+
+
+class PipeClient:
+    """The local server's pipe transport: the Runtime API's exchanges as frames on two pipes."""
+
+    MAGIC = b"SW01"
+    INIT_ERROR = b"SWIE"
+
+    def __init__(self):
+        for fd in (3, 4):
+            os.set_inheritable(fd, False)
+        self.rf = os.fdopen(3, "rb", buffering=1 << 16)
+        self.wf = os.fdopen(4, "wb", buffering=0)
+
+    def _read(self, n):
+        data = self.rf.read(n)
+        if len(data) < n:
+            sys.exit(0)  # the server closed the pipe: the worker is no longer needed
+        return data
+
+    def ready(self):
+        self.wf.write(self.MAGIC)
+
+    def next(self):
+        (size,) = struct.unpack(">I", self._read(4))
+        frame = self._read(size)
+        (deadline,) = struct.unpack(">q", frame[:8])
+        fields, off = [], 8
+        for _ in range(3):
+            (n,) = struct.unpack(">H", frame[off:off + 2])
+            fields.append(frame[off + 2:off + 2 + n].decode())
+            off += 2 + n
+        headers = {
+            "Lambda-Runtime-Aws-Request-Id": fields[0],
+            "Lambda-Runtime-Invoked-Function-Arn": fields[1],
+            "Lambda-Runtime-Trace-Id": fields[2],
+            "Lambda-Runtime-Deadline-Ms": str(deadline),
+        }
+        return headers, frame[off:]
+
+    def post(self, path, body, error_type=None):
+        if isinstance(body, str):
+            body = body.encode()
+        if path == "init/error":
+            status = 3
+            self.wf.write(self.INIT_ERROR)
+        elif path.endswith("/response"):
+            status = 0
+        else:
+            status = 1
+        self.wf.write(struct.pack(">IB", len(body) + 1, status) + body)
+
 
 def handle(client, handler, headers, body):
     request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
@@ -231,7 +289,10 @@ def main():
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     sys.path.insert(0, task_root)
 
-    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    if os.environ.get("STELVIO_WORKER_PIPE"):
+        client = PipeClient()
+    else:
+        client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     try:
         handler = load_handler(os.environ.get("_HANDLER", ""))
     except FaultError as e:
@@ -239,6 +300,7 @@ def main():
         print("[ERROR] %s: %s" % (e.error_type, e.message), file=sys.stderr)
         client.post("init/error", json.dumps(doc), e.error_type)
         return 1
+    client.ready()
     while True:
         headers, body = client.next()
         handle(client, handler, headers, body)
