@@ -16,7 +16,7 @@ type DevOptions struct {
 	Port int
 	// Concurrency bounds the warm workers of each function.
 	Concurrency int
-	// RuntimeAPI sends Go handlers their invocations through the Lambda Runtime API over HTTP too.
+	// RuntimeAPI sends handlers their invocations through the Lambda Runtime API over HTTP.
 	RuntimeAPI bool
 }
 
@@ -44,7 +44,7 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Host, "host", devserver.DefaultHost, "address to listen on")
 	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on")
 	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, "warm workers per function (default 8)")
-	cmd.Flags().BoolVar(&opts.RuntimeAPI, "runtime-api", false, "invoke Go handlers through the Lambda Runtime API over HTTP instead of a pipe (slower)")
+	cmd.Flags().BoolVar(&opts.RuntimeAPI, "runtime-api", false, "invoke handlers through the Lambda Runtime API over HTTP instead of a pipe (slower)")
 	return cmd
 }
 

@@ -6,9 +6,8 @@
 // paths or methods get API Gateway's 403 {"message":"Missing Authentication Token"}. A match becomes
 // the proxy event API Gateway sends (resource, path, headers and multiValueHeaders, query strings,
 // pathParameters, requestContext, body, isBase64Encoded), which is invoked on a warm worker of the
-// function (package runtimeapi): Python workers speak the Lambda Runtime API, Go workers take
-// invocations over a pipe into aws-lambda-go's own invoke path (or the Runtime API with
-// Options.RuntimeAPI). The handler's response is mapped back
+// function (package runtimeapi), over a pipe (or the Lambda Runtime API with Options.RuntimeAPI). The
+// handler's response is mapped back
 // as API Gateway maps it; a malformed response, a function error, a crash or a function timeout is a
 // 502 {"message": "Internal server error"}, an integration running past 29 s a 504, and a body over
 // 10 MB a 413.

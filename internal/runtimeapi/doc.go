@@ -11,8 +11,8 @@
 //
 // A Pool with Config.Pipe reaches its workers over two pipes instead (PipeEnv): one write and one read
 // per invocation on each side instead of two HTTP exchanges, with the same deadlines, timeouts, error
-// documents and crash handling. The worker side, for Go, is package golang/devloop, which runs each
-// invocation through aws-lambda-go's lambda.Function.Invoke.
+// documents and crash handling. The worker side is package golang/devloop for Go, which runs each
+// invocation through aws-lambda-go's lambda.Function.Invoke, and the Python loop of package pyloop.
 //
 // Everything listens on 127.0.0.1 only.
 package runtimeapi

@@ -1,5 +1,6 @@
 // Package pyloop holds the Lambda runtime loop that runs Python handlers on the local machine: a
-// standard-library-only Python program that speaks the Lambda Runtime API (package runtimeapi), imports
+// standard-library-only Python program that speaks the Lambda Runtime API, or the local server's pipe
+// protocol when STELVIO_WORKER_PIPE is set (package runtimeapi), imports
 // the handler named by _HANDLER from LAMBDA_TASK_ROOT and calls it with the event and a context object
 // like the AWS Python runtime's. It is what a Python worker of the local server runs, and what tests run
 // a Python Lambda package with.
