@@ -59,9 +59,8 @@ type Options struct {
 	// Env holds variables added to every function's environment (the function's own win), such as
 	// credentials the handlers need locally.
 	Env map[string]string
-	// RuntimeAPI runs every handler through the Lambda Runtime API over HTTP, including Go handlers,
-	// which otherwise take invocations over a pipe (the same aws-lambda-go invoke path, at a fraction
-	// of the cost per request).
+	// RuntimeAPI sends every invocation through the Lambda Runtime API over HTTP. Otherwise workers
+	// take them over a pipe: the same runtime code paths, at a fraction of the cost per request.
 	RuntimeAPI bool
 }
 
