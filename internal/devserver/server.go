@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -228,7 +227,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 
 	req := r.Clone(ctx)
 	req.URL.Path = path
-	ev := newEvent(req, eventInput{
+	payload := appendEvent(nil, req, eventInput{
 		resource:  rt.Resource(),
 		stage:     m.api.StageName,
 		apiID:     m.id,
@@ -238,12 +237,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		requestID: requestID,
 		now:       start,
 	})
-	payload, err := json.Marshal(ev)
-	if err != nil {
-		s.logf("[%s] encode event: %v\n", t.name, err)
-		internalError.write(w, requestID)
-		return internalError.status, t.name
-	}
 
 	res, err := pool.Invoke(ctx, payload)
 	switch {
