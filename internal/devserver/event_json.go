@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -349,58 +347,24 @@ func (c *idCache) get(key string) string {
 type keyValue struct{ key, value string }
 
 // queryPairs appends to pairs the keys and values r.URL.Query() gives for the raw query, sorted by key
-// with the values of a key in the order of the query. It follows url.ParseQuery: pieces with a
-// semicolon or a bad escape are left out. Where the number of parameters could reach net/url's limit,
-// above which it parses nothing, url.ParseQuery itself decides.
+// with the values of a key in the order of the query: net/url parses, as it does for newEvent.
 func queryPairs(pairs []keyValue, query string) []keyValue {
 	if query == "" {
 		return pairs
 	}
-	if queryLimitSet || strings.Count(query, "&") >= 1000 {
-		values, _ := url.ParseQuery(query)
-		keys := make([]string, 0, len(values))
-		for k := range values {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			for _, v := range values[k] {
-				pairs = append(pairs, keyValue{k, v})
-			}
-		}
-		return pairs
+	values, _ := url.ParseQuery(query)
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
 	}
-	for query != "" {
-		var piece string
-		piece, query, _ = strings.Cut(query, "&")
-		if piece == "" || strings.Contains(piece, ";") {
-			continue
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range values[k] {
+			pairs = append(pairs, keyValue{k, v})
 		}
-		k, v, _ := strings.Cut(piece, "=")
-		k, err := url.QueryUnescape(k)
-		if err != nil {
-			continue
-		}
-		if v, err = url.QueryUnescape(v); err != nil {
-			continue
-		}
-		pairs = append(pairs, keyValue{k, v})
 	}
-	slices.SortStableFunc(pairs, func(a, b keyValue) int { return strings.Compare(a.key, b.key) })
 	return pairs
 }
-
-// queryLimitSet reports whether GODEBUG sets net/url's limit on query parameters, in the environment
-// or in the defaults built into the binary; queryPairs then leaves all parsing to net/url.
-var queryLimitSet = func() bool {
-	if strings.Contains(os.Getenv("GODEBUG"), "urlmaxqueryparams") {
-		return true
-	}
-	info, ok := debug.ReadBuildInfo()
-	return ok && slices.ContainsFunc(info.Settings, func(s debug.BuildSetting) bool {
-		return s.Key == "DefaultGODEBUG" && strings.Contains(s.Value, "urlmaxqueryparams")
-	})
-}()
 
 // endOfKey returns the index after the pairs, from i on, that have the key of pairs[i].
 func endOfKey(pairs []keyValue, i int) int {
