@@ -3,7 +3,10 @@
 // in the same run, and a load run (100 connections) that counts errors and watches memory. It writes a
 // Markdown report; it never fails on a number.
 //
-//	go run ./bench/devserver [-duration 5s] [-load 30s] [-out bench/results/devserver.md]
+// The targets take turns in short rounds, so that a slow spell of a shared machine hits all of them;
+// req/s is the median of the rounds, and the ratio to bare net/http the median of the rounds' ratios.
+//
+//	go run ./bench/devserver [-duration 10s] [-rounds 5] [-load 30s] [-out bench/results/devserver.md]
 package main
 
 import (
@@ -42,9 +45,39 @@ type result struct {
 	errors   int
 	elapsed  time.Duration
 	lat      []time.Duration
+	rounds   []float64 // req/s of each round
+	ratios   []float64 // each round's req/s over bare net/http's in the same round
 }
 
-func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+func (r result) rps() float64 {
+	if len(r.rounds) > 0 {
+		return median(r.rounds)
+	}
+	return float64(r.requests) / r.elapsed.Seconds()
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// add merges a round into r.
+func (r *result) add(round result, bare float64) {
+	r.name, r.conns = round.name, round.conns
+	r.requests += round.requests
+	r.errors += round.errors
+	r.elapsed += round.elapsed
+	r.lat = append(r.lat, round.lat...)
+	r.rounds = append(r.rounds, round.rps())
+	r.ratios = append(r.ratios, round.rps()/bare)
+}
 
 func (r result) pct(p float64) time.Duration {
 	if len(r.lat) == 0 {
@@ -54,7 +87,8 @@ func (r result) pct(p float64) time.Duration {
 }
 
 func run() error {
-	duration := flag.Duration("duration", 5*time.Second, "length of each latency run")
+	duration := flag.Duration("duration", 10*time.Second, "time each target is measured at each connection count, split into rounds")
+	rounds := flag.Int("rounds", 5, "rounds the targets take turns in")
 	load := flag.Duration("load", 30*time.Second, "length of the 100-connection load run; 0 skips it")
 	out := flag.String("out", filepath.Join("bench", "results", "devserver.md"), "report file")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -113,15 +147,30 @@ func run() error {
 	}
 	defer stopBare()
 
+	targets := []struct{ name, url string }{
+		{"bare net/http", bareURL + "/hello"},
+		{"go handler", devURL + "/hello"},
+		{"python handler", devURL + "/users/7"},
+	}
 	var results []result
 	for _, conns := range []int{1, 16} {
-		for _, target := range []struct{ name, url string }{
-			{"bare net/http", bareURL + "/hello"},
-			{"go handler", devURL + "/hello"},
-			{"python handler", devURL + "/users/7"},
-		} {
-			r := hammer(target.name, target.url, conns, *duration)
-			fmt.Fprintf(os.Stderr, "%-15s conns=%-3d %8.0f req/s p50=%v p99=%v errors=%d\n", r.name, conns, r.rps(), r.pct(0.50), r.pct(0.99), r.errors)
+		merged := make([]result, len(targets))
+		for _, target := range targets { // every worker started and warm before measuring
+			hammer(target.name, target.url, conns, 500*time.Millisecond)
+		}
+		for range *rounds {
+			var bare float64
+			for i, target := range targets {
+				r := hammer(target.name, target.url, conns, *duration/time.Duration(*rounds))
+				if i == 0 {
+					bare = r.rps()
+				}
+				merged[i].add(r, bare)
+			}
+		}
+		for _, r := range merged {
+			slices.Sort(r.lat)
+			fmt.Fprintf(os.Stderr, "%-15s conns=%-3d %8.0f req/s p50=%v p99=%v errors=%d rounds=%.0f\n", r.name, conns, r.rps(), r.pct(0.50), r.pct(0.99), r.errors, r.rounds)
 			results = append(results, r)
 		}
 	}
@@ -137,7 +186,7 @@ func run() error {
 		loadRes = &r
 		fmt.Fprintf(os.Stderr, "load: 100 conns %v: %d requests, %d errors, heap %d -> %d KiB\n", *load, r.requests, r.errors, memBefore.HeapInuse/1024, memAfter.HeapInuse/1024)
 	}
-	return report(*out, results, loadRes, memBefore, memAfter, *duration)
+	return report(*out, results, loadRes, memBefore, memAfter, *duration, *rounds)
 }
 
 func serve(h http.Handler) (string, func(), error) {
@@ -169,6 +218,7 @@ func get(url string) ([]byte, error) {
 // hammer sends requests on conns keep-alive connections, each one after the other, for d.
 func hammer(name, url string, conns int, d time.Duration) result {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}, Timeout: 60 * time.Second}
+	defer client.CloseIdleConnections()
 	var (
 		mu    sync.Mutex
 		lat   []time.Duration
@@ -210,20 +260,20 @@ func hammer(name, url string, conns int, d time.Duration) result {
 	return result{name: name, conns: conns, requests: int(count.Load()), errors: int(errs.Load()), elapsed: elapsed, lat: lat}
 }
 
-func report(path string, results []result, load *result, before, after runtime.MemStats, d time.Duration) error {
+func report(path string, results []result, load *result, before, after runtime.MemStats, d time.Duration, rounds int) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Local development server benchmark\n\n")
-	fmt.Fprintf(&b, "`go run ./bench/devserver` on %s/%s, %d CPUs, %s, %v per run; client and server share the machine.\n\n",
-		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), d)
-	fmt.Fprintf(&b, "| target | conns | req/s | p50 | p99 | errors | vs bare |\n|---|---|---|---|---|---|---|\n")
-	bare := map[int]float64{}
+	fmt.Fprintf(&b, "`go run ./bench/devserver` on %s/%s, %d CPUs, %s; each target %v per connection count, in %d rounds taken in turns; "+
+		"client, server and workers share the machine. req/s is the median round; \"vs bare\" the median of the rounds' ratios to bare net/http; "+
+		"p50 and p99 over every request.\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), d, rounds)
+	fmt.Fprintf(&b, "| target | conns | req/s | p50 | p99 | errors | vs bare | rounds (req/s) |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range results {
-		if r.name == "bare net/http" {
-			bare[r.conns] = r.rps()
+		rs := make([]string, len(r.rounds))
+		for i, x := range r.rounds {
+			rs[i] = fmt.Sprintf("%.0f", x)
 		}
-	}
-	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %d | %.0f %% |\n", r.name, r.conns, r.rps(), ms(r.pct(0.50)), ms(r.pct(0.99)), r.errors, 100*r.rps()/bare[r.conns])
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %d | %.0f %% | %s |\n", r.name, r.conns, r.rps(), ms(r.pct(0.50)), ms(r.pct(0.99)), r.errors, 100*median(r.ratios), strings.Join(rs, " "))
 	}
 	if load != nil {
 		fmt.Fprintf(&b, "\nLoad: go handler, 100 connections for %v: %d requests (%.0f req/s), %d errors; server heap in use %d KiB before, %d KiB after (after GC).\n",
