@@ -484,3 +484,23 @@ func TestPoolInvokeContextEndsWhileRunning(t *testing.T) {
 		})
 	}
 }
+
+// TestPoolLargePayloads sends an event and gets a response of several megabytes, far more than a pipe
+// or socket buffer holds, and then a small invocation on the same worker.
+func TestPoolLargePayloads(t *testing.T) {
+	pad := strings.Repeat("0123456789abcdef", 4<<20/16) // 4 MiB
+	for _, rt := range runtimes {
+		t.Run(rt.name, func(t *testing.T) {
+			p := newPool(t, rt.config(t))
+			r := invoke(t, p, map[string]any{"action": "echo", "pad": pad})
+			m := decode(t, r)
+			if ev := m["event"].(map[string]any); ev["pad"] != pad {
+				t.Errorf("echoed pad of %d bytes, want the %d sent", len(fmt.Sprint(ev["pad"])), len(pad))
+			}
+			small := invoke(t, p, map[string]any{"action": "echo"})
+			if got := decode(t, small); got["requestId"] != small.RequestID || got["pid"] != m["pid"] {
+				t.Errorf("small invocation after a large one: %s", small.Payload)
+			}
+		})
+	}
+}
