@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -89,7 +91,10 @@ func decodeResponse(payload []byte) (*proxyResponse, error) {
 		if err := json.Unmarshal(h, &headers); err != nil {
 			return nil, fmt.Errorf("malformed Lambda proxy response: headers must be an object of strings, got %s", abbreviate(h))
 		}
-		for name, v := range headers {
+		// Sorted names: which of two names differing only in case wins, and which bad header an
+		// error names, must not change from one request to the next.
+		for _, name := range slices.Sorted(maps.Keys(headers)) {
+			v := headers[name]
 			s, err := scalar(v)
 			if err != nil {
 				return nil, fmt.Errorf("malformed Lambda proxy response: header %q: %v", name, err)
@@ -102,7 +107,8 @@ func decodeResponse(payload []byte) (*proxyResponse, error) {
 		if err := json.Unmarshal(h, &headers); err != nil {
 			return nil, fmt.Errorf("malformed Lambda proxy response: multiValueHeaders must be an object of string lists, got %s", abbreviate(h))
 		}
-		for name, values := range headers {
+		for _, name := range slices.Sorted(maps.Keys(headers)) {
+			values := headers[name]
 			for i, v := range values {
 				s, err := scalar(v)
 				if err != nil {

@@ -261,3 +261,19 @@ func outcome(r *proxyResponse, err error) string {
 	}
 	return fmt.Sprintf("%d %q %q (nil body %v)", r.status, r.headers, r.body, r.body == nil)
 }
+
+// TestParseResponseCaseCollisions checks that header names differing only in case give the same
+// answer every time: names are applied in sorted order, so the lowercase one, applied last, wins.
+func TestParseResponseCaseCollisions(t *testing.T) {
+	payload := []byte(`{"statusCode":200,"headers":{"x-a":"1","X-A":"2"},"multiValueHeaders":{"set-cookie":["a"],"Set-Cookie":["b","c"]}}`)
+	want := http.Header{"X-A": {"1"}, "Set-Cookie": {"a"}}
+	for range 50 {
+		resp, err := parseResponse(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(resp.headers, want) {
+			t.Fatalf("headers = %v, want %v", resp.headers, want)
+		}
+	}
+}
