@@ -171,7 +171,13 @@ func (p *pipe) step(inv *invocation, payload []byte) (r Result, err error, cut b
 	if inv.deadline.IsZero() {
 		inv.deadline = time.Now().Add(p.fn.Timeout)
 		frame := p.encode(inv, payload)
-		p.requests.SetWriteDeadline(inv.deadline) //nolint:errcheck // Pipes support deadlines.
+		// The runtime reads whenever it waits for an invocation, so a frame that fits in a pipe of the
+		// smallest capacity (one page) is written at once; only a larger one needs a deadline (each
+		// deadline is a timer to arm).
+		if len(frame) > 4096 {
+			p.requests.SetWriteDeadline(inv.deadline) //nolint:errcheck // Pipes support deadlines.
+			defer p.requests.SetWriteDeadline(time.Time{})
+		}
 		if _, err := p.requests.Write(frame); err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				return p.timeoutResult(inv), nil, false
