@@ -91,14 +91,7 @@ func newEvent(r *http.Request, in eventInput) proxyEvent {
 
 	// API Gateway adds the forwarding headers of its edge; headers keep the last value of a repeated
 	// header, multiValueHeaders all of them.
-	host, port := r.Host, "80"
-	if h, p, err := net.SplitHostPort(r.Host); err == nil {
-		host, port = h, p
-	}
-	sourceIP := r.RemoteAddr
-	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		sourceIP = h
-	}
+	host, port, sourceIP := addresses(r)
 	mv := map[string][]string{}
 	for name, values := range r.Header {
 		mv[name] = append([]string(nil), values...)
@@ -154,6 +147,20 @@ func newEvent(r *http.Request, in eventInput) proxyEvent {
 		APIID:             in.apiID,
 	}
 	return ev
+}
+
+// addresses returns the host and port the client asked for (port 80 when the Host header has none)
+// and the client's IP address.
+func addresses(r *http.Request) (host, port, sourceIP string) {
+	host, port = r.Host, "80"
+	if h, p, err := net.SplitHostPort(r.Host); err == nil {
+		host, port = h, p
+	}
+	sourceIP = r.RemoteAddr
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		sourceIP = h
+	}
+	return host, port, sourceIP
 }
 
 // isBinary reports whether a request body is passed base64-encoded (isBase64Encoded true). Text

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -24,14 +23,7 @@ func appendEvent(dst []byte, r *http.Request, in eventInput) []byte {
 	if path == "" {
 		path = "/"
 	}
-	host, port := r.Host, "80"
-	if h, p, err := net.SplitHostPort(r.Host); err == nil {
-		host, port = h, p
-	}
-	sourceIP := r.RemoteAddr
-	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		sourceIP = h
-	}
+	host, port, sourceIP := addresses(r)
 
 	// One digest of the request id gives both the trace id and the extended request id.
 	sum := sumString(in.requestID)

@@ -299,10 +299,7 @@ func (p *pipe) encode(inv *invocation, payload []byte) []byte {
 	return b
 }
 
-func (p *pipe) timeoutResult(inv *invocation) Result {
-	msg := fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, p.fn.Timeout.Seconds())
-	return errorResult(inv.id, KindTimeout, "Sandbox.Timedout", msg)
-}
+func (p *pipe) timeoutResult(inv *invocation) Result { return timeoutResult(inv.id, p.fn.Timeout) }
 
 func (p *pipe) exitResult(inv *invocation) Result {
 	p.mu.Lock()

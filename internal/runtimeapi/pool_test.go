@@ -14,36 +14,27 @@ import (
 )
 
 func TestPoolEnvironmentAndContext(t *testing.T) {
+	goEnv := map[string]any{
+		"AWS_LAMBDA_FUNCTION_NAME": "hello", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
+		"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "bootstrap",
+		"TZ": ":UTC", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+		"AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/hello", "GREETING": "hi",
+	}
+	pythonEnv := map[string]any{
+		"AWS_LAMBDA_FUNCTION_NAME": "users", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
+		"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
+		"TZ": ":UTC", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "GREETING": "hi",
+	}
 	tests := []struct {
 		runtime runtimeCase
 		want    map[string]any
 	}{
-		{runtimes[0], map[string]any{
-			"AWS_LAMBDA_FUNCTION_NAME": "hello", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-			"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
-			"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "bootstrap",
-			"TZ": ":UTC", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-			"AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/hello", "GREETING": "hi",
-		}},
-		{runtimes[1], map[string]any{
-			"AWS_LAMBDA_FUNCTION_NAME": "hello", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-			"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
-			"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "bootstrap",
-			"TZ": ":UTC", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-			"AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/hello", "GREETING": "hi",
-		}},
-		{runtimes[2], map[string]any{
-			"AWS_LAMBDA_FUNCTION_NAME": "users", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-			"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
-			"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
-			"TZ": ":UTC", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "GREETING": "hi",
-		}},
-		{runtimes[3], map[string]any{
-			"AWS_LAMBDA_FUNCTION_NAME": "users", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-			"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
-			"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
-			"TZ": ":UTC", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "GREETING": "hi",
-		}},
+		{runtimes[0], goEnv},
+		{runtimes[1], goEnv},
+		{runtimes[2], pythonEnv},
+		{runtimes[3], pythonEnv},
 	}
 	for _, tt := range tests {
 		t.Run(tt.runtime.name, func(t *testing.T) {

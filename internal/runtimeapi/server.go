@@ -307,9 +307,12 @@ func (s *Server) invoke(ctx context.Context, payload []byte) (Result, error) {
 	}
 }
 
-func (s *Server) timeoutResult(inv *invocation) Result {
-	msg := fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, s.fn.Timeout.Seconds())
-	return errorResult(inv.id, KindTimeout, "Sandbox.Timedout", msg)
+func (s *Server) timeoutResult(inv *invocation) Result { return timeoutResult(inv.id, s.fn.Timeout) }
+
+// timeoutResult is the Sandbox.Timedout of invocation id, which ran past timeout.
+func timeoutResult(id string, timeout time.Duration) Result {
+	msg := fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", id, timeout.Seconds())
+	return errorResult(id, KindTimeout, "Sandbox.Timedout", msg)
 }
 
 func (s *Server) exitResult(inv *invocation) Result {
