@@ -495,3 +495,34 @@ func TestPoolLargePayloads(t *testing.T) {
 		})
 	}
 }
+
+// TestPoolPipeWorkerThatDoesNotSpeakIt checks the errors when a pipe worker is not one: a program
+// that writes something else, and one that exits without a word (an aws-lambda-go binary without
+// the local server's loop finds no Runtime API and exits).
+func TestPoolPipeWorkerThatDoesNotSpeakIt(t *testing.T) {
+	tests := []struct {
+		name    string
+		script  string
+		errType string
+		message string
+	}{
+		{"other protocol", `printf 'HTTP/1.1 200' >&4; sleep 5`, "Runtime.InvalidProtocol",
+			`worker of function "hello" does not speak pipe protocol SW01 (it sent "HTTP"); rebuild it`},
+		{"exits at once", `echo "no runtime api" >&2; exit 4`, "Runtime.ExitError",
+			"RequestId: %s Error: Runtime exited with error: exit status 4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := goPipeConfig(t)
+			cfg.Command = []string{"sh", "-c", tt.script}
+			r := invoke(t, newPool(t, cfg), map[string]any{"action": "echo"})
+			msg := tt.message
+			if strings.Contains(msg, "%s") {
+				msg = fmt.Sprintf(msg, r.RequestID)
+			}
+			if r.Err == nil || r.Err.Type != tt.errType || r.Err.Message != msg {
+				t.Errorf("error = %v, want %s: %s", r.Err, tt.errType, msg)
+			}
+		})
+	}
+}
