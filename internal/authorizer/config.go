@@ -110,7 +110,7 @@ func (c *Config) Validate() []error {
 		add("cache TTL %d is out of range; use 0 (no cache) to %d seconds", *c.TTL, MaxTTL)
 	}
 	if c.TTL != nil && !lambda && c.Kind != KindCognito {
-		add("a %s authorizer has no result cache; remove the TTL", c.Kind)
+		add("%s authorizers have no result cache; remove the TTL", c.Kind)
 	}
 	if c.TokenHeader != "" {
 		if c.Kind != KindToken && c.Kind != KindCognito {
@@ -127,7 +127,7 @@ func (c *Config) Validate() []error {
 		}
 	}
 	if len(c.IdentitySources) > 0 && c.Kind != KindRequest {
-		add("only REQUEST authorizers have identity sources; a %s authorizer reads its token header", c.Kind)
+		add("only REQUEST authorizers have identity sources; remove them")
 	}
 	for _, s := range c.IdentitySources {
 		if _, err := parseSource(s); err != nil {
