@@ -217,4 +217,3 @@ func resign(r *http.Request, body []byte, signedHeaders []string, cred Credentia
 	}
 	return sig, canonical, stringToSign, nil
 }
-

@@ -54,7 +54,11 @@ func handSigned(at time.Time) *Request {
 	h := sha256.Sum256([]byte(canonical))
 	scope := date[:8] + "/us-east-1/execute-api/aws4_request"
 	toSign := "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + hex.EncodeToString(h[:])
-	mac := func(key []byte, s string) []byte { m := hmac.New(sha256.New, key); m.Write([]byte(s)); return m.Sum(nil) }
+	mac := func(key []byte, s string) []byte {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(s))
+		return m.Sum(nil)
+	}
 	k := mac(mac(mac(mac([]byte("AWS4"+testSecret), date[:8]), "us-east-1"), "execute-api"), "aws4_request")
 	sig := hex.EncodeToString(mac(k, toSign))
 	req.HTTP.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+testKeyID+"/"+scope+", SignedHeaders=host;x-amz-date, Signature="+sig)

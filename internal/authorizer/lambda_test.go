@@ -34,7 +34,10 @@ const (
 
 func TestLambdaAuthorizerAnswers(t *testing.T) {
 	token := func(cfg Config) *Config { cfg.Name, cfg.Kind, cfg.Function = "auth", KindToken, "authfn"; return &cfg }
-	request := func(cfg Config) *Config { cfg.Name, cfg.Kind, cfg.Function = "auth", KindRequest, "authfn"; return &cfg }
+	request := func(cfg Config) *Config {
+		cfg.Name, cfg.Kind, cfg.Function = "auth", KindRequest, "authfn"
+		return &cfg
+	}
 	withToken := http.Header{"Authorization": {"allow-me"}}
 	tests := []struct {
 		name       string
@@ -172,13 +175,13 @@ func TestRequestEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"type":              "REQUEST",
-		"methodArn":         "arn:aws:execute-api:us-east-1:123456789012:abc123defg/v1/GET/users/42",
-		"resource":          "/users/{id}",
-		"path":              "/users/42",
-		"httpMethod":        "GET",
-		"headers":           map[string]any{"Headerauth1": "headerValue1", "Host": "example.com"},
-		"multiValueHeaders": map[string]any{"Headerauth1": []any{"headerValue1"}, "Host": []any{"example.com"}},
+		"type":                            "REQUEST",
+		"methodArn":                       "arn:aws:execute-api:us-east-1:123456789012:abc123defg/v1/GET/users/42",
+		"resource":                        "/users/{id}",
+		"path":                            "/users/42",
+		"httpMethod":                      "GET",
+		"headers":                         map[string]any{"Headerauth1": "headerValue1", "Host": "example.com"},
+		"multiValueHeaders":               map[string]any{"Headerauth1": []any{"headerValue1"}, "Host": []any{"example.com"}},
 		"queryStringParameters":           map[string]any{"tag": "b", "q": "1"},
 		"multiValueQueryStringParameters": map[string]any{"tag": []any{"a", "b"}, "q": []any{"1"}},
 		"pathParameters":                  map[string]any{"id": "42"},
