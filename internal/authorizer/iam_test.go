@@ -74,6 +74,15 @@ func handSigned(at time.Time) *Request {
 //
 // https://repost.aws/knowledge-center/api-gateway-iam-sigv4-mismatch
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html
+// The mismatch message's canonical string and string to sign, as an execute-api endpoint sends them:
+// https://knowledge.broadcom.com/external/article/186297/api-gateway-aws-4-signer-error-the-reque.html
+// x-amzn-ErrorType values seen from execute-api endpoints: MissingAuthenticationTokenException
+// (https://github.com/amzn/selling-partner-api-models/issues/749), UnrecognizedClientException with
+// {"message":"The security token included in the request is invalid."}
+// (https://github.com/badslug/Paw-AWSSignature4DynamicValue/issues/5); the clock-skew messages, 403:
+// https://github.com/NickWaterton/Roomba980-Python/issues/118 ("Signature not yet current: ... + 5 min.)"),
+// https://github.com/amzn/selling-partner-api-models/issues/2602 ("Signature expired: ... - 5 min.)",
+// InvalidSignature).
 // The IncompleteSignatureException message for an Authorization header that is not SigV4 is the one
 // API Gateway sends: https://openillumi.com/?p=11684 ("Authorization header requires 'Credential'
 // parameter. Authorization header requires 'Signature' pa...").

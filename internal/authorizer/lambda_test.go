@@ -17,11 +17,19 @@ import (
 //     with "Unauthorized": https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html,
 //     https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 //     ("callback("Unauthorized"); // Return a 401 Unauthorized response").
-//   - 403 explicit deny / not authorized: https://repost.aws/knowledge-center/api-gateway-lambda-authorization-errors
-//     and https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden.
+//   - 403 explicit deny / implicit deny ({"message": "User is not authorized to access this resource
+//     with an explicit deny"} / {"message": "User is not authorized to access this resource"}):
+//     https://repost.aws/knowledge-center/api-gateway-403-error-lambda-authorizer and
+//     https://repost.aws/knowledge-center/api-gateway-lambda-authorization-errors.
 //   - 500 {"message":null} AuthorizerConfigurationException for any other failure or unusable output:
-//     https://loige.co/debugging-custom-apigateway-authorizers/ (body), header value as AWS sends it:
-//     https://github.com/serverless/examples/issues/305.
+//     https://loige.co/debugging-custom-apigateway-authorizers/ and
+//     https://github.com/auth0-samples/jwt-rsa-aws-custom-authorizer/pull/6 (body).
+//
+// The x-amzn-ErrorType values are not in the documentation; they are the ones AWS's responses carry:
+// AuthorizerConfigurationException (https://github.com/serverless/examples/issues/305,
+// https://github.com/serverless/serverless/issues/829), AccessDeniedException
+// (https://github.com/aws/chalice/issues/971), UnauthorizedException
+// (https://github.com/amazon-archives/amazon-cognito-identity-js/issues/602).
 //
 // The gateway response types and status codes:
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
