@@ -36,7 +36,8 @@ const DefaultTokenHeader = "Authorization"
 
 // Config is one authorizer of an API.
 type Config struct {
-	// Name is unique within the API; it keys the result cache and names the authorizer in messages.
+	// Name keys the result cache and names the authorizer in messages: unique among the authorizers
+	// an Engine sees (qualify it with the API's name when an app has several APIs, "api/name").
 	Name string
 	Kind Kind
 	// Function is the function the invoker runs for TOKEN and REQUEST authorizers.
