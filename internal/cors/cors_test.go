@@ -195,6 +195,7 @@ func TestPythonModule(t *testing.T) {
 import json, stelvio_cors
 print(json.dumps([
     stelvio_cors.apply({"statusCode": 200, "body": "ok"}),
+    stelvio_cors.apply({"statusCode": 200, "multiValueHeaders": {"access-control-expose-headers": ["A"]}}),
     stelvio_cors.apply({"statusCode": 200, "headers": {"Access-Control-Allow-Origin": "https://own.example"}}),
     stelvio_cors.apply({"statusCode": 200}, environ={}),
 ], sort_keys=True))
@@ -221,6 +222,10 @@ print(json.dumps([
 			"Access-Control-Allow-Origin":      "https://app.example.com",
 			"Access-Control-Allow-Credentials": "true",
 			"Access-Control-Expose-Headers":    "ETag",
+		}},
+		{"statusCode": 200.0, "multiValueHeaders": map[string]any{"access-control-expose-headers": []any{"A"}}, "headers": map[string]any{
+			"Access-Control-Allow-Origin":      "https://app.example.com",
+			"Access-Control-Allow-Credentials": "true",
 		}},
 		{"statusCode": 200.0, "headers": map[string]any{
 			"Access-Control-Allow-Origin":      "https://own.example",

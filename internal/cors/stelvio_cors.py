@@ -39,16 +39,17 @@ def headers(environ=None):
 def apply(response, environ=None):
     """Returns response (a proxy integration response dict) with the CORS headers added.
 
-    Headers the handler set itself, in "headers" or "multiValueHeaders", are kept.
+    Headers the handler set itself, in "headers" or "multiValueHeaders" and in any letter case, are kept.
     """
     cors = headers(environ)
     if not cors:
         return response
     out = dict(response)
     own = dict(out.get("headers") or {})
-    multi = out.get("multiValueHeaders") or {}
+    taken = {name.lower() for name in own}
+    taken.update(name.lower() for name in (out.get("multiValueHeaders") or {}))
     for name, value in cors.items():
-        if name not in own and name not in multi:
+        if name.lower() not in taken:
             own[name] = value
     out["headers"] = own
     return out

@@ -18,6 +18,7 @@ package cors
 
 import (
 	"os"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -59,7 +60,8 @@ func HeadersFrom(getenv func(string) string) map[string]string {
 	return h
 }
 
-// Apply returns resp with the CORS headers of Headers added; headers the handler set itself are kept.
+// Apply returns resp with the CORS headers of Headers added; headers the handler set itself (in any
+// letter case, in Headers or MultiValueHeaders) are kept.
 func Apply(resp events.APIGatewayProxyResponse) events.APIGatewayProxyResponse {
 	return ApplyFrom(os.Getenv, resp)
 }
@@ -75,7 +77,7 @@ func ApplyFrom(getenv func(string) string, resp events.APIGatewayProxyResponse) 
 		headers[k] = v
 	}
 	for k, v := range h {
-		if _, set := headers[k]; !set && !hasMulti(resp.MultiValueHeaders, k) {
+		if !hasKey(resp.Headers, k) && !hasKey(resp.MultiValueHeaders, k) {
 			headers[k] = v
 		}
 	}
@@ -83,7 +85,12 @@ func ApplyFrom(getenv func(string) string, resp events.APIGatewayProxyResponse) 
 	return resp
 }
 
-func hasMulti(m map[string][]string, k string) bool {
-	_, ok := m[k]
-	return ok
+// hasKey reports whether m has the header name k, in any letter case.
+func hasKey[V any](m map[string]V, k string) bool {
+	for name := range m {
+		if strings.EqualFold(name, k) {
+			return true
+		}
+	}
+	return false
 }

@@ -20,6 +20,8 @@ func TestApplyKeepsHandlerHeaders(t *testing.T) {
 			map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "X-Id"}},
 		{"handler's own origin wins", events.APIGatewayProxyResponse{Headers: map[string]string{"Access-Control-Allow-Origin": "https://a.example"}},
 			map[string]string{"Access-Control-Allow-Origin": "https://a.example", "Access-Control-Expose-Headers": "X-Id"}},
+		{"handler's header in lower case wins", events.APIGatewayProxyResponse{Headers: map[string]string{"access-control-allow-origin": "https://a.example"}},
+			map[string]string{"access-control-allow-origin": "https://a.example", "Access-Control-Expose-Headers": "X-Id"}},
 		{"multi-value header counts as set", events.APIGatewayProxyResponse{MultiValueHeaders: map[string][]string{"Access-Control-Expose-Headers": {"A", "B"}}},
 			map[string]string{"Access-Control-Allow-Origin": "*"}},
 	}
