@@ -78,7 +78,9 @@ func Example() {
 		})
 	}
 	rt := devRoute{methods: []string{"GET", "PUT"}, auth: auth, resource: "/users/{id}", pathParams: map[string]string{"id": "42"}}
-	handler := func(a map[string]any) string { return fmt.Sprintf("hello %v (%v, %v seats)", a["principalId"], a["plan"], a["seats"]) }
+	handler := func(a map[string]any) string {
+		return fmt.Sprintf("hello %v (%v, %v seats)", a["principalId"], a["plan"], a["seats"])
+	}
 
 	for _, c := range []struct{ method, token string }{{"OPTIONS", ""}, {"GET", ""}, {"GET", "wrong"}, {"GET", "letmein"}} {
 		r := httptest.NewRequest(c.method, "/users/42", nil)
