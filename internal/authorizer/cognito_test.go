@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 )
 
 const testPool = "us-east-1_AbC123"
@@ -52,12 +53,21 @@ func TestCognito(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hsSigner, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: []byte("0123456789abcdef0123456789abcdef")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hsToken, err := jwt.Signed(hsSigner).Claims(map[string]any{"iss": cfg.Issuer(), "token_use": "id", "exp": clk.Now().Add(time.Hour).Unix()}).Serialize()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		header string
 		scopes []string
 		ok     bool
 	}{
+		{"HS256 token", hsToken, nil, false},
 		{"ID token", devMint(MintOptions{}), nil, true},
 		{"ID token with Bearer prefix", "Bearer " + devMint(MintOptions{}), nil, true},
 		{"no token", "", nil, false},

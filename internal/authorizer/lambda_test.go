@@ -88,8 +88,12 @@ func TestLambdaAuthorizerAnswers(t *testing.T) {
 			nil, "/users/42?tenant=", allowMethodARN, 401, bodyUnauthorized, "UnauthorizedException", 0},
 		{"request source missing, caching off: the function decides", request(Config{TTL: intp(0), IdentitySources: []string{"method.request.header.X-Key"}}),
 			nil, "/users/42", allowMethodARN, 0, "", "", 1},
-		{"request stage variable and context sources", request(Config{IdentitySources: []string{"stageVariables.tier", "context.httpMethod"}}),
+		{"request stage variable and context sources", request(Config{IdentitySources: []string{"stageVariables.tier", "context.httpMethod", "context.identity.sourceIp"}}),
 			nil, "/users/42", allowMethodARN, 0, "", "", 1},
+		{"request stage variable missing", request(Config{IdentitySources: []string{"stageVariables.region"}}),
+			nil, "/users/42", allowMethodARN, 401, bodyUnauthorized, "UnauthorizedException", 0},
+		{"request context variable unknown", request(Config{IdentitySources: []string{"context.authorizer.claims"}}),
+			nil, "/users/42", allowMethodARN, 401, bodyUnauthorized, "UnauthorizedException", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,6 +104,7 @@ func TestLambdaAuthorizerAnswers(t *testing.T) {
 			inv := &fakeInvoker{answer: tt.answer}
 			req := newRequest("GET", tt.target, tt.header)
 			req.StageVariables = map[string]string{"tier": "gold"}
+			req.ContextVariables = map[string]string{"identity.sourceIp": "127.0.0.1"}
 			res := e.Authorize(context.Background(), tt.cfg, req, inv.invoke)
 			if inv.count() != tt.wantCalls {
 				t.Errorf("function called %d times, want %d", inv.count(), tt.wantCalls)
