@@ -23,7 +23,7 @@ const (
 )
 
 // sign signs r as an AWS SDK client does.
-func sign(t *testing.T, r *http.Request, body []byte, secret, region string, at time.Time) {
+func sign(t testing.TB, r *http.Request, body []byte, secret, region string, at time.Time) {
 	t.Helper()
 	sum := sha256.Sum256(body)
 	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: testKeyID, SecretAccessKey: secret},
