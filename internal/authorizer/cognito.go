@@ -349,7 +349,7 @@ func (e *Engine) authorizeCognito(ctx context.Context, cfg *Config, req *Request
 	}
 	stringified := make(map[string]any, len(all))
 	for k, v := range all {
-		stringified[k] = claimString(v)
+		stringified[k] = claimString(k, v)
 	}
 	return Result{Authorizer: map[string]any{"claims": stringified}}
 }
@@ -398,9 +398,18 @@ func (e *Engine) verifyCognito(ctx context.Context, cfg *Config, raw string) (*c
 	return &claims, all, nil
 }
 
+// claimDateLayout is how the claims passed to the handler render exp and iat: Java's Date.toString in
+// UTC, "Wed Nov 06 07:36:54 UTC 2019" (auth_time stays a decimal string). Not documented; the shape
+// of requestContext.authorizer.claims in a REST proxy event:
+// https://note.kiriukun.com/entry/20191106-get-cognito-userpool-claims-in-lambda
+const claimDateLayout = "Mon Jan 02 15:04:05 UTC 2006"
+
 // claimString renders a claim as API Gateway passes claims on, as strings. Numbers keep their decimal
-// form; lists and objects are passed as JSON text.
-func claimString(v any) string {
+// form, exp and iat become dates; lists and objects are passed as JSON text.
+func claimString(name string, v any) string {
+	if n, ok := v.(float64); ok && (name == "exp" || name == "iat") {
+		return time.Unix(int64(n), 0).UTC().Format(claimDateLayout)
+	}
 	switch v := v.(type) {
 	case string:
 		return v

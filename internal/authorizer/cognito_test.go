@@ -101,7 +101,9 @@ func TestCognito(t *testing.T) {
 	}
 }
 
-// The handler sees requestContext.authorizer.claims with every claim as a string.
+// The handler sees requestContext.authorizer.claims with every claim as a string, exp and iat as
+// dates: "auth_time": "1573022214", "exp": "Wed Nov 06 07:36:54 UTC 2019".
+// https://note.kiriukun.com/entry/20191106-get-cognito-userpool-claims-in-lambda
 func TestCognitoClaims(t *testing.T) {
 	dir := t.TempDir()
 	clk := newClock()
@@ -121,7 +123,7 @@ func TestCognitoClaims(t *testing.T) {
 	want := map[string]any{
 		"sub": "sub-1", "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123", "aud": "client-1",
 		"token_use": "id", "cognito:username": "jane", "email": "jane@example.com", "email_verified": "true",
-		"iat": jsonNum(iat), "auth_time": jsonNum(iat), "exp": jsonNum(iat + 3600),
+		"iat": "Fri Nov 27 12:00:00 UTC 2026", "auth_time": jsonNum(iat), "exp": "Fri Nov 27 13:00:00 UTC 2026",
 	}
 	delete(claims, "jti")
 	for k, v := range want {
