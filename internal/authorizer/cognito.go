@@ -331,6 +331,13 @@ func (e *Engine) authorizeCognito(ctx context.Context, cfg *Config, req *Request
 		}
 		return Result{Answer: Unauthorized()}
 	}
+	if cfg.ValidationExpression != "" {
+		aud, _ := all["aud"].(string)
+		if !matchesWhole(cfg.ValidationExpression, aud) {
+			e.logf("authorizer %q: token refused: aud %q does not match the validation expression", cfg.Name, aud)
+			return Result{Answer: Unauthorized()}
+		}
+	}
 	if len(req.Scopes) == 0 {
 		if claims.TokenUse != "id" {
 			e.logf("authorizer %q: token refused: token_use is %q; a method without scopes takes an ID token", cfg.Name, claims.TokenUse)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -80,12 +81,22 @@ func TestCognito(t *testing.T) {
 		{"access token with the scope", devMint(MintOptions{Access: true, Scopes: []string{"openid", "api/read"}}), []string{"api/write", "api/read"}, true},
 		{"access token missing the scope", devMint(MintOptions{Access: true, Scopes: []string{"api/write"}}), []string{"api/read"}, false},
 		{"no exp", devMint(MintOptions{Claims: map[string]any{"exp": nil}}), nil, false},
+		// With a validation expression, aud must match it (as a whole).
+		{"aud matching the validation expression", devMint(MintOptions{ClientID: "web-client"}), []string{"validate"}, true},
+		{"aud not matching the validation expression", devMint(MintOptions{ClientID: "mobile-client"}), []string{"validate"}, false},
+		{"aud matching in part only", devMint(MintOptions{ClientID: "web-client-2"}), []string{"validate"}, false},
 	}
+	validating := *cfg
+	validating.ValidationExpression = "web-[a-z]+"
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := newRequest("GET", "/users/42", http.Header{"Authorization": {tt.header}})
 			req.Scopes = tt.scopes
-			res := e.Authorize(context.Background(), cfg, req, nil)
+			c := cfg
+			if slices.Equal(tt.scopes, []string{"validate"}) {
+				c, req.Scopes = &validating, nil
+			}
+			res := e.Authorize(context.Background(), c, req, nil)
 			if !tt.ok {
 				wantAnswer(t, res.Answer, 401, bodyUnauthorized, "UnauthorizedException")
 				return

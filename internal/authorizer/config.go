@@ -45,8 +45,10 @@ type Config struct {
 	// TokenHeader is the header holding the token of a TOKEN or Cognito authorizer (its identity
 	// source method.request.header.NAME); DefaultTokenHeader when empty.
 	TokenHeader string
-	// ValidationExpression is a TOKEN authorizer's identityValidationExpression: a token that does not
-	// match gets 401 without calling the function. Empty means none.
+	// ValidationExpression is the identityValidationExpression: for a TOKEN authorizer a token that
+	// does not match gets 401 without calling the function; for a Cognito authorizer the token's aud
+	// claim must match. Empty means none.
+	// https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
 	ValidationExpression string
 	// IdentitySources are a REQUEST authorizer's identity sources: method.request.header.NAME,
 	// method.request.querystring.NAME, stageVariables.NAME or context.NAME. With caching on they are the
@@ -121,8 +123,8 @@ func (c *Config) Validate() []error {
 		}
 	}
 	if c.ValidationExpression != "" {
-		if c.Kind != KindToken {
-			add("only TOKEN authorizers have a validation expression")
+		if c.Kind != KindToken && c.Kind != KindCognito {
+			add("only TOKEN and COGNITO_USER_POOLS authorizers have a validation expression")
 		} else if _, err := regexp.Compile(c.ValidationExpression); err != nil {
 			add("validation expression %q: %v", c.ValidationExpression, err)
 		}

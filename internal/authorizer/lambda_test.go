@@ -249,9 +249,10 @@ func TestValidateConfig(t *testing.T) {
 			`authorizer "a": a COGNITO_USER_POOLS authorizer needs its user pool id ("us-east-1_AbCdEf123")`}},
 		{"cognito bad pool", Config{Name: "a", Kind: KindCognito, UserPoolID: "mypool"}, []string{
 			`authorizer "a": user pool id "mypool" is not of the form REGION_ID ("us-east-1_AbCdEf123")`}},
-		{"iam with extras", Config{Name: "a", Kind: KindIAM, TTL: intp(5), TokenHeader: "X", IdentitySources: []string{"context.x"}, UserPoolID: "us-east-1_x"}, []string{
+		{"iam with extras", Config{Name: "a", Kind: KindIAM, TTL: intp(5), TokenHeader: "X", ValidationExpression: ".*", IdentitySources: []string{"context.x"}, UserPoolID: "us-east-1_x"}, []string{
 			`authorizer "a": AWS_IAM authorizers have no result cache; remove the TTL`,
 			`authorizer "a": only TOKEN and COGNITO_USER_POOLS authorizers read a token header; use identity sources for a REQUEST authorizer`,
+			`authorizer "a": only TOKEN and COGNITO_USER_POOLS authorizers have a validation expression`,
 			`authorizer "a": only REQUEST authorizers have identity sources; remove them`,
 			`authorizer "a": only COGNITO_USER_POOLS authorizers have a user pool`}},
 		{"bad header name", Config{Name: "a", Kind: KindToken, Function: "f", TokenHeader: "X Auth"}, []string{
