@@ -36,7 +36,6 @@ const (
 	TypeAuthorizerConfigError  = "AUTHORIZER_CONFIGURATION_ERROR"
 	TypeMissingAuthToken       = "MISSING_AUTHENTICATION_TOKEN"
 	TypeInvalidSignature       = "INVALID_SIGNATURE"
-	TypeExpiredToken           = "EXPIRED_TOKEN"
 	TypeDefault4XX             = "DEFAULT_4XX"
 	errorTypeHeader            = "X-Amzn-Errortype"
 	msgUnauthorized            = "Unauthorized"
