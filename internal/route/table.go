@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stelvio-go/stelvio/internal/authorizer"
+	"github.com/stelvio-go/stelvio/internal/cors"
 	"github.com/stelvio-go/stelvio/internal/handler"
 )
 
@@ -44,6 +46,10 @@ type Api struct {
 	BinaryMediaTypes []string
 	Routes           []*Route
 	Source           string
+	// CORS is the API's CORS configuration; nil when the API has none.
+	CORS *cors.Config
+	// Authorizers are the API's authorizers, in declaration order; a route's Auth is one of them.
+	Authorizers []*authorizer.Config
 }
 
 // Route is one path served by one function for one or more methods.
@@ -55,6 +61,12 @@ type Route struct {
 	// Target is the user function this route calls inside the Lambda package.
 	Target Target
 	Source string
+	// Auth is the route's authorizer, one of Api.Authorizers; nil when the route has none
+	// (authorization type NONE).
+	Auth *authorizer.Config
+	// Scopes are the route's authorization scopes (COGNITO_USER_POOLS authorizers): a token must
+	// carry one of them.
+	Scopes []string
 }
 
 // Resource is the API Gateway resource path of the route ("/users/{id}"), as the proxy event's
