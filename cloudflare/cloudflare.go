@@ -2,7 +2,7 @@
 // are cloudflare.DnsRecord resources in that zone, not proxied, so that clients reach API Gateway and
 // its certificate directly.
 //
-//	app := stelvio.New("my-app", stelvio.WithDNS(cloudflare.New("023e105f4ecef8ad9ca31a8372d0c353")))
+//	app := stelvio.New("my-app", dns.Use(cloudflare.New("023e105f4ecef8ad9ca31a8372d0c353")))
 //
 // The Cloudflare provider reads its API token from CLOUDFLARE_API_TOKEN.
 package cloudflare

@@ -1,7 +1,7 @@
 // Package route53 is the dns.Provider for a Route53 hosted zone: the records of an app's custom domains
 // are route53.Record resources in that zone.
 //
-//	app := stelvio.New("my-app", stelvio.WithDNS(route53.New("Z0123456789ABCDEFGHIJ")))
+//	app := stelvio.New("my-app", dns.Use(route53.New("Z0123456789ABCDEFGHIJ")))
 package route53
 
 import (

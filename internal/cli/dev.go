@@ -20,8 +20,6 @@ type DevOptions struct {
 	RuntimeAPI bool
 }
 
-func init() { addCommand(func(f *Factory) *cobra.Command { return newDevCmd(f, runDev) }) }
-
 func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 	opts := &DevOptions{Factory: f}
 	cmd := &cobra.Command{

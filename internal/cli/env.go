@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stelvio-go/stelvio/internal/engine"
+	"github.com/stelvio-go/stelvio/internal/project"
 )
 
 // envNamePattern is what an environment name may contain; it becomes a
@@ -61,6 +61,20 @@ func maxOneEnv(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// AddStackFlags adds the flags every environment command has.
+func AddStackFlags(cmd *cobra.Command, s *StackFlags) { addStackFlags(cmd, s) }
+
+// EnvArg merges the optional positional ENV with --env.
+func EnvArg(s *StackFlags, args []string) error { return envArg(s, args) }
+
+// MaxOneEnv accepts at most one positional argument, the environment.
+func MaxOneEnv(cmd *cobra.Command, args []string) error { return maxOneEnv(cmd, args) }
+
+// ResolveEnv picks the environment a command works on (see resolveEnv).
+func ResolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName string) (string, error) {
+	return resolveEnv(f, explicit, requireExplicitOnCI, cmdName)
+}
+
 // resolveEnv picks the environment a command works on: the explicit one,
 // else (outside CI, or when explicitOnCI is false) the user's personal
 // environment from .stelvio/userenv, created from the OS user name on first
@@ -90,7 +104,7 @@ func resolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName s
 // userEnv reads the personal environment from .stelvio/userenv, creating it
 // from the OS user name when missing. Users may edit the file.
 func userEnv(dir string) (string, error) {
-	file := filepath.Join(dir, engine.StateDir, "userenv")
+	file := filepath.Join(dir, project.StateDir, "userenv")
 	data, err := os.ReadFile(file)
 	if err == nil {
 		env := strings.TrimSpace(string(data))
@@ -111,7 +125,7 @@ func userEnv(dir string) (string, error) {
 		return "", usageErrorf("OS user name %q gives no usable environment name; name the environment explicitly", u.Username)
 	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return "", fmt.Errorf("create %s: %w", engine.StateDir, err)
+		return "", fmt.Errorf("create %s: %w", project.StateDir, err)
 	}
 	if err := os.WriteFile(file, []byte(env+"\n"), 0o644); err != nil {
 		return "", fmt.Errorf("write personal environment: %w", err)

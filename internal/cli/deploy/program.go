@@ -1,7 +1,8 @@
-package cli
+package deploy
 
 import (
 	"errors"
+	"github.com/stelvio-go/stelvio/internal/cli"
 
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
@@ -20,7 +21,7 @@ func appName(p *app.Program) string {
 // route table into the program the engine runs (deploy, diff); operations
 // that only read or delete state do not need it, so a program with errors
 // can still be destroyed, unlocked or inspected.
-func engineOptions(f *Factory, s StackFlags, withProgram bool) (engine.Options, error) {
+func engineOptions(f *Factory, s cli.StackFlags, withProgram bool) (engine.Options, error) {
 	opts := engine.Options{
 		App:     appName(f.Program),
 		Env:     s.Env,
