@@ -66,22 +66,11 @@ func (a *Archive) Has(name string) bool {
 
 // AddDir adds every regular file under root, recursively, at prefix (may be ""), except what Skipped
 // says to leave out. Names already present are kept when keep is true (user files win over
-// dependencies).
-func (a *Archive) AddDir(root, prefix string, keep bool) error {
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == root {
-			return nil
-		}
-		if Skipped(d.Name(), d.IsDir()) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
+// dependencies). Symbolic links are followed only to targets inside projectDir (see FollowLink): a link
+// to anything outside the project fails the package, naming the link and its target.
+func (a *Archive) AddDir(projectDir, root, prefix string, keep bool) error {
+	return Walk(projectDir, root, Skipped, func(p string, info fs.FileInfo) error {
+		if info.IsDir() {
 			return nil
 		}
 		rel, err := filepath.Rel(root, p)
@@ -90,9 +79,6 @@ func (a *Archive) AddDir(root, prefix string, keep bool) error {
 		}
 		name := path.Join(prefix, filepath.ToSlash(rel))
 		if keep && a.Has(name) {
-			return nil
-		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 			return nil
 		}
 		return a.AddFile(name, p)

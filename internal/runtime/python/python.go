@@ -155,7 +155,7 @@ func files(projectDir string, fn *route.Function, a *runtime.Archive) error {
 		}
 		return nil
 	}
-	if err := a.AddDir(filepath.Join(projectDir, filepath.FromSlash(fn.Dir)), "", false); err != nil {
+	if err := a.AddDir(projectDir, filepath.Join(projectDir, filepath.FromSlash(fn.Dir)), "", false); err != nil {
 		return fmt.Errorf("function %q: package folder %s: %w", fn.Name, fn.Dir, err)
 	}
 	return nil
@@ -176,7 +176,7 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 		if err != nil {
 			return runtime.Package{}, err
 		}
-		if err := a.AddDir(deps, "", true); err != nil {
+		if err := a.AddDir(projectDir, deps, "", true); err != nil {
 			return runtime.Package{}, fmt.Errorf("function %q: add requirements: %w", fn.Name, err)
 		}
 	}
