@@ -160,10 +160,15 @@ func BuildDir(projectDir string) string { return filepath.Join(projectDir, ".ste
 
 // Cached returns the package of function name for the inputs hashed as key, calling build to make its
 // archive only when no package with that key is cached. Older packages of the function are removed.
+// A package larger than Lambda accepts (CheckSize) is refused before it is written, and a cached one
+// before it is used, so that a deploy stops before any cloud call.
 func Cached(projectDir, name, key, handler string, build func() (*Archive, error)) (Package, error) {
 	dir := filepath.Join(BuildDir(projectDir), name)
 	zipPath := filepath.Join(dir, key[:32]+".zip")
 	if data, err := os.ReadFile(zipPath); err == nil {
+		if err := CheckSize(name, data); err != nil {
+			return Package{}, err
+		}
 		return Package{Path: zipPath, Hash: Hash(data), Handler: handler}, nil
 	}
 	a, err := build()
@@ -173,6 +178,9 @@ func Cached(projectDir, name, key, handler string, build func() (*Archive, error
 	var buf bytes.Buffer
 	if _, err := a.WriteTo(&buf); err != nil {
 		return Package{}, fmt.Errorf("function %q: write package: %w", name, err)
+	}
+	if err := CheckSize(name, buf.Bytes()); err != nil {
+		return Package{}, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Package{}, fmt.Errorf("function %q: write package: %w", name, err)
