@@ -183,10 +183,10 @@ func Cached(projectDir, name, key, handler string, build func() (*Archive, error
 		return Package{}, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Package{}, fmt.Errorf("function %q: write package: %w", name, err)
+		return Package{}, fmt.Errorf("function %q: write package: %w", name, StateError(projectDir, err))
 	}
 	if err := writeAtomic(zipPath, buf.Bytes()); err != nil {
-		return Package{}, fmt.Errorf("function %q: write package: %w", name, err)
+		return Package{}, fmt.Errorf("function %q: write package: %w", name, StateError(projectDir, err))
 	}
 	if old, err := filepath.Glob(filepath.Join(dir, "*.zip")); err == nil {
 		for _, o := range old {

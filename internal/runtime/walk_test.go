@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 
 	"github.com/stelvio-go/stelvio/internal/runtime"
@@ -168,5 +169,26 @@ func TestAddDirSymlinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Failing to write .stelvio names the folder and the fix, whatever was being written.
+func TestStateError(t *testing.T) {
+	project := filepath.Join("/home", "u", "app")
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&os.PathError{Op: "mkdir", Path: "/home/u/app/.stelvio/build", Err: syscall.EACCES},
+			".stelvio is not writable (mkdir /home/u/app/.stelvio/build: permission denied); stelvio keeps its caches, generated code and packages there: make it writable (chmod -R u+w /home/u/app/.stelvio) or remove it and run again"},
+		{&os.PathError{Op: "open", Path: "/home/u/app/.stelvio/build/x.zip", Err: syscall.EROFS},
+			".stelvio is not writable (open /home/u/app/.stelvio/build/x.zip: read-only file system); stelvio keeps its caches, generated code and packages there: make it writable (chmod -R u+w /home/u/app/.stelvio) or remove it and run again"},
+		{&os.PathError{Op: "mkdir", Path: "/home/u/app/.stelvio/build", Err: syscall.ENOTDIR},
+			"cannot write under .stelvio (mkdir /home/u/app/.stelvio/build: not a directory); remove /home/u/app/.stelvio and run again"},
+	}
+	for _, tt := range tests {
+		if got := runtime.StateError(project, tt.err).Error(); got != tt.want {
+			t.Errorf("StateError(%v):\n%s\nwant:\n%s", tt.err, got, tt.want)
+		}
 	}
 }
