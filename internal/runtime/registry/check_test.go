@@ -160,4 +160,3 @@ func quickstartTable(b *testing.B, dir string) *route.Table {
 		}}},
 	})
 }
-
