@@ -11,10 +11,12 @@ import (
 	"go/scanner"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -33,10 +35,73 @@ type handlerFunc struct {
 }
 
 // Check verifies that every target of fn is an exported top-level function of the handler package
-// with a supported signature.
+// with a supported signature, and that the package compiles for Lambda. Every problem is reported, as
+// a *runtime.CheckError.
 func (r *Runtime) Check(ctx context.Context, projectDir string, fn *route.Function) error {
-	_, err := inspect(projectDir, fn)
-	return err
+	if _, err := inspect(projectDir, fn); err != nil {
+		return err
+	}
+	return r.compileCheck(ctx, projectDir, fn)
+}
+
+// compileCheck compiles fn's handler package (not the generated main) with the flags of the package
+// build, for the same platform, so that go's build cache serves the package build that follows. A
+// package that compiled is remembered under .stelvio/build/go-check by the hash of the module's Go
+// code (see key), so that an unchanged module costs a walk and no go command.
+func (r *Runtime) compileCheck(ctx context.Context, projectDir string, fn *route.Function) error {
+	mod, err := findModule(filepath.Join(projectDir, filepath.FromSlash(fn.Dir)))
+	if err != nil {
+		return fmt.Errorf("function %q: %w", fn.Name, err)
+	}
+	goarch := GOARCH(fn.Architecture)
+	key, err := r.key(ctx, mod, []byte("compile check of "+fn.Dir), "linux", goarch, buildFlags)
+	if err != nil {
+		return fmt.Errorf("function %q: %w", fn.Name, err)
+	}
+	stamp := filepath.Join(runtime.BuildDir(projectDir), "go-check", key[:32])
+	if _, err := os.Stat(stamp); err == nil {
+		return nil
+	}
+	args := append([]string{"build"}, buildFlags...)
+	args = append(args, "./"+fn.Dir)
+	cmd := exec.CommandContext(ctx, r.gocmd(), args...)
+	cmd.Dir = projectDir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	checkCompiles.Add(1)
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("check function %q: %w", fn.Name, ctx.Err())
+		}
+		return &runtime.CheckError{Function: fn.Name, Problems: compilerProblems(fn.Name, rel(projectDir, output.String()), err)}
+	}
+	if err := runtime.WriteFileAtomic(stamp, nil); err != nil {
+		return fmt.Errorf("function %q: %w", fn.Name, runtime.StateError(projectDir, err))
+	}
+	return nil
+}
+
+// checkCompiles counts the compile checks that ran go build.
+var checkCompiles atomic.Int64
+
+// compilerProblems makes one problem of each compiler message in go build's output ("file:line:col:
+// message", with its indented continuation lines), leaving out the "# package" headers.
+func compilerProblems(function, output string, err error) []runtime.Problem {
+	var out []runtime.Problem
+	for _, line := range strings.Split(strings.TrimRight(output, "\n"), "\n") {
+		switch {
+		case line == "" || strings.HasPrefix(line, "# "):
+		case (strings.HasPrefix(line, "\t") || strings.HasPrefix(line, " ")) && len(out) > 0:
+			out[len(out)-1].Message += "\n" + line
+		default:
+			out = append(out, runtime.Problem{Function: function, Message: line})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, runtime.Problem{Function: function, Message: fmt.Sprintf("go build failed (%v) without output", err)})
+	}
+	return out
 }
 
 // inspect parses the handler package and returns its targets' signatures, or a *runtime.CheckError

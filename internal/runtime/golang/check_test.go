@@ -62,6 +62,20 @@ func TestCheckMessages(t *testing.T) {
 	}{
 		{"syntax error", "package gobad\n\nfunc Handler( {\n", []string{"Handler"},
 			[]string{"functions/gobad/gobad.go:3:15: expected ')', found '{'"}},
+		{"compile errors", imports + `
+func Handler(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	return events.APIGatewayProxyResponse{StatusCode: "200"}, missing
+}
+
+func helper() int { return helperOf(1) }
+
+func helperOf(a, b int) int { return a + b }
+`, []string{"Handler"},
+			[]string{
+				`functions/gobad/gobad.go:13:52: cannot use "200" (untyped string constant) as int value in struct literal`,
+				"functions/gobad/gobad.go:13:60: undefined: missing",
+				"functions/gobad/gobad.go:16:37: not enough arguments in call to helperOf\n\thave (number)\n\twant (int, int)",
+			}},
 		{"wrong signatures", imports + `
 func Plain(name string) string { return name }
 
@@ -141,5 +155,41 @@ func Handler(ctx context.Context, req events.APIGatewayProxyRequest) (events.API
 				t.Errorf("compiler output:\n%s\nwant:\n%s", be.Output, want)
 			}
 		})
+	}
+}
+
+// A package that compiled is not compiled again while the module's Go code is unchanged.
+func TestCompileCheckCached(t *testing.T) {
+	dir := goProject(t, map[string]string{"functions/ok/ok.go": `package ok
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+func Handler(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	return events.APIGatewayProxyResponse{StatusCode: 200}, nil
+}
+`})
+	fn := goFunction(t, "functions/ok", "Handler")
+	rt := New()
+	ctx := context.Background()
+	n := checkCompiles.Load()
+	for range 2 {
+		if err := rt.Check(ctx, dir, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := checkCompiles.Load() - n; got != 1 {
+		t.Errorf("two checks of an unchanged module ran go build %d times, want 1", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "functions/ok/more.go"), []byte("package ok\n\nvar broken int = \"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := rt.Check(ctx, dir, fn)
+	want := "function \"functions-ok\":\n  functions/ok/more.go:3:18: cannot use \"x\" (untyped string constant) as int value in variable declaration"
+	if err == nil || err.Error() != want {
+		t.Errorf("after a change: error %v, want %s", err, want)
 	}
 }

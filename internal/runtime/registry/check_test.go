@@ -67,6 +67,8 @@ func TestCheckAll(t *testing.T) {
 		"functions/consts.py":  "notfunc = 5\n",
 		"functions/gobad/g.go": "package gobad\n\nfunc Wrong(name string) string { return name }\n",
 		"functions/gosyn/g.go": "package gosyn\n\nfunc Handler( {\n",
+		"functions/gocomp/g.go": "package gocomp\n\nimport (\n\t\"context\"\n\n\t\"github.com/aws/aws-lambda-go/events\"\n)\n\n" +
+			"func Handler(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {\n\treturn events.APIGatewayProxyResponse{}, missing\n}\n",
 	} {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -84,6 +86,7 @@ func TestCheckAll(t *testing.T) {
 		"GET /gone -> functions/gone.index",
 		"GET /wrong -> functions/gobad.Wrong",
 		"GET /syn -> functions/gosyn.Handler",
+		"GET /comp -> functions/gocomp.Handler",
 	)
 	got := registry.Packager(dir).CheckAll(context.Background(), tb)
 	type want struct{ function, source, message string }
@@ -91,6 +94,7 @@ func TestCheckAll(t *testing.T) {
 		{"functions-broken", "main.go:12", "functions/broken.py:2: syntax error: '{' was never closed"},
 		{"functions-consts", "main.go:13", `functions/consts.py:1: notfunc is not a function (it is an int); Lambda calls the handler as notfunc(event, context): define "def notfunc(event, context):" or fix the handler string`},
 		{"functions-gobad", "main.go:15", `functions/gobad/g.go:3: Wrong has the signature func(name string) string; it does not take events.APIGatewayProxyRequest nor return (events.APIGatewayProxyResponse, error). aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; an API route's handler takes TIn events.APIGatewayProxyRequest and returns (events.APIGatewayProxyResponse, error): write "func Wrong(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)" (the context is optional; events is github.com/aws/aws-lambda-go/events)`},
+		{"functions-gocomp", "", "functions/gocomp/g.go:10:43: undefined: missing"},
 		{"functions-gone", "main.go:14", "handler file functions/gone.py not found; create it or fix the handler string"},
 		{"functions-gosyn", "", "functions/gosyn/g.go:3:15: expected ')', found '{'"},
 		{"functions-users", "main.go:11", `functions/users.py has no function "get"; add "def get(event, context):" or fix the handler string`},
