@@ -80,13 +80,35 @@ func Problems(fn *route.Function, err error) []Problem {
 // message. Checks are cheap: no package is built and nothing is compiled (a Python file is parsed by
 // the host's python, cached by content; a Go package by go/parser).
 func CheckAll(ctx context.Context, projectDir string, rts Registry, t *route.Table) []Problem {
+	// A runtime that can prepare the checks of all its functions at once (one process for all of
+	// them) does so first; its functions are checked once it is done, the others at once.
+	byRuntime := map[string][]*route.Function{}
+	for _, fn := range t.Functions {
+		byRuntime[fn.Runtime] = append(byRuntime[fn.Runtime], fn)
+	}
+	prepared := map[string]chan struct{}{}
+	for name, fns := range byRuntime {
+		p, ok := rts[name].(CheckPreparer)
+		if !ok {
+			continue
+		}
+		done := make(chan struct{})
+		prepared[name] = done
+		go func() {
+			defer close(done)
+			p.PrepareCheck(ctx, projectDir, fns)
+		}()
+	}
 	results := make([][]Problem, len(t.Functions))
-	sem := make(chan struct{}, 4) // each Python check starts a process
+	sem := make(chan struct{}, 4) // a check may start a process
 	var wg sync.WaitGroup
 	for i, fn := range t.Functions {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if done := prepared[fn.Runtime]; done != nil {
+				<-done
+			}
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			rt, err := rts.For(fn)
@@ -108,6 +130,12 @@ func CheckAll(ctx context.Context, projectDir string, rts Registry, t *route.Tab
 		return out[i].Message < out[j].Message
 	})
 	return out
+}
+
+// CheckPreparer is a Runtime that can prepare the checks of many functions at once, for CheckAll:
+// the Python runtime parses every handler file with one python process.
+type CheckPreparer interface {
+	PrepareCheck(ctx context.Context, projectDir string, fns []*route.Function)
 }
 
 // CheckAll checks the handler code of every function of t; see the function CheckAll.

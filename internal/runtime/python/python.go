@@ -1,7 +1,6 @@
 package python
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -72,25 +71,19 @@ func file(fn *route.Function, t route.Target) string {
 	return path.Join(fn.Dir, strings.ReplaceAll(t.Module, ".", "/")+".py")
 }
 
-// checkScript reads a Python file with ast and prints what its module-level names are bound to (a
-// function with its parameters, a class, a module, a literal's type, or "" when only running the
-// module would tell), or its syntax error. Nothing of the user's code runs.
+// checkScript reads the Python files named by its arguments with ast and prints, one JSON line per
+// file, what their module-level names are bound to (a function with its parameters, a class, a
+// module, a literal's type, or "" when only running the module would tell), or the syntax error.
+// Nothing of the user's code runs.
 const checkScript = `
 import ast, json, sys
-try:
-    with open(sys.argv[1], "rb") as f:
-        tree = ast.parse(f.read(), filename=sys.argv[1])
-except SyntaxError as e:
-    print(json.dumps({"syntax": e.msg, "line": e.lineno or 0}))
-    sys.exit(0)
 LITERALS = {ast.List: "list", ast.Dict: "dict", ast.Set: "set", ast.Tuple: "tuple", ast.JoinedStr: "str",
             ast.ListComp: "list", ast.DictComp: "dict", ast.SetComp: "set", ast.GeneratorExp: "generator"}
 def kind(v):
     if isinstance(v, ast.Constant):
         return type(v.value).__name__
     return LITERALS.get(type(v), "")
-names = {}
-def scan(body):
+def scan(body, names):
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             a = node.args
@@ -113,11 +106,20 @@ def scan(body):
                 names[a.asname or a.name] = {"kind": "", "line": node.lineno}
         else:
             for field in ("body", "orelse", "finalbody"):
-                scan(getattr(node, field, []) or [])
+                scan(getattr(node, field, []) or [], names)
             for h in getattr(node, "handlers", []) or []:
-                scan(h.body)
-scan(tree.body)
-print(json.dumps({"names": names}))
+                scan(h.body, names)
+def check(path):
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(), filename=path)
+    except SyntaxError as e:
+        return {"syntax": e.msg, "line": e.lineno or 0}
+    names = {}
+    scan(tree.body, names)
+    return {"names": names}
+for path in sys.argv[1:]:
+    print(json.dumps(check(path)))
 `
 
 type checkResult struct {
@@ -303,32 +305,73 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 	return w, nil
 }
 
-// parse runs checkScript on the file at path. Results are cached under .stelvio/build/python-check by
-// the file's contents, so that an unchanged file is not parsed again (starting Python costs more than
-// zipping a package).
+// PrepareCheck parses the handler files of fns that are not cached yet with one python process, so
+// that the Check of each function that follows finds them cached (starting Python costs more than
+// parsing). Problems are left to Check to report.
+func (r *Runtime) PrepareCheck(ctx context.Context, projectDir string, fns []*route.Function) {
+	seen := map[string]bool{}
+	var paths []string
+	for _, fn := range fns {
+		for _, t := range fn.Targets() {
+			abs := filepath.Join(projectDir, filepath.FromSlash(file(fn, t)))
+			if !seen[abs] {
+				seen[abs] = true
+				if _, err := os.Stat(abs); err == nil {
+					paths = append(paths, abs)
+				}
+			}
+		}
+	}
+	_, _ = r.parseAll(ctx, projectDir, paths)
+}
+
+// parse runs checkScript on the file at path (see parseAll).
 func (r *Runtime) parse(ctx context.Context, projectDir, path string) (checkResult, error) {
-	var res checkResult
-	src, err := os.ReadFile(path)
+	res, err := r.parseAll(ctx, projectDir, []string{path})
+	return res[path], err
+}
+
+// parseAll runs checkScript once on those of paths that are not cached. Results are cached under
+// .stelvio/build/python-check by the file's contents, so that an unchanged file is not parsed again.
+func (r *Runtime) parseAll(ctx context.Context, projectDir string, paths []string) (map[string]checkResult, error) {
+	out := make(map[string]checkResult, len(paths))
+	var todo, caches []string
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return out, err
+		}
+		sum := sha256.Sum256(append([]byte(generator+"\n"+checkScript+"\n"), src...))
+		cache := filepath.Join(runtime.BuildDir(projectDir), "python-check", hex.EncodeToString(sum[:16])+".json")
+		var res checkResult
+		if data, err := os.ReadFile(cache); err == nil && json.Unmarshal(data, &res) == nil {
+			out[path] = res
+			continue
+		}
+		todo, caches = append(todo, path), append(caches, cache)
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	stdout, err := exec.CommandContext(ctx, r.python(), append([]string{"-c", checkScript}, todo...)...).CombinedOutput()
 	if err != nil {
-		return res, err
+		return out, fmt.Errorf("%v\n%s", err, stdout)
 	}
-	sum := sha256.Sum256(append([]byte(generator+"\n"+checkScript+"\n"), src...))
-	cache := filepath.Join(runtime.BuildDir(projectDir), "python-check", hex.EncodeToString(sum[:16])+".json")
-	if data, err := os.ReadFile(cache); err == nil && json.Unmarshal(data, &res) == nil {
-		return res, nil
+	lines := strings.Split(strings.TrimSpace(string(stdout)), "\n")
+	if len(lines) != len(todo) {
+		return out, fmt.Errorf("%d results for %d files\n%s", len(lines), len(todo), stdout)
 	}
-	out, err := exec.CommandContext(ctx, r.python(), "-c", checkScript, path).CombinedOutput()
-	if err != nil {
-		return res, fmt.Errorf("%v\n%s", err, out)
+	for i, line := range lines {
+		var res checkResult
+		if err := json.Unmarshal([]byte(line), &res); err != nil {
+			return out, fmt.Errorf("%v\n%s", err, stdout)
+		}
+		out[todo[i]] = res
+		if err := runtime.WriteFileAtomic(caches[i], []byte(line)); err != nil {
+			return out, &stateError{runtime.StateError(projectDir, err)}
+		}
 	}
-	out = bytes.TrimSpace(out)
-	if err := json.Unmarshal(out, &res); err != nil {
-		return res, fmt.Errorf("%v\n%s", err, out)
-	}
-	if err := runtime.WriteFileAtomic(cache, out); err != nil {
-		return res, &stateError{runtime.StateError(projectDir, err)}
-	}
-	return res, nil
+	return out, nil
 }
 
 // stateError is a failure to write under .stelvio, already explained by runtime.StateError.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stelvio-go/stelvio/internal/handler"
 	"github.com/stelvio-go/stelvio/internal/route"
+	"github.com/stelvio-go/stelvio/internal/runtime"
 	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 	"github.com/stelvio-go/stelvio/internal/runtime/runtimetest"
 )
@@ -163,4 +164,39 @@ func quickstartTable(b *testing.B, dir string) *route.Table {
 			r("ANY", "/hello", "functions/hello.Any"),
 		}}},
 	})
+}
+
+// CheckAll parses the Python handler files of all functions with one python process, and none once
+// they are cached.
+func TestCheckAllStartsOnePython(t *testing.T) {
+	dir := t.TempDir()
+	count := filepath.Join(dir, "starts")
+	wrapper := filepath.Join(dir, "python-wrapper")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\necho x >> "+count+"\nexec python3 \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var routes []string
+	for i := range 5 {
+		name := fmt.Sprintf("functions/f%d.py", i)
+		if err := os.MkdirAll(filepath.Join(dir, "functions"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("def index(event, context):\n    return {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		routes = append(routes, fmt.Sprintf("GET /f%d -> functions/f%d.index", i, i))
+	}
+	tb := table(t, routes...)
+	starts := func() int {
+		data, _ := os.ReadFile(count)
+		return strings.Count(string(data), "x")
+	}
+	for run, want := range []int{1, 1} {
+		if problems := runtime.CheckAll(context.Background(), dir, registry.Default(wrapper), tb); len(problems) > 0 {
+			t.Fatal(problems)
+		}
+		if got := starts(); got != want {
+			t.Errorf("after run %d: python started %d times, want %d", run+1, got, want)
+		}
+	}
 }
