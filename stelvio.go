@@ -14,6 +14,7 @@
 package stelvio
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,9 +25,61 @@ import (
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
-// Context is what the run function declares APIs and functions on. Env() is the environment being
-// planned, deployed or served; AppName() the app's name.
-type Context = app.Context
+// Context is what the run function declares APIs, functions and outputs on. It is made by stelvio
+// and handed to the run function; declarations record themselves on it and are checked together
+// after the run function returns.
+type Context struct {
+	s *app.State
+}
+
+// Env is the environment being planned, deployed or served, e.g. "prod", "staging" or, under dev,
+// the developer's personal environment.
+func (c *Context) Env() string { return c.s.Env() }
+
+// AppName is the app's name, as given to New.
+func (c *Context) AppName() string { return c.s.AppName() }
+
+// Output declares a string known only when the app is deployed — a Pulumi output such as the name of
+// a bucket made with the extend package — and the value that stands in for it under dev and in
+// offline plans. Give it to a function with function.EnvOutput and set it in extend.Pulumi with
+// App.Set. name is unique in the app ("uploads-bucket").
+func (c *Context) Output(name, devValue string) *Output {
+	o := &route.OutputDecl{Name: name, Dev: devValue, Source: route.Caller(1)}
+	d := app.Declare(c, o.Source, fmt.Sprintf("output %q", name))
+	d.Outputs = append(d.Outputs, o)
+	return &Output{o: o}
+}
+
+// Output is a string known only at deploy time, declared with Context.Output.
+type Output struct {
+	o *route.OutputDecl
+}
+
+// Name is the output's name.
+func (o *Output) Name() string { return o.o.Name }
+
+// DevValue is the value that stands in for the output under dev and in offline plans.
+func (o *Output) DevValue() string { return o.o.Dev }
+
+func init() {
+	app.StateOf = func(ctx any) *app.State {
+		c, _ := ctx.(*Context)
+		if c == nil {
+			return nil
+		}
+		return c.s
+	}
+	app.ProgramOf = func(a any, run any) *app.Program {
+		return a.(*App).program(run.(func(*Context) error))
+	}
+	app.OutputOf = func(o any) *route.OutputDecl {
+		out, _ := o.(*Output)
+		if out == nil {
+			return nil
+		}
+		return out.o
+	}
+}
 
 // App is a stelvio application.
 type App struct {
@@ -65,10 +118,12 @@ func WithProfile(profile string) Option { return func(a *App) { a.p.Profile = pr
 // project's .stelvio/state folder.
 func WithBackend(url string) Option { return func(a *App) { a.p.Backend = url } }
 
-// Program gives the app with its run function as stelvio's command line and tests use it.
-func (a *App) Program(run func(*Context) error) *app.Program {
+// program gives the app with its run function as stelvio's command line and tests use it.
+func (a *App) program(run func(*Context) error) *app.Program {
 	p := a.p
-	p.Run = run
+	if run != nil {
+		p.Run = func(s *app.State) error { return run(&Context{s: s}) }
+	}
 	return &p
 }
 
@@ -88,5 +143,5 @@ func callerDir() string {
 // Main runs the app's command line with the program's arguments and returns the exit code:
 // os.Exit(app.Main(run)).
 func (a *App) Main(run func(*Context) error) int {
-	return cli.Main(a.Program(run), os.Args[1:], os.Stdout, os.Stderr)
+	return cli.Main(a.program(run), os.Args[1:], os.Stdout, os.Stderr)
 }

@@ -98,7 +98,7 @@ func ExampleNew() {
 		if ctx.Env() != "prod" {
 			domain = ctx.Env() + ".api.example.com"
 		}
-		api := apigateway.New(ctx, "my-api", apigateway.Edge(), apigateway.StageName("prod"), apigateway.DomainName(domain))
+		api := apigateway.New(ctx, "my-api", apigateway.Edge, apigateway.StageName("prod"), apigateway.DomainName(domain))
 		api.Route("GET", "/users", "functions/users.index")
 		return nil
 	}).Load("staging", "../../examples/quickstart")

@@ -273,7 +273,7 @@ func TestRejectedPrograms(t *testing.T) {
 		}, []string{`@d4b: route POST /users: POST /users clashes with ANY /users at @d4a; ANY covers every method already`}},
 		{"method of a list twice", false, func(ctx *stelvio.Context) {
 			api := shop(ctx)
-			api.Route([]string{"GET", "POST"}, "/users", users) // @d5a
+			api.Route("GET,POST", "/users", users) // @d5a
 			api.Route("POST", "/users", "functions/users.get")  // @d5b
 		}, []string{`@d5b: route POST /users: POST /users is already routed at @d5a; each method and path may be routed once`}},
 		{"sibling parameters", false, func(ctx *stelvio.Context) {

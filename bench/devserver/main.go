@@ -113,8 +113,8 @@ func run() error {
 		return err
 	}
 	d := &route.Decls{Apis: []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{
-		{Method: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
-		{Method: "GET", Path: "/users/{id}", Handler: "functions/users.get"},
+		{Methods: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
+		{Methods: "GET", Path: "/users/{id}", Handler: "functions/users.get"},
 	}}}}
 	table, err := route.Build(d, "bench", "dev", projectDir)
 	if err != nil {
@@ -313,7 +313,7 @@ func measureReload(n int) ([]time.Duration, error) {
 	}
 	os.Setenv("GOFLAGS", "-mod=mod")
 	d := &route.Decls{Apis: []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{
-		{Method: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
+		{Methods: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
 	}}}}
 	table, err := route.Build(d, "reload", "dev", dir)
 	if err != nil {

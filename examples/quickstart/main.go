@@ -6,6 +6,7 @@ package main
 
 import (
 	"os"
+	"time"
 
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
@@ -31,15 +32,15 @@ func Run(ctx *stelvio.Context) error {
 	api.Route("GET", "/orders", "functions/orders.index")
 
 	// A folder-based function: the whole functions/inventory folder is packaged.
-	api.Route("GET", "/inventory", "functions/inventory::handler.index", function.Timeout(10))
+	api.Route("GET", "/inventory", "functions/inventory::handler.index", function.Timeout(10*time.Second))
 	api.Route("GET", "/inventory/{sku}", "functions/inventory::handler.get")
 
 	// A Function made once, with its own configuration.
-	reports := function.New(ctx, "reports", function.Handler("functions/reports.handler"), function.Memory(512))
-	api.Route("GET", "/reports", reports)
+	reports := function.New(ctx, "reports", "functions/reports.handler", function.Memory(512))
+	api.RouteFunction("GET", "/reports", reports)
 
 	// A Go handler: the package functions/hello, built into a bootstrap binary.
-	api.Route([]string{"GET", "POST"}, "/hello/{name}", "functions/hello.Hello")
+	api.Route("GET,POST", "/hello/{name}", "functions/hello.Hello")
 	api.Route("ANY", "/hello", "functions/hello.Any")
 	return nil
 }

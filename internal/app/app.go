@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/stelvio-go/stelvio/dns"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -25,7 +26,7 @@ type Program struct {
 	Profile string
 	// Backend is the Pulumi state backend URL; empty means the project's local .stelvio/state.
 	Backend string
-	Run     func(*Context) error
+	Run     func(*State) error
 	// Source is where the app was created (file:line).
 	Source string
 	// Dir is the project directory that handler paths are relative to: the directory of the source file
@@ -33,25 +34,78 @@ type Program struct {
 	Dir string
 }
 
-// Context is what a run function declares its APIs and functions on.
-type Context struct {
+// State is what a run function declares resources on: the app and environment, and the declarations
+// recorded so far. The public stelvio.Context wraps it.
+type State struct {
 	app   string
 	env   string
 	decls *route.Decls
 }
 
 // Env is the environment being planned, deployed or served, e.g. "prod" or the developer's name.
-func (c *Context) Env() string { return c.env }
+func (s *State) Env() string { return s.env }
 
 // AppName is the app's name.
-func (c *Context) AppName() string { return c.app }
+func (s *State) AppName() string { return s.app }
 
-// Decls gives the declarations recorded on ctx so far (for stelvio's own packages).
-func Decls(ctx *Context) *route.Decls { return ctx.decls }
+// Decls gives the declarations recorded on s so far.
+func (s *State) Decls() *route.Decls { return s.decls }
 
-// NewContext makes an empty Context; Load uses it, and so do tests of declaring packages.
-func NewContext(appName, env string) *Context {
-	return &Context{app: appName, env: env, decls: &route.Decls{}}
+// NewState makes an empty State; Load uses it, and so do tests of declaring packages.
+func NewState(appName, env string) *State {
+	return &State{app: appName, env: env, decls: &route.Decls{}}
+}
+
+// Hooks connect the public root package, which internal packages cannot import, with stelvio's own
+// packages: the root package sets them when it is initialised.
+var (
+	// StateOf returns the State behind a *stelvio.Context, or nil for a nil Context.
+	StateOf func(ctx any) *State
+	// ProgramOf returns the Program of a *stelvio.App with a run function func(*stelvio.Context) error.
+	ProgramOf func(app any, run any) *Program
+	// OutputOf returns the declaration behind a *stelvio.Output, or nil for a nil Output.
+	OutputOf func(o any) *route.OutputDecl
+	// ApplyFunctionOptions applies a []function.Option to c and reports whether there was any;
+	// FunctionDeclOf returns the declaration behind a *function.Function (nil for nil).
+	ApplyFunctionOptions func(c *route.FunctionConfig, opts any) bool
+	FunctionDeclOf       func(f any) *route.FunctionDecl
+)
+
+var (
+	orphanMu sync.Mutex
+	orphans  []route.Problem
+)
+
+// Declare returns the declarations of the State behind ctx. A nil Context has none: the declaration
+// is then reported as a problem of the next Load, naming the fix, instead of crashing the program.
+func Declare(ctx any, source, subject string) *route.Decls {
+	if StateOf != nil {
+		if s := StateOf(ctx); s != nil {
+			return s.decls
+		}
+	}
+	orphanMu.Lock()
+	orphans = append(orphans, route.Problem{Source: source, Subject: subject,
+		Message: "the *stelvio.Context is nil; pass the ctx your run function received (app.Main(func(ctx *stelvio.Context) error { ... }))"})
+	orphanMu.Unlock()
+	return &route.Decls{}
+}
+
+// Report records a problem found while declaring, outside any Context (e.g. a nil argument); the
+// next Load reports it with the program's other problems.
+func Report(source, subject, message string) {
+	orphanMu.Lock()
+	orphans = append(orphans, route.Problem{Source: source, Subject: subject, Message: message})
+	orphanMu.Unlock()
+}
+
+// takeOrphans returns and forgets the declarations made on a nil Context.
+func takeOrphans() []route.Problem {
+	orphanMu.Lock()
+	defer orphanMu.Unlock()
+	out := orphans
+	orphans = nil
+	return out
 }
 
 // Load runs the program for env and resolves its declarations against the files in projectDir into the
@@ -60,13 +114,15 @@ func (p *Program) Load(env, projectDir string) (*route.Table, error) {
 	if err := p.CheckEnv(env); err != nil {
 		return nil, err
 	}
-	ctx := NewContext(p.Name, env)
+	ctx := NewState(p.Name, env)
 	if p.Run == nil {
 		return nil, errors.New("the app has no run function; pass one to app.Main")
 	}
+	takeOrphans()
 	if err := p.Run(ctx); err != nil {
 		return nil, fmt.Errorf("app %q: run function failed: %w", p.Name, err)
 	}
+	ctx.decls.Problems = append(ctx.decls.Problems, takeOrphans()...)
 	dir, err := filepath.Abs(projectDir)
 	if err != nil {
 		return nil, fmt.Errorf("project directory: %w", err)

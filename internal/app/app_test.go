@@ -27,7 +27,7 @@ func TestCheckEnv(t *testing.T) {
 }
 
 func TestLoadChecksAppName(t *testing.T) {
-	run := func(*app.Context) error { return nil }
+	run := func(*app.State) error { return nil }
 	for _, name := range []string{"shop", "My_App-2"} {
 		p := &app.Program{Name: name, Run: run, Source: "main.go:10"}
 		if _, err := p.Load("dev", t.TempDir()); err != nil {
@@ -50,13 +50,13 @@ func TestLoadRunFunction(t *testing.T) {
 	if _, err := p.Load("dev", t.TempDir()); err == nil || err.Error() != "the app has no run function; pass one to app.Main" {
 		t.Errorf("no run function: %v", err)
 	}
-	p.Run = func(*app.Context) error { return errors.New("config.json: no such file") }
+	p.Run = func(*app.State) error { return errors.New("config.json: no such file") }
 	_, err := p.Load("dev", t.TempDir())
 	if err == nil || err.Error() != `app "shop": run function failed: config.json: no such file` {
 		t.Errorf("failing run function: %v", err)
 	}
 	var ctxEnv, ctxApp string
-	p.Run = func(ctx *app.Context) error { ctxEnv, ctxApp = ctx.Env(), ctx.AppName(); return nil }
+	p.Run = func(ctx *app.State) error { ctxEnv, ctxApp = ctx.Env(), ctx.AppName(); return nil }
 	if _, err := p.Load("pr-7", t.TempDir()); err != nil {
 		t.Fatal(err)
 	}

@@ -15,12 +15,22 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	stelvioapi "github.com/stelvio-go/stelvio/aws/apigateway"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
 	"github.com/stelvio-go/stelvio/internal/engine/enginetest"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
+
+// declareApi declares an api with routes {method, path, handler}, as apigateway.New and Api.Route do
+// (this package cannot import the public ones, which import it through the root package).
+func declareApi(s *app.State, name string, routes ...[3]string) error {
+	d := &route.ApiDecl{Name: name, Source: "main.go:1"}
+	for i, r := range routes {
+		d.Routes = append(d.Routes, &route.RouteDecl{Methods: r[0], Path: r[1], Handler: r[2], Source: fmt.Sprintf("main.go:%d", i+2)})
+	}
+	s.Decls().Apis = append(s.Decls().Apis, d)
+	return nil
+}
 
 // tableResources is a small deployment of a route table for these tests: a
 // role per function and one API deployment whose triggers are the routes.
@@ -70,12 +80,12 @@ func TestDeployCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	routes := []string{"/hello"}
-	prog := &app.Program{Name: "shop", Dir: dir, Environments: []string{"test", "prod"}, Run: func(ctx *app.Context) error {
-		api := stelvioapi.New(ctx, "api")
+	prog := &app.Program{Name: "shop", Dir: dir, Environments: []string{"test", "prod"}, Run: func(s *app.State) error {
+		var rs [][3]string
 		for _, r := range routes {
-			api.Route("GET", r, "functions/hello.index")
+			rs = append(rs, [3]string{"GET", r, "functions/hello.index"})
 		}
-		return nil
+		return declareApi(s, "api", rs...)
 	}}
 	env := map[string]string{}
 	run := func(stdin string, args ...string) cliRun {

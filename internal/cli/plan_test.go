@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	stelvioapi "github.com/stelvio-go/stelvio/aws/apigateway"
 	"github.com/stelvio-go/stelvio/internal/app"
 )
 
@@ -24,7 +23,7 @@ func TestPlanArgs(t *testing.T) {
 }
 
 // planFactory is a factory for an app whose one Python file is functions/hello.py.
-func planFactory(t *testing.T, run func(*app.Context) error) (*Factory, *strings.Builder, *strings.Builder) {
+func planFactory(t *testing.T, run func(*app.State) error) (*Factory, *strings.Builder, *strings.Builder) {
 	t.Helper()
 	f, out, errOut := testFactory(t, nil)
 	if err := os.MkdirAll(filepath.Join(f.Dir, "functions"), 0o755); err != nil {
@@ -41,9 +40,8 @@ func planFactory(t *testing.T, run func(*app.Context) error) (*Factory, *strings
 }
 
 func TestPlanCommand(t *testing.T) {
-	f, out, errOut := planFactory(t, func(ctx *app.Context) error {
-		stelvioapi.New(ctx, "api").Route("GET", "/hello", "functions/hello.index")
-		return nil
+	f, out, errOut := planFactory(t, func(s *app.State) error {
+		return declareApi(s, "api", [3]string{"GET", "/hello", "functions/hello.index"})
 	})
 	if code := Run(f, []string{"plan", "test", "--json", "--region", "eu-west-1"}); code != ExitOK {
 		t.Fatalf("exit code %d\n%s", code, errOut)
@@ -83,12 +81,11 @@ func TestPlanCommand(t *testing.T) {
 
 // TestPlanBadProgram: every problem of the program is listed, and the exit code says it failed.
 func TestPlanBadProgram(t *testing.T) {
-	f, out, errOut := planFactory(t, func(ctx *app.Context) error {
-		api := stelvioapi.New(ctx, "api")
-		api.Route("FETCH", "/hello", "functions/hello.index")
-		api.Route("GET", "/hello/{id}/{id}", "functions/hello.index")
-		api.Route("GET", "/bye", "functions/bye.index")
-		return nil
+	f, out, errOut := planFactory(t, func(s *app.State) error {
+		return declareApi(s, "api",
+			[3]string{"FETCH", "/hello", "functions/hello.index"},
+			[3]string{"GET", "/hello/{id}/{id}", "functions/hello.index"},
+			[3]string{"GET", "/bye", "functions/bye.index"})
 	})
 	if code := Run(f, []string{"plan", "test"}); code != ExitFailed {
 		t.Errorf("exit code %d, want %d", code, ExitFailed)

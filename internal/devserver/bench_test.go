@@ -18,8 +18,8 @@ func BenchmarkServeHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := &route.Decls{Apis: []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{
-		{Method: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
-		{Method: "GET", Path: "/users/{id}", Handler: "functions/users.get"},
+		{Methods: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
+		{Methods: "GET", Path: "/users/{id}", Handler: "functions/users.get"},
 	}}}}
 	table, err := route.Build(d, "bench", "dev", projectDir)
 	if err != nil {

@@ -20,8 +20,8 @@ import (
 // testApp declares the app of testdata/app.
 func testApp(t *testing.T, projectDir string) *route.Table {
 	t.Helper()
-	r := func(method any, path string, handler any) *route.RouteDecl {
-		return &route.RouteDecl{Method: method, Path: path, Handler: handler}
+	r := func(method, path, handler string) *route.RouteDecl {
+		return &route.RouteDecl{Methods: method, Path: path, Handler: handler}
 	}
 	d := &route.Decls{Apis: []*route.ApiDecl{{
 		Name: "api",
@@ -35,7 +35,7 @@ func testApp(t *testing.T, projectDir string) *route.Table {
 			r("GET", "/error", "functions/users.error"),
 			r("GET", "/malformed", "functions/users.malformed"),
 			r("GET", "/version", "functions/users.version"),
-			{Method: "GET", Path: "/slow", Handler: "functions/slow.handler", Options: route.FunctionConfig{Timeout: 1}, HasOptions: true},
+			{Methods: "GET", Path: "/slow", Handler: "functions/slow.handler", Config: route.FunctionConfig{Timeout: time.Second}, HasConfig: true},
 			r("GET", "/hello", "functions/hello.Handler"),
 			r("ANY", "/hello/{name}", "functions/hello.Handler"),
 			r("GET", "/gopanic", "functions/hello.Panic"),
@@ -341,7 +341,7 @@ func Handler(req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse,
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOWORK", "off")
 	d := &route.Decls{Apis: []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{
-		{Method: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
+		{Methods: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
 	}}}}
 	table, err := route.Build(d, "reload", "dev", dir)
 	if err != nil {

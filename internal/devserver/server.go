@@ -370,7 +370,7 @@ func (t *target) config(w Worker) runtimeapi.Config {
 	for k, v := range t.server.opts.Env {
 		env[k] = v
 	}
-	for k, v := range t.fn.Environment {
+	for k, v := range t.fn.LocalEnvironment() {
 		env[k] = v
 	}
 	out := &prefixWriter{w: t.server.log, prefix: "[" + t.name + "] "}

@@ -16,8 +16,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stelvio-go/stelvio/aws/apigateway"
-	"github.com/stelvio-go/stelvio/aws/function"
+	"github.com/stelvio-go/stelvio/internal/infra/restapi"
+	"github.com/stelvio-go/stelvio/internal/infra/function"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -94,7 +94,11 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 			res = append(res, pulumi.Providers(prov.AWS))
 		}
 
-		lambdas := make(map[string]*function.Lambda, len(t.Functions))
+		made := newMade(ctx, t, prov.AWS)
+		// Every placeholder is settled when the program ends, so nothing waits for an output that no
+		// extension set.
+		defer made.settle()
+		lambdas := made.Lambdas
 		for _, fn := range t.Functions {
 			pkg, ok := pkgs[fn.Name]
 			if !ok {
@@ -103,6 +107,7 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 			l, err := function.NewLambda(ctx, fn.Name, &function.LambdaArgs{
 				App: t.App, Env: t.Env, Function: fn,
 				Code: pkg.Path, CodeHash: pkg.Hash, Handler: pkg.Handler,
+				Outputs: made.envOutputs(fn),
 			}, res...)
 			if err != nil {
 				return err
@@ -112,7 +117,7 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 		}
 
 		if len(t.Apis) > 0 {
-			if _, err := apigateway.NewAccount(ctx, AccountName, &apigateway.AccountArgs{App: t.App, Env: t.Env}, res...); err != nil {
+			if _, err := restapi.NewAccount(ctx, AccountName, &restapi.AccountArgs{App: t.App, Env: t.Env}, res...); err != nil {
 				return err
 			}
 		}
@@ -124,20 +129,21 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 					return err
 				}
 			}
-			args := &apigateway.RestApiArgs{App: t.App, Env: t.Env, Api: api, Functions: lambdas, USEast1: east}
+			args := &restapi.RestApiArgs{App: t.App, Env: t.Env, Api: api, Functions: lambdas, USEast1: east}
 			if p != nil {
 				args.DNS = p.DNS
 			}
-			r, err := apigateway.NewRestApi(ctx, api.Name, args, res...)
+			r, err := restapi.NewRestApi(ctx, api.Name, args, res...)
 			if err != nil {
 				return err
 			}
+			made.Apis[api.Name] = r
 			opts.export(ctx, URLOutput(api.Name), r.Url)
 			if r.Domain != nil {
 				opts.export(ctx, DomainURLOutput(api.Name), r.Domain.Url)
 			}
 		}
-		return nil
+		return made.runExtensions()
 	}
 }
 

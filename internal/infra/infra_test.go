@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
 	"github.com/stelvio-go/stelvio/aws/function"
 	"github.com/stelvio-go/stelvio/internal/app"
@@ -47,7 +49,7 @@ var files = map[string]string{
 
 // planOf plans an app named shop in environment test (region eu-west-1) whose run function is run,
 // with packages that are not built.
-func planOf(t *testing.T, run func(*app.Context) error, opts ...func(*plan.Options)) *plan.Plan {
+func planOf(t *testing.T, run func(*stelvio.Context) error, opts ...func(*plan.Options)) *plan.Plan {
 	t.Helper()
 	dir := t.TempDir()
 	for name, body := range files {
@@ -63,7 +65,9 @@ func planOf(t *testing.T, run func(*app.Context) error, opts ...func(*plan.Optio
 	for _, f := range opts {
 		f(&o)
 	}
-	pl, err := plan.Run(context.Background(), &app.Program{Name: "shop", Dir: dir, Run: run}, o)
+	p := app.ProgramOf(stelvio.New("shop"), run)
+	p.Dir = dir
+	pl, err := plan.Run(context.Background(), p, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,16 +106,16 @@ func invokeArn(fn string) string {
 }
 
 func TestLambdas(t *testing.T) {
-	pl := planOf(t, func(ctx *app.Context) error {
+	pl := planOf(t, func(ctx *stelvio.Context) error {
 		api := apigateway.New(ctx, "api")
-		api.Route("GET", "/users", "functions/users.index", function.Architecture("arm64"),
+		api.Route("GET", "/users", "functions/users.index", function.ARM64,
 			function.Environment(map[string]string{"TABLE": "users", "STAGE": "test"}))
 		api.Route("GET", "/users/{id}", "functions/users.get")
 		api.Route("GET", "/orders", "functions/orders.index")
-		api.Route("GET", "/inventory", "functions/inventory::handler.index", function.Timeout(10))
-		reports := function.New(ctx, "reports", function.Handler("functions/reports.handler"), function.Memory(512))
-		api.Route("GET", "/reports", reports)
-		api.Route([]string{"GET", "POST"}, "/hello/{name}", "functions/hello.Hello")
+		api.Route("GET", "/inventory", "functions/inventory::handler.index", function.Timeout(10*time.Second))
+		reports := function.New(ctx, "reports", "functions/reports.handler", function.Memory(512))
+		api.RouteFunction("GET", "/reports", reports)
+		api.Route("GET,POST", "/hello/{name}", "functions/hello.Hello")
 		return nil
 	})
 	tests := []struct {
@@ -199,9 +203,9 @@ func mustJSON(v any) string {
 
 func TestLongNamesFitAWSLimits(t *testing.T) {
 	long := strings.Repeat("report", 12)
-	pl := planOf(t, func(ctx *app.Context) error {
+	pl := planOf(t, func(ctx *stelvio.Context) error {
 		api := apigateway.New(ctx, "api")
-		api.Route("GET", "/r", function.New(ctx, long, function.Handler("functions/reports.handler")))
+		api.RouteFunction("GET", "/r", function.New(ctx, long, "functions/reports.handler"))
 		return nil
 	})
 	fn, role := find(t, pl, tFunction, long), find(t, pl, tRole, long)
@@ -216,7 +220,7 @@ func TestLongNamesFitAWSLimits(t *testing.T) {
 // TestResourceNamesNeverCollide: paths that a sanitized name would merge keep their own resources,
 // each under the right parent.
 func TestResourceNamesNeverCollide(t *testing.T) {
-	pl := planOf(t, func(ctx *app.Context) error {
+	pl := planOf(t, func(ctx *stelvio.Context) error {
 		api := apigateway.New(ctx, "api")
 		api.Route("GET", "/user-profiles", "functions/users.index")
 		api.Route("GET", "/user/profiles", "functions/users.index")
@@ -268,12 +272,12 @@ func TestResourceNamesNeverCollide(t *testing.T) {
 // TestIntegrations: every method of every route calls its own function's invoke ARN through a Lambda
 // proxy integration.
 func TestIntegrations(t *testing.T) {
-	pl := planOf(t, func(ctx *app.Context) error {
+	pl := planOf(t, func(ctx *stelvio.Context) error {
 		api := apigateway.New(ctx, "api")
 		api.Route("GET", "/", "functions/orders.index")
 		api.Route("GET", "/users", "functions/users.index")
 		api.Route("POST", "/users", "functions/users.create")
-		api.Route([]string{"GET", "DELETE"}, "/users/{id}", "functions/users.get")
+		api.Route("GET,DELETE", "/users/{id}", "functions/users.get")
 		api.Route("*", "/hello", "functions/hello.Any")
 		return nil
 	})
@@ -308,7 +312,7 @@ func TestIntegrations(t *testing.T) {
 // TestPermissions: one permission per function per API, whatever the number of routes, for the API's
 // own execution ARN.
 func TestPermissions(t *testing.T) {
-	pl := planOf(t, func(ctx *app.Context) error {
+	pl := planOf(t, func(ctx *stelvio.Context) error {
 		public := apigateway.New(ctx, "public")
 		public.Route("GET", "/users", "functions/users.index")
 		public.Route("GET", "/users/{id}", "functions/users.get")
@@ -342,10 +346,10 @@ func TestPermissions(t *testing.T) {
 // TestDeploymentAndStage: the deployment waits for every method and integration, the stage deploys it,
 // and the stack output is the stage's URL.
 func TestDeploymentAndStage(t *testing.T) {
-	pl := planOf(t, func(ctx *app.Context) error {
-		api := apigateway.New(ctx, "api", apigateway.StageName("prod"), apigateway.Edge())
+	pl := planOf(t, func(ctx *stelvio.Context) error {
+		api := apigateway.New(ctx, "api", apigateway.StageName("prod"), apigateway.Edge)
 		api.Route("GET", "/users", "functions/users.index")
-		api.Route([]string{"GET", "PUT"}, "/users/{id}", "functions/users.get")
+		api.Route("GET,PUT", "/users/{id}", "functions/users.get")
 		return nil
 	})
 	rest := find(t, pl, tRestApi, "api")
@@ -395,8 +399,8 @@ func TestDeploymentTrigger(t *testing.T) {
 		reversed                     bool
 	}
 	base := change{stage: "v1", path: "/users/{id}", method: "GET", handler: "functions/users.get", memory: 256}
-	app := func(c change) func(*app.Context) error {
-		return func(ctx *app.Context) error {
+	app := func(c change) func(*stelvio.Context) error {
+		return func(ctx *stelvio.Context) error {
 			api := apigateway.New(ctx, "api", apigateway.StageName(c.stage))
 			routes := []func(){
 				func() {
@@ -445,7 +449,7 @@ func TestDeploymentTrigger(t *testing.T) {
 // TestCloudWatchAccount: the account's CloudWatch role is created (and kept on destroy) only when the
 // account settings name none, or name the one this environment created.
 func TestCloudWatchAccount(t *testing.T) {
-	run := func(ctx *app.Context) error {
+	run := func(ctx *stelvio.Context) error {
 		apigateway.New(ctx, "api").Route("GET", "/users", "functions/users.index")
 		apigateway.New(ctx, "admin").Route("GET", "/users", "functions/users.index")
 		return nil
@@ -500,8 +504,8 @@ func TestCloudWatchAccount(t *testing.T) {
 		})
 	}
 	t.Run("no api", func(t *testing.T) {
-		pl := planOf(t, func(ctx *app.Context) error {
-			function.New(ctx, "reports", function.Handler("functions/reports.handler"))
+		pl := planOf(t, func(ctx *stelvio.Context) error {
+			function.New(ctx, "reports", "functions/reports.handler")
 			return nil
 		})
 		if n := len(pl.OfType(tAccountComp)) + len(pl.OfType(tAccount)); n != 0 {
@@ -513,7 +517,7 @@ func TestCloudWatchAccount(t *testing.T) {
 // TestProvider: every AWS resource is managed by the environment's provider, whose default tags name
 // the app and the environment.
 func TestProvider(t *testing.T) {
-	pl := planOf(t, func(ctx *app.Context) error {
+	pl := planOf(t, func(ctx *stelvio.Context) error {
 		apigateway.New(ctx, "api").Route("GET", "/users", "functions/users.index")
 		return nil
 	})

@@ -3,15 +3,17 @@ package route
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stelvio-go/stelvio/internal/handler"
 )
@@ -20,6 +22,8 @@ var (
 	nameRE      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 	stageRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 	envKeyRE    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]+$`)
+	mediaTypeRE = regexp.MustCompile(`^(\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)/(\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)$`)
+	actionRE    = regexp.MustCompile(`^([a-z0-9-]+:[A-Za-z0-9*?]+|\*)$`)
 	labelRE     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	reservedEnv = []string{
 		"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
@@ -30,8 +34,12 @@ var (
 	}
 )
 
-// MaxEnvironmentSize is the most bytes a function's environment variables (names and values) may take.
+// MaxEnvironmentSize is the most bytes a function's environment variables may take, measured as the
+// JSON object Lambda stores.
 const MaxEnvironmentSize = 4096
+
+// MaxResources is API Gateway's default quota of resources per REST API.
+const MaxResources = 300
 
 // builder collects problems while resolving declarations.
 type builder struct {
@@ -63,7 +71,7 @@ func (b *builder) add(source, subject, format string, args ...any) {
 func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 	b := &builder{
 		dir:           projectDir,
-		table:         &Table{App: app, Env: env},
+		table:         &Table{App: app, Env: env, byDecl: map[*FunctionDecl]*Function{}, apiByDecl: map[*ApiDecl]*Api{}},
 		byKey:         map[string]*group{},
 		byDecl:        map[*FunctionDecl]*Function{},
 		declared:      map[*FunctionDecl]bool{},
@@ -95,19 +103,65 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 			}
 		}
 		b.table.Apis = append(b.table.Apis, api)
+		b.table.apiByDecl[ad] = api
 		for _, rd := range ad.Routes {
 			b.route(api, rd)
 		}
 		b.checkConflicts(api)
+		if n := len(api.Resources()); n > MaxResources {
+			b.problems = append(b.problems, Problem{Source: ad.Source, Subject: fmt.Sprintf("api %q", api.Name), Warning: true,
+				Message: fmt.Sprintf("%d resource paths; a REST API has a default quota of %d resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API", n, MaxResources)})
+		}
 	}
 	for _, g := range b.groups {
 		b.settle(g)
 	}
-	if len(b.problems) > 0 {
-		slices.SortStableFunc(b.problems, func(x, y Problem) int { return compareSource(x.Source, y.Source) })
-		return nil, b.problems
+	b.outputs(d)
+	b.table.Extensions = d.Extensions
+	for fd, fn := range b.byDecl {
+		b.table.byDecl[fd] = fn
+	}
+	slices.SortStableFunc(b.problems, func(x, y Problem) int { return compareSource(x.Source, y.Source) })
+	var errs Problems
+	for _, p := range b.problems {
+		if p.Warning {
+			b.table.Warnings = append(b.table.Warnings, p)
+		} else {
+			errs = append(errs, p)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return b.table, nil
+}
+
+// outputs checks the deploy-time values: unique names, and each one used by some function.
+func (b *builder) outputs(d *Decls) {
+	used := map[*OutputDecl]bool{}
+	for _, fn := range b.table.Functions {
+		for _, o := range fn.Outputs {
+			used[o] = true
+		}
+	}
+	seen := map[string]*OutputDecl{}
+	for _, o := range d.Outputs {
+		subject := fmt.Sprintf("output %q", o.Name)
+		if !nameRE.MatchString(o.Name) {
+			b.add(o.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
+		} else if prev, ok := seen[o.Name]; ok {
+			b.add(o.Source, subject, "another output is already named %q (%s); give each output its own name", o.Name, prev.Source)
+		}
+		seen[o.Name] = o
+		b.table.Outputs = append(b.table.Outputs, o)
+	}
+	for _, fn := range b.table.Functions {
+		for k, o := range fn.Outputs {
+			if seen[o.Name] != o {
+				b.add(fn.Source, fmt.Sprintf("function %s", fn.Name), "environment variable %s uses output %q, which was not made with ctx.Output on this app's context", k, o.Name)
+			}
+		}
+	}
 }
 
 // compareSource orders "file:line" sources by file, then by line number, so that problems are listed
@@ -138,7 +192,6 @@ func splitSource(s string) (string, int) {
 
 func (b *builder) instance(fd *FunctionDecl) {
 	subject := fmt.Sprintf("function %q", fd.Name)
-	b.problems = append(b.problems, fd.Problems...)
 	// A function with a bad name is still checked, so that all its problems are reported in one run.
 	named := true
 	if !nameRE.MatchString(fd.Name) {
@@ -229,29 +282,38 @@ func (b *builder) configure(fn *Function, c FunctionConfig, source, subject stri
 		ok = false
 	}
 	fn.Memory, fn.Timeout, fn.Architecture = DefaultMemory, DefaultTimeout, DefaultArchitecture
-	if c.Memory != 0 {
+	if c.MemorySet || c.Memory != 0 {
 		if c.Memory < 128 || c.Memory > 10240 {
 			bad("memory %d MB is out of range; Lambda allows 128 to 10240 MB", c.Memory)
 		}
 		fn.Memory = c.Memory
 	}
-	if c.Timeout != 0 {
-		if c.Timeout < 1 || c.Timeout > 900 {
-			bad("timeout %d s is out of range; Lambda allows 1 to 900 seconds", c.Timeout)
+	if c.TimeoutSet || c.Timeout != 0 {
+		switch {
+		case c.Timeout%time.Second != 0:
+			bad("timeout %s is not a whole number of seconds; Lambda counts timeouts in seconds, e.g. function.Timeout(30 * time.Second)", c.Timeout)
+		case c.Timeout < time.Second || c.Timeout > 900*time.Second:
+			bad("timeout %s is out of range; Lambda allows 1s to 15m0s (900 seconds)", c.Timeout)
 		}
-		fn.Timeout = c.Timeout
+		fn.Timeout = int(c.Timeout / time.Second)
 	}
 	if c.Architecture != "" {
 		if c.Architecture != "x86_64" && c.Architecture != "arm64" {
-			bad("architecture %q is not supported; use \"x86_64\" or \"arm64\"", c.Architecture)
+			bad("architecture %q is not supported; use function.X86_64 or function.ARM64", c.Architecture)
 		}
 		fn.Architecture = c.Architecture
 	}
-	keys := make([]string, 0, len(c.Environment))
+	names := map[string]bool{}
 	for k := range c.Environment {
-		keys = append(keys, k)
+		names[k] = true
 	}
-	sort.Strings(keys)
+	for k := range c.Outputs {
+		if names[k] {
+			bad("environment variable %s is given both as a value and as an output; keep one", k)
+		}
+		names[k] = true
+	}
+	keys := slices.Sorted(maps.Keys(names))
 	for _, k := range keys {
 		switch {
 		case !envKeyRE.MatchString(k):
@@ -260,12 +322,40 @@ func (b *builder) configure(fn *Function, c FunctionConfig, source, subject stri
 			bad("environment variable %s is reserved by AWS Lambda; choose another name", k)
 		}
 	}
-	size := 0
-	for k, v := range c.Environment {
-		size += len(k) + len(v)
+	// Lambda counts the variables as the JSON object it stores; outputs are measured by their dev
+	// values, the only ones known before deploying.
+	all := make(map[string]string, len(names))
+	maps.Copy(all, c.Environment)
+	for k, o := range c.Outputs {
+		all[k] = o.Dev
 	}
-	if size > MaxEnvironmentSize {
-		bad("environment variables take %d bytes; Lambda allows %d in total, so keep large values in a file or a parameter store", size, MaxEnvironmentSize)
+	if len(all) > 0 {
+		js, _ := json.Marshal(all)
+		if len(js) > MaxEnvironmentSize {
+			bad("environment variables take %d bytes as Lambda stores them (a JSON object); Lambda allows %d in total, so keep large values in a file or a parameter store", len(js), MaxEnvironmentSize)
+		}
+	}
+	if len(c.Outputs) > 0 {
+		fn.Outputs = maps.Clone(c.Outputs)
+	}
+	for i, st := range c.Permissions {
+		if len(st.Actions) == 0 {
+			bad("permission %d has no actions; name them, e.g. \"s3:GetObject\"", i+1)
+		}
+		for _, a := range st.Actions {
+			if !actionRE.MatchString(a) {
+				bad("permission %d: action %q is not an IAM action; write it as \"service:Action\", e.g. \"s3:GetObject\" (wildcards * allowed)", i+1, a)
+			}
+		}
+		if len(st.Resources) == 0 {
+			bad("permission %d has no resources; name the ARNs it applies to, or \"*\"", i+1)
+		}
+		for _, r := range st.Resources {
+			if r != "*" && !strings.HasPrefix(r, "arn:") {
+				bad("permission %d: resource %q is not an ARN; write \"arn:aws:...\" or \"*\" (for resources made at deploy time use the extend package)", i+1, r)
+			}
+		}
+		fn.Permissions = append(fn.Permissions, Statement{Actions: slices.Clone(st.Actions), Resources: slices.Clone(st.Resources)})
 	}
 	if len(c.Environment) > 0 {
 		fn.Environment = make(map[string]string, len(c.Environment))
@@ -320,6 +410,15 @@ func (b *builder) api(ad *ApiDecl) *Api {
 	default:
 		b.add(ad.Source, subject, "endpoint type %q is not supported; use \"regional\" or \"edge\"", ad.EndpointType)
 	}
+	for _, t := range ad.BinaryMediaTypes {
+		if !mediaTypeRE.MatchString(t) {
+			b.add(ad.Source, subject, "binary media type %q is not a media type; write it as type/subtype, e.g. \"image/png\", \"image/*\" or \"*/*\"", t)
+			continue
+		}
+		if !slices.Contains(api.BinaryMediaTypes, t) {
+			api.BinaryMediaTypes = append(api.BinaryMediaTypes, t)
+		}
+	}
 	if api.DomainName != "" {
 		if err := checkDomain(api.DomainName); err != nil {
 			b.add(ad.Source, subject, "%v", err)
@@ -351,13 +450,10 @@ func checkDomain(d string) error {
 	return nil
 }
 
-// configMapKeys are the keys of a handler given as a map, as in the reference's configuration dict.
-var configMapKeys = []string{"architecture", "environment", "handler", "memory", "requirements", "runtime", "src", "timeout"}
-
 func (b *builder) route(api *Api, rd *RouteDecl) {
-	methods, merr := ParseMethods(rd.Method)
+	methods, merr := ParseMethods(rd.Methods)
 	p, perr := ParsePath(rd.Path)
-	subject := "route " + describe(rd.Method, rd.Path)
+	subject := "route " + describe(rd.Methods, rd.Path)
 	if merr != nil {
 		b.add(rd.Source, subject, "%v", merr)
 	}
@@ -374,82 +470,22 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 		api.Routes = append(api.Routes, r)
 	}
 
-	var cfg FunctionConfig
-	h := rd.Handler
-	if sm, ok := h.(map[string]string); ok {
-		// A map of strings is a configuration map whose values all happen to be strings.
-		m := make(map[string]any, len(sm))
-		for k, v := range sm {
-			m[k] = v
-		}
-		h = m
-	}
-	switch h := h.(type) {
-	case *FunctionDecl:
-		if h == nil {
-			b.add(rd.Source, subject, "the function is nil; create it with function.New(ctx, name, ...) before passing it to the route")
+	if rd.Function != nil {
+		fd := rd.Function
+		if !b.declared[fd] {
+			b.add(rd.Source, subject, "function %q was not made with function.New on this app's context; create it with function.New(ctx, %q, ...)", fd.Name, fd.Name)
 			return
 		}
-		if !b.declared[h] {
-			b.add(rd.Source, subject, "function %q was not made with function.New on this app's context; create it with function.New(ctx, %q, ...)", h.Name, h.Name)
-			return
-		}
-		if rd.HasOptions {
-			b.add(rd.Source, subject, "configuration options are given together with function %q; set them in its function.New at %s instead", h.Name, h.Source)
-			return
-		}
-		fn, ok := b.byDecl[h]
-		if !ok {
+		fn, ok := b.byDecl[fd]
+		if !ok || merr != nil || perr != nil {
 			return // its own problems are already reported
-		}
-		if merr != nil || perr != nil {
-			return
 		}
 		r.Function, r.Target = fn, fn.Entry
 		fn.Routes = append(fn.Routes, r)
 		return
-	case string:
-		cfg = rd.Options
-		if cfg.Handler != "" {
-			b.add(rd.Source, subject, "the handler is given twice (%q and function.Handler(%q)); keep one", h, cfg.Handler)
-			return
-		}
-		cfg.Handler = h
-	case FunctionConfig:
-		if rd.HasOptions {
-			b.add(rd.Source, subject, "both a function.Config and options are given; put all configuration in the Config")
-			return
-		}
-		cfg = h
-	case *FunctionConfig:
-		if h == nil {
-			b.add(rd.Source, subject, "the *function.Config is nil; pass a function.Config with at least its Handler")
-			return
-		}
-		if rd.HasOptions {
-			b.add(rd.Source, subject, "both a function.Config and options are given; put all configuration in the Config")
-			return
-		}
-		cfg = *h
-	case map[string]any:
-		if rd.HasOptions {
-			b.add(rd.Source, subject, "both a configuration map and options are given; put all configuration in the map")
-			return
-		}
-		var ok bool
-		if cfg, ok = b.configMap(rd.Source, subject, h); !ok {
-			return
-		}
-	case nil:
-		cfg = rd.Options
-		if !rd.HasOptions {
-			b.add(rd.Source, subject, "no handler; pass a handler string such as \"functions/users.index\", a function.Config, or a function.New instance")
-			return
-		}
-	default:
-		b.add(rd.Source, subject, "handler must be a string, function.Config, map[string]any or *function.Function, not %T", rd.Handler)
-		return
 	}
+	cfg := rd.Config
+	cfg.Handler = rd.Handler
 	res, ok := b.resolve(rd.Source, subject, cfg)
 	if !ok || merr != nil || perr != nil {
 		return
@@ -476,118 +512,14 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 }
 
 // describe names a route whose method or path did not parse, as written.
-func describe(method any, p string) string {
+func describe(method, p string) string {
 	if p == "" {
 		p = `""`
 	}
-	switch m := method.(type) {
-	case string:
-		if m == "" {
-			m = `""`
-		}
-		return m + " " + p
-	case []string:
-		if len(m) == 0 {
-			return "[] " + p
-		}
-		parts := make([]string, len(m))
-		for i, v := range m {
-			parts[i] = v
-			if v == "" {
-				parts[i] = `""`
-			}
-		}
-		return strings.Join(parts, ",") + " " + p
+	if method == "" {
+		method = `""`
 	}
-	if method == nil {
-		return "(no method) " + p
-	}
-	return fmt.Sprintf("%v %s", method, p)
-}
-
-func (b *builder) configMap(source, subject string, m map[string]any) (FunctionConfig, bool) {
-	var c FunctionConfig
-	ok := true
-	bad := func(format string, args ...any) {
-		b.add(source, subject, format, args...)
-		ok = false
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	str := func(k string, v any) string {
-		s, isStr := v.(string)
-		if !isStr {
-			bad("config key %q must be a string, not %#v", k, v)
-		}
-		return s
-	}
-	num := func(k string, v any) int {
-		switch n := v.(type) {
-		case int:
-			return n
-		case int64:
-			return int(n)
-		case float64:
-			if n == float64(int(n)) {
-				return int(n)
-			}
-		}
-		bad("config key %q must be a whole number, not %#v", k, v)
-		return 0
-	}
-	for _, k := range keys {
-		v := m[k]
-		switch k {
-		case "handler":
-			c.Handler = str(k, v)
-		case "src":
-			c.Folder = str(k, v)
-		case "runtime":
-			c.Runtime = str(k, v)
-		case "architecture":
-			c.Architecture = str(k, v)
-		case "memory":
-			c.Memory = num(k, v)
-		case "timeout":
-			c.Timeout = num(k, v)
-		case "requirements":
-			switch r := v.(type) {
-			case string:
-				c.Requirements = r
-			case bool:
-				if r {
-					bad("config key \"requirements\" may be a path or false, not true")
-				}
-				c.NoRequirements = !r
-			default:
-				bad("config key \"requirements\" must be a path or false, not %#v", v)
-			}
-		case "environment":
-			switch e := v.(type) {
-			case map[string]string:
-				c.Environment = e
-			case map[string]any:
-				c.Environment = map[string]string{}
-				for ek, ev := range e {
-					s, isStr := ev.(string)
-					if !isStr {
-						bad("environment variable %s must be a string, not %#v", ek, ev)
-					}
-					c.Environment[ek] = s
-				}
-			default:
-				bad("config key \"environment\" must be a map of strings (map[string]string), not %T", v)
-			}
-		case "folder":
-			bad("unknown config key %q; the folder key is \"src\"", k)
-		default:
-			bad("unknown config key %q; valid keys are %s", k, strings.Join(configMapKeys, ", "))
-		}
-	}
-	return c, ok
+	return method + " " + p
 }
 
 // settle gives a shared function its configuration and name.

@@ -33,8 +33,8 @@ func FuzzBuild(f *testing.F) {
 	f.Add("*", "/a/{id}", "functions/amb.index", "PUT", "/a/{b}", "functions/hello.hello")
 	f.Fuzz(func(t *testing.T, m1, p1, h1, m2, p2, h2 string) {
 		d := &Decls{Apis: []*ApiDecl{{Name: "api", Source: "main.go:1", Routes: []*RouteDecl{
-			{Method: m1, Path: p1, Handler: h1, Source: "main.go:2"},
-			{Method: []string{m2}, Path: p2, Handler: h2, Source: "main.go:3"},
+			{Methods: m1, Path: p1, Handler: h1, Source: "main.go:2"},
+			{Methods: m2, Path: p2, Handler: h2, Source: "main.go:3"},
 		}}}}
 		table, err := Build(d, "app", "dev", dir)
 		if err != nil {

@@ -5,36 +5,50 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
-// FunctionConfig is the configuration of one Lambda function. The zero value of a field means "default".
+// FunctionConfig is the configuration of one Lambda function as declared. The zero value of a field
+// means "default" unless its Set flag says it was given explicitly.
 type FunctionConfig struct {
 	// Handler is "path/file.function" ("functions/users.index"), "folder::file.function", or, with
 	// Folder set, "file.function" inside the folder. For Go: "package/dir.Function".
 	Handler string
 	// Folder packages a whole folder; Handler is then relative to it.
 	Folder string
-	// Runtime is "python3.12" (or "python") or "provided.al2023" (or "go"); detected from the files when empty.
+	// Runtime is "python3.12" or "provided.al2023"; detected from the files when empty.
 	Runtime string
 	// Architecture is "x86_64" (default) or "arm64".
 	Architecture string
-	// Memory in MB, 128 (default) to 10240.
-	Memory int
-	// Timeout in seconds, 60 by default, at most 900.
-	Timeout int
+	// Memory in MB; MemorySet tells that it was given (so that 0 is refused rather than defaulted).
+	Memory    int
+	MemorySet bool
+	// Timeout; TimeoutSet tells that it was given.
+	Timeout    time.Duration
+	TimeoutSet bool
 	// Environment variables set on the function.
 	Environment map[string]string
-	// Requirements is the project-relative path of a requirements.txt (Python). By default a
-	// requirements.txt next to the handler file (single-file) or in the folder is used if present.
+	// Outputs are environment variables whose values are known only at deploy time, by name.
+	Outputs map[string]*OutputDecl
+	// Requirements is the project-relative path of a requirements.txt (Python).
 	Requirements string
 	// NoRequirements turns off installing Python dependencies.
 	NoRequirements bool
+	// Permissions are IAM statements added to the function's role.
+	Permissions []Statement
+}
+
+// Statement is one IAM policy statement that allows Actions on Resources.
+type Statement struct {
+	Actions   []string
+	Resources []string
 }
 
 // configured reports whether c sets anything beyond where the code is (Handler, Folder).
 func (c FunctionConfig) configured() bool {
-	return c.Runtime != "" || c.Architecture != "" || c.Memory != 0 || c.Timeout != 0 ||
-		len(c.Environment) > 0 || c.Requirements != "" || c.NoRequirements
+	return c.Runtime != "" || c.Architecture != "" || c.MemorySet || c.TimeoutSet ||
+		len(c.Environment) > 0 || len(c.Outputs) > 0 || c.Requirements != "" || c.NoRequirements ||
+		len(c.Permissions) > 0
 }
 
 // Defaults of a function's configuration.
@@ -47,31 +61,36 @@ const (
 
 // Decls is everything a program declared, in order.
 type Decls struct {
-	Apis      []*ApiDecl
-	Functions []*FunctionDecl // function.New instances
-	Problems  []Problem       // found while declaring
+	Apis       []*ApiDecl
+	Functions  []*FunctionDecl // function.New instances
+	Outputs    []*OutputDecl
+	Extensions []Extension
+	Problems   []Problem // found while declaring
 }
 
 // ApiDecl is one declared API.
 type ApiDecl struct {
-	Name         string
-	StageName    string
-	EndpointType string // "REGIONAL" or "EDGE"; "" means regional
-	DomainName   string
-	Routes       []*RouteDecl
-	Source       string
+	Name             string
+	StageName        string
+	EndpointType     string // "REGIONAL" or "EDGE"; "" means regional
+	DomainName       string
+	BinaryMediaTypes []string
+	Routes           []*RouteDecl
+	Source           string
 }
 
-// RouteDecl is one api.Route call as written.
+// RouteDecl is one api.Route or api.RouteFunction call as written.
 type RouteDecl struct {
-	Method any
-	Path   string
-	// Handler is a string, a FunctionConfig, a map[string]any, a *FunctionDecl or nil (options only).
-	Handler any
-	// Options is the configuration from option arguments; HasOptions tells whether there were any.
-	Options    FunctionConfig
-	HasOptions bool
-	Source     string
+	// Methods is the method argument: "GET", "GET,POST", "ANY" or "*".
+	Methods string
+	Path    string
+	// Handler is the handler string of api.Route; Function the function of api.RouteFunction.
+	Handler  string
+	Function *FunctionDecl
+	// Config is the configuration from option arguments; HasConfig tells whether there were any.
+	Config    FunctionConfig
+	HasConfig bool
+	Source    string
 }
 
 // FunctionDecl is one function.New call. Each one is its own Lambda function.
@@ -79,8 +98,21 @@ type FunctionDecl struct {
 	Name   string
 	Config FunctionConfig
 	Source string
-	// Problems found while declaring it (reported with the function's name).
-	Problems []Problem
+}
+
+// OutputDecl is a value known only at deploy time (a Pulumi output set by an extension), with the
+// value that stands in for it under dev and in offline plans.
+type OutputDecl struct {
+	Name   string
+	Dev    string
+	Source string
+}
+
+// Extension is a function that adds the user's own Pulumi resources to the deployment. Run is a
+// func(*pulumi.Context, *extend.App) error; it is kept as any so that declaring never links Pulumi.
+type Extension struct {
+	Run    any
+	Source string
 }
 
 // Problem is one thing wrong with a program, with where it was declared.
@@ -88,6 +120,8 @@ type Problem struct {
 	Source  string // file:line of the declaring call, relative to the project when possible
 	Subject string // "route GET /users/{id}", "api \"my-api\"", "function \"users\""
 	Message string
+	// Warning marks a problem that does not stop the program (e.g. a quota close to its limit).
+	Warning bool
 }
 
 func (p Problem) String() string {
@@ -95,6 +129,9 @@ func (p Problem) String() string {
 	if p.Source != "" {
 		b.WriteString(p.Source)
 		b.WriteString(": ")
+	}
+	if p.Warning {
+		b.WriteString("warning: ")
 	}
 	if p.Subject != "" {
 		b.WriteString(p.Subject)

@@ -6,10 +6,9 @@ import (
 	"strings"
 )
 
-// MaxResources is API Gateway's default quota of resources per REST API (it can be raised on request):
-// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
-// ("Resources per API | 300 | Yes"). No quota limits the number of path parameters of a route.
-const MaxResources = 300
+// No API Gateway quota limits the number of path parameters of a route: the REST API quotas
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html)
+// list "Resources per API | 300" (MaxResources) and nothing per path.
 
 // SegmentKind tells literal segments from parameters.
 type SegmentKind int
@@ -146,5 +145,6 @@ func parseSegment(path, part string) (Segment, error) {
 
 // ResourceCount is the number of API Gateway resources the API has: the root "/" that API Gateway
 // creates with every REST API, and one per distinct path prefix of its routes (Resources:
-// "/users/{id}/orders" needs "/users", "/users/{id}" and itself). Compare it with MaxResources.
+// "/users/{id}/orders" needs "/users", "/users/{id}" and itself). Compare it with MaxResources, the
+// documented default of "Resources per API" (the table above).
 func (a *Api) ResourceCount() int { return 1 + len(a.Resources()) }

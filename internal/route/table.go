@@ -18,7 +18,21 @@ type Table struct {
 	Env       string
 	Apis      []*Api
 	Functions []*Function
+	// Outputs are the deploy-time values the program declared; Extensions its own Pulumi resources.
+	Outputs    []*OutputDecl
+	Extensions []Extension
+	// Warnings are problems that do not stop the program, such as a quota close to its limit.
+	Warnings []Problem
+	// decls maps function.New declarations to their functions (for extensions).
+	byDecl    map[*FunctionDecl]*Function
+	apiByDecl map[*ApiDecl]*Api
 }
+
+// FunctionOf is the function a function.New declaration became.
+func (t *Table) FunctionOf(d *FunctionDecl) *Function { return t.byDecl[d] }
+
+// ApiOf is the API an apigateway.New declaration became.
+func (t *Table) ApiOf(d *ApiDecl) *Api { return t.apiByDecl[d] }
 
 // Api is one REST API with its routes, in declaration order.
 type Api struct {
@@ -26,8 +40,10 @@ type Api struct {
 	StageName    string // "v1" by default
 	EndpointType string // "REGIONAL" or "EDGE"
 	DomainName   string // "" when none
-	Routes       []*Route
-	Source       string
+	// BinaryMediaTypes are the content types API Gateway treats as binary ("image/png", "*/*").
+	BinaryMediaTypes []string
+	Routes           []*Route
+	Source           string
 }
 
 // Route is one path served by one function for one or more methods.
@@ -88,10 +104,14 @@ type Function struct {
 	// FolderBased reports that the whole of Dir is packaged.
 	FolderBased bool
 
-	Memory         int
-	Timeout        int
-	Architecture   string
-	Environment    map[string]string
+	Memory       int
+	Timeout      int
+	Architecture string
+	Environment  map[string]string
+	// Outputs are environment variables set from deploy-time values, by variable name.
+	Outputs map[string]*OutputDecl
+	// Permissions are IAM statements added to the function's role.
+	Permissions    []Statement
 	Requirements   string // project-relative requirements.txt, "" when none
 	NoRequirements bool
 
@@ -128,7 +148,7 @@ func (f *Function) Targets() []Target {
 // Fingerprint is a hash over the API's sorted route table and the configuration of the functions it
 // calls: it changes exactly when a redeployment of the API is needed.
 func (a *Api) Fingerprint() string {
-	lines := []string{"stage=" + a.StageName, "endpoint=" + a.EndpointType}
+	lines := []string{"stage=" + a.StageName, "endpoint=" + a.EndpointType, "binary=" + strings.Join(a.BinaryMediaTypes, ",")}
 	for _, r := range a.Routes {
 		f := r.Function
 		lines = append(lines, fmt.Sprintf("route %s %s -> %s %s runtime=%s arch=%s mem=%d timeout=%d env=%s",
@@ -151,6 +171,22 @@ func envString(env map[string]string) string {
 		fmt.Fprintf(&b, "%q=%q;", k, env[k])
 	}
 	return b.String()
+}
+
+// LocalEnvironment is the function's environment under dev and in offline plans: its variables, with
+// each deploy-time output's stand-in value.
+func (f *Function) LocalEnvironment() map[string]string {
+	if len(f.Outputs) == 0 {
+		return f.Environment
+	}
+	env := make(map[string]string, len(f.Environment)+len(f.Outputs))
+	for k, v := range f.Environment {
+		env[k] = v
+	}
+	for k, o := range f.Outputs {
+		env[k] = o.Dev
+	}
+	return env
 }
 
 // FunctionByName finds a function of the table.

@@ -18,11 +18,13 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
-	"github.com/stelvio-go/stelvio/aws/function"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
 	"github.com/stelvio-go/stelvio/internal/infra"
+	lambdafn "github.com/stelvio-go/stelvio/internal/infra/function"
+	"github.com/stelvio-go/stelvio/internal/infra/restapi"
 	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
@@ -74,7 +76,7 @@ func GenerateApp(dir string, n int) (*app.Program, error) {
 			return nil, err
 		}
 	}
-	return &app.Program{Name: "bench", Dir: dir, Run: func(ctx *app.Context) error {
+	p := app.ProgramOf(stelvio.New("bench"), func(ctx *stelvio.Context) error {
 		api := apigateway.New(ctx, "api")
 		for j := range n {
 			f := j / RoutesPerFunction
@@ -85,7 +87,9 @@ func GenerateApp(dir string, n int) (*app.Program, error) {
 			api.Route("GET", path, fmt.Sprintf("functions/f%d.r%d", f, j))
 		}
 		return nil
-	}}, nil
+	})
+	p.Dir = dir
+	return p, nil
 }
 
 // BareProgram registers the resources of t that stelvio's program registers, with the same names and
@@ -102,8 +106,8 @@ func BareProgram(t *route.Table, pkgs map[string]runtime.Package) pulumi.RunFunc
 		fns := map[string]*lambda.Function{}
 		for _, fn := range t.Functions {
 			role, err := iam.NewRole(ctx, fn.Name, &iam.RoleArgs{
-				Name:             pulumi.String(function.RoleName(t.App, t.Env, fn.Name)),
-				AssumeRolePolicy: pulumi.String(function.LambdaTrustPolicy),
+				Name:             pulumi.String(lambdafn.RoleName(t.App, t.Env, fn.Name)),
+				AssumeRolePolicy: pulumi.String(lambdafn.LambdaTrustPolicy),
 			}, opt)
 			if err != nil {
 				return err
@@ -129,12 +133,12 @@ func BareProgram(t *route.Table, pkgs map[string]runtime.Package) pulumi.RunFunc
 			ctx.Export(infra.FunctionOutput(fn.Name), f.Name)
 		}
 		if len(t.Apis) > 0 {
-			if _, err := awsapigateway.GetAccount(ctx, infra.AccountName+"-current", pulumi.ID(apigateway.AccountID), nil, opt); err != nil {
+			if _, err := awsapigateway.GetAccount(ctx, infra.AccountName+"-current", pulumi.ID(restapi.AccountID), nil, opt); err != nil {
 				return err
 			}
 			role, err := iam.NewRole(ctx, infra.AccountName+"-cloudwatch", &iam.RoleArgs{
-				Name:             pulumi.String(apigateway.CloudWatchRoleName(t.App, t.Env)),
-				AssumeRolePolicy: pulumi.String(apigateway.CloudWatchTrustPolicy),
+				Name:             pulumi.String(restapi.CloudWatchRoleName(t.App, t.Env)),
+				AssumeRolePolicy: pulumi.String(restapi.CloudWatchTrustPolicy),
 			}, opt, pulumi.RetainOnDelete(true))
 			if err != nil {
 				return err
@@ -169,7 +173,7 @@ func bareApi(ctx *pulumi.Context, t *route.Table, api *route.Api, fns map[string
 	}
 	ids := map[string]pulumi.StringOutput{"/": rest.RootResourceId}
 	for _, rp := range api.Resources() {
-		res, err := awsapigateway.NewResource(ctx, apigateway.ResourceName(api.Name, rp.Path), &awsapigateway.ResourceArgs{
+		res, err := awsapigateway.NewResource(ctx, restapi.ResourceName(api.Name, rp.Path), &awsapigateway.ResourceArgs{
 			RestApi: rest.ID(), ParentId: ids[rp.Parent], PathPart: pulumi.String(rp.Part),
 		}, opt)
 		if err != nil {
@@ -181,7 +185,7 @@ func bareApi(ctx *pulumi.Context, t *route.Table, api *route.Api, fns map[string
 	for _, rt := range api.Routes {
 		path := rt.Path.String()
 		for _, m := range rt.Methods {
-			name := apigateway.MethodName(api.Name, m, path)
+			name := restapi.MethodName(api.Name, m, path)
 			method, err := awsapigateway.NewMethod(ctx, name, &awsapigateway.MethodArgs{
 				RestApi: rest.ID(), ResourceId: ids[path], HttpMethod: pulumi.String(m), Authorization: pulumi.String("NONE"),
 			}, opt)
@@ -205,7 +209,7 @@ func bareApi(ctx *pulumi.Context, t *route.Table, api *route.Api, fns map[string
 			continue
 		}
 		seen[fn] = true
-		if _, err := lambda.NewPermission(ctx, apigateway.PermissionName(api.Name, fn), &lambda.PermissionArgs{
+		if _, err := lambda.NewPermission(ctx, restapi.PermissionName(api.Name, fn), &lambda.PermissionArgs{
 			Function: fns[fn].Name, Action: pulumi.String("lambda:InvokeFunction"),
 			Principal: pulumi.String("apigateway.amazonaws.com"), SourceArn: pulumi.Sprintf("%s/*/*", rest.ExecutionArn),
 			StatementIdPrefix: pulumi.String("apigateway-" + api.Name + "-"),

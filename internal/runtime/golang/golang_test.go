@@ -24,8 +24,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-func r(method any, path string, handler any) *route.RouteDecl {
-	return &route.RouteDecl{Method: method, Path: path, Handler: handler}
+func r(method, path, handler string) *route.RouteDecl {
+	return &route.RouteDecl{Methods: method, Path: path, Handler: handler}
 }
 
 func decls(routes ...*route.RouteDecl) *route.Decls {
@@ -93,7 +93,7 @@ func run(t *testing.T, dir string, fn *route.Function, calls []call) {
 func TestQuickstartPackage(t *testing.T) {
 	dir := runtimetest.Project(t, "examples/quickstart")
 	table := runtimetest.Table(t, dir, decls(
-		r([]string{"GET", "POST"}, "/hello/{name}", "functions/hello.Hello"),
+		r("GET,POST", "/hello/{name}", "functions/hello.Hello"),
 		r("ANY", "/hello", "functions/hello.Any"),
 	))
 	fn := hostArch(runtimetest.Function(t, table, "go:functions/hello"))
@@ -111,8 +111,8 @@ func app(t *testing.T) (string, *route.Table) {
 	dir := runtimetest.Project(t, "internal/runtime/golang/testdata/app")
 	return dir, runtimetest.Table(t, dir, decls(
 		r("ANY", "/items/{id}", "functions/api.Items"),
-		r([]string{"GET", "HEAD"}, "/things", "functions/api.Read"),
-		r([]string{"POST", "PUT"}, "/things", "functions/api.Write"),
+		r("GET,HEAD", "/things", "functions/api.Read"),
+		r("POST,PUT", "/things", "functions/api.Write"),
 		r("GET", "/things/{id}", "functions/api.Read"),
 		r("GET", "/single", "functions/single.Handler"),
 	))

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
@@ -23,8 +24,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-func r(method any, path string, handler any) *route.RouteDecl {
-	return &route.RouteDecl{Method: method, Path: path, Handler: handler}
+func r(method, path, handler string) *route.RouteDecl {
+	return &route.RouteDecl{Methods: method, Path: path, Handler: handler}
 }
 
 // quickstart declares examples/quickstart's API, as its main.go does.
@@ -37,10 +38,10 @@ func quickstart() *route.Decls {
 			r("GET", "/users/{id}", "functions/users.get"),
 			r("POST", "/users", "functions/users.create"),
 			r("GET", "/orders", "functions/orders.index"),
-			{Method: "GET", Path: "/inventory", Handler: "functions/inventory::handler.index", Options: route.FunctionConfig{Timeout: 10}, HasOptions: true},
+			{Methods: "GET", Path: "/inventory", Handler: "functions/inventory::handler.index", Config: route.FunctionConfig{Timeout: 10 * time.Second}, HasConfig: true},
 			r("GET", "/inventory/{sku}", "functions/inventory::handler.get"),
-			r("GET", "/reports", reports),
-			r([]string{"GET", "POST"}, "/hello/{name}", "functions/hello.Hello"),
+			{Methods: "GET", Path: "/reports", Function: reports},
+			r("GET,POST", "/hello/{name}", "functions/hello.Hello"),
 			r("ANY", "/hello", "functions/hello.Any"),
 		}}},
 	}
@@ -50,8 +51,8 @@ func quickstart() *route.Decls {
 func app() *route.Decls {
 	return &route.Decls{Apis: []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{
 		r("ANY", "/items/{id}", "functions/api.items"),
-		r([]string{"GET", "HEAD"}, "/things", "functions/api.read"),
-		r([]string{"POST", "PUT"}, "/things", "functions/api.write"),
+		r("GET,HEAD", "/things", "functions/api.read"),
+		r("POST,PUT", "/things", "functions/api.write"),
 		r("GET", "/things/{id}", "functions/api.read"),
 	}}}}
 }

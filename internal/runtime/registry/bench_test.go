@@ -26,8 +26,8 @@ func app(b *testing.B, lang string, n int) (string, *route.Table) {
 			src := "def index(event, context):\n    return {\"statusCode\": 200}\n\n\ndef get(event, context):\n    return {\"statusCode\": 200}\n"
 			os.WriteFile(filepath.Join(dir, "functions", fmt.Sprintf("f%d.py", i)), []byte(src), 0o644)
 			routes = append(routes,
-				&route.RouteDecl{Method: "GET", Path: fmt.Sprintf("/f%d", i), Handler: fmt.Sprintf("functions/f%d.index", i)},
-				&route.RouteDecl{Method: "GET", Path: fmt.Sprintf("/f%d/{id}", i), Handler: fmt.Sprintf("functions/f%d.get", i)})
+				&route.RouteDecl{Methods: "GET", Path: fmt.Sprintf("/f%d", i), Handler: fmt.Sprintf("functions/f%d.index", i)},
+				&route.RouteDecl{Methods: "GET", Path: fmt.Sprintf("/f%d/{id}", i), Handler: fmt.Sprintf("functions/f%d.get", i)})
 		case "go":
 			pkg := filepath.Join(dir, "functions", fmt.Sprintf("g%d", i))
 			os.MkdirAll(pkg, 0o755)
@@ -49,8 +49,8 @@ func Get(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGate
 `, i)
 			os.WriteFile(filepath.Join(pkg, "g.go"), []byte(src), 0o644)
 			routes = append(routes,
-				&route.RouteDecl{Method: "GET", Path: fmt.Sprintf("/g%d", i), Handler: fmt.Sprintf("functions/g%d.Index", i)},
-				&route.RouteDecl{Method: "GET", Path: fmt.Sprintf("/g%d/{id}", i), Handler: fmt.Sprintf("functions/g%d.Get", i)})
+				&route.RouteDecl{Methods: "GET", Path: fmt.Sprintf("/g%d", i), Handler: fmt.Sprintf("functions/g%d.Index", i)},
+				&route.RouteDecl{Methods: "GET", Path: fmt.Sprintf("/g%d/{id}", i), Handler: fmt.Sprintf("functions/g%d.Get", i)})
 		}
 	}
 	return dir, runtimetest.Table(b, dir, &route.Decls{Apis: []*route.ApiDecl{{Name: "api", Routes: routes}}})

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stelvio-go/stelvio/internal/handler"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -147,8 +148,8 @@ func BenchmarkCheckAllQuickstart(b *testing.B) {
 // quickstartTable is examples/quickstart's route table, as its main.go declares it.
 func quickstartTable(b *testing.B, dir string) *route.Table {
 	reports := &route.FunctionDecl{Name: "reports", Config: route.FunctionConfig{Handler: "functions/reports.handler", Memory: 512}}
-	r := func(method any, path string, h any) *route.RouteDecl {
-		return &route.RouteDecl{Method: method, Path: path, Handler: h}
+	r := func(methods, path, h string) *route.RouteDecl {
+		return &route.RouteDecl{Methods: methods, Path: path, Handler: h}
 	}
 	return runtimetest.Table(b, dir, &route.Decls{
 		Functions: []*route.FunctionDecl{reports},
@@ -157,10 +158,10 @@ func quickstartTable(b *testing.B, dir string) *route.Table {
 			r("GET", "/users/{id}", "functions/users.get"),
 			r("POST", "/users", "functions/users.create"),
 			r("GET", "/orders", "functions/orders.index"),
-			{Method: "GET", Path: "/inventory", Handler: "functions/inventory::handler.index", Options: route.FunctionConfig{Timeout: 10}, HasOptions: true},
+			{Methods: "GET", Path: "/inventory", Handler: "functions/inventory::handler.index", Config: route.FunctionConfig{Timeout: 10 * time.Second}, HasConfig: true},
 			r("GET", "/inventory/{sku}", "functions/inventory::handler.get"),
-			r("GET", "/reports", reports),
-			r([]string{"GET", "POST"}, "/hello/{name}", "functions/hello.Hello"),
+			{Methods: "GET", Path: "/reports", Function: reports},
+			r("GET,POST", "/hello/{name}", "functions/hello.Hello"),
 			r("ANY", "/hello", "functions/hello.Any"),
 		}}},
 	})

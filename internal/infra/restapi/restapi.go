@@ -1,4 +1,4 @@
-package apigateway
+package restapi
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stelvio-go/stelvio/aws/function"
+	"github.com/stelvio-go/stelvio/internal/infra/function"
 	"github.com/stelvio-go/stelvio/dns"
 	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"

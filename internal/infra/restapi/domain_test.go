@@ -1,4 +1,4 @@
-package apigateway_test
+package restapi_test
 
 import (
 	"strings"
@@ -8,8 +8,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stelvio-go/stelvio/aws/acm"
-	"github.com/stelvio-go/stelvio/aws/apigateway"
+	"github.com/stelvio-go/stelvio/internal/infra/acm"
+	"github.com/stelvio-go/stelvio/internal/infra/restapi"
 	"github.com/stelvio-go/stelvio/aws/route53"
 	"github.com/stelvio-go/stelvio/cloudflare"
 	"github.com/stelvio-go/stelvio/dns"
@@ -53,9 +53,9 @@ func cloudOutputs(typ, name string, in resource.PropertyMap) resource.PropertyMa
 
 // restApiProgram creates api's RestApi; edge APIs get the us-east-1 provider the app's program makes for
 // them unless noUSEast1.
-func restApiProgram(api *route.Api, p dns.Provider, noUSEast1 bool, got **apigateway.RestApi) pulumi.RunFunc {
+func restApiProgram(api *route.Api, p dns.Provider, noUSEast1 bool, got **restapi.RestApi) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		args := &apigateway.RestApiArgs{App: "todo", Env: "prod", Api: api, DNS: p}
+		args := &restapi.RestApiArgs{App: "todo", Env: "prod", Api: api, DNS: p}
 		if api.EndpointType == "EDGE" && !noUSEast1 {
 			east, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
 			if err != nil {
@@ -63,7 +63,7 @@ func restApiProgram(api *route.Api, p dns.Provider, noUSEast1 bool, got **apigat
 			}
 			args.USEast1 = east
 		}
-		r, err := apigateway.NewRestApi(ctx, api.Name, args)
+		r, err := restapi.NewRestApi(ctx, api.Name, args)
 		*got = r
 		return err
 	}
@@ -91,7 +91,7 @@ func TestApiDomain(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			api := &route.Api{Name: "todo-api", StageName: "v1", EndpointType: tc.endpoint, DomainName: "api.example.com"}
 			m := &resourcetest.Mocks{Outputs: cloudOutputs}
-			var r *apigateway.RestApi
+			var r *restapi.RestApi
 			if err := m.Run(restApiProgram(api, tc.dns, false, &r)); err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func TestApiDomain(t *testing.T) {
 			check("validation certificateArn", val.Input("certificateArn"), certArn)
 			check("validation validationRecordFqdns", val.Path("validationRecordFqdns", 0), validationName)
 			wantProvider(val)
-			recURN := resourcetest.URN(recordType, rec.Name, apigateway.RestApiType, apigateway.ApiDomainType, acm.AcmValidatedDomainType)
+			recURN := resourcetest.URN(recordType, rec.Name, restapi.RestApiType, restapi.ApiDomainType, acm.AcmValidatedDomainType)
 			if !contains(val.Dependencies, recURN) {
 				t.Errorf("validation depends on %q, want %q among them", val.Dependencies, recURN)
 			}
@@ -205,13 +205,13 @@ func TestApiDomainErrors(t *testing.T) {
 		},
 		{
 			name: "edge certificate not in us-east-1", endpoint: "EDGE", dns: route53.New("Z1"), noUSEast1: true,
-			want: `api "todo-api": domain api.example.com: the certificate of an edge-optimized api must be in us-east-1, but no aws provider for us-east-1 was given (RestApiArgs.USEast1), so it would be made in the stack's region; pass one, or make the api regional (apigateway.Regional())`,
+			want: `api "todo-api": domain api.example.com: the certificate of an edge-optimized api must be in us-east-1, but no aws provider for us-east-1 was given (RestApiArgs.USEast1), so it would be made in the stack's region; pass one, or make the api regional (apigateway.Regional)`,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			api := &route.Api{Name: "todo-api", StageName: "v1", EndpointType: tc.endpoint, DomainName: "api.example.com"}
 			m := &resourcetest.Mocks{Outputs: cloudOutputs}
-			var r *apigateway.RestApi
+			var r *restapi.RestApi
 			var err error
 			program := restApiProgram(api, tc.dns, tc.noUSEast1, &r)
 			_ = m.Run(func(ctx *pulumi.Context) error { err = program(ctx); return err })

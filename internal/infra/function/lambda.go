@@ -1,6 +1,9 @@
+// Package function is the Pulumi component of one Lambda function: its execution role, its
+// permissions and the function running its deployment package.
 package function
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -31,6 +34,9 @@ type LambdaArgs struct {
 	CodeHash string
 	// Handler is the package's Lambda handler: "users.index", "stelvio_router.handler", "bootstrap".
 	Handler string
+	// Outputs are the values of the function's deploy-time environment variables (Function.Outputs),
+	// by variable name; a variable without one here gets its dev value.
+	Outputs map[string]pulumi.StringInput
 }
 
 // Lambda is one Lambda function of the app with its execution role.
@@ -46,6 +52,24 @@ type Lambda struct {
 	Name      pulumi.StringOutput
 	Arn       pulumi.StringOutput
 	InvokeArn pulumi.StringOutput
+}
+
+// PolicyDocument is the IAM policy document that allows each statement's actions on its resources.
+func PolicyDocument(sts []route.Statement) (string, error) {
+	type statement struct {
+		Effect   string   `json:"Effect"`
+		Action   []string `json:"Action"`
+		Resource []string `json:"Resource"`
+	}
+	doc := struct {
+		Version   string      `json:"Version"`
+		Statement []statement `json:"Statement"`
+	}{Version: "2012-10-17"}
+	for _, s := range sts {
+		doc.Statement = append(doc.Statement, statement{Effect: "Allow", Action: s.Actions, Resource: s.Resources})
+	}
+	b, err := json.Marshal(doc)
+	return string(b), err
 }
 
 // RoleName is the physical name of a function's execution role: "{app}-{env}-{function}-role", shortened
@@ -97,11 +121,34 @@ func NewLambda(ctx *pulumi.Context, name string, args *LambdaArgs, opts ...pulum
 		Code:           pulumi.NewFileArchive(args.Code),
 		SourceCodeHash: pulumi.String(args.CodeHash),
 	}
-	if len(fn.Environment) > 0 {
-		fargs.Environment = &lambda.FunctionEnvironmentArgs{Variables: pulumi.ToStringMap(fn.Environment)}
+	if len(fn.Environment)+len(fn.Outputs) > 0 {
+		vars := pulumi.ToStringMap(fn.Environment)
+		for k, o := range fn.Outputs {
+			if v, ok := args.Outputs[k]; ok {
+				vars[k] = v
+			} else {
+				vars[k] = pulumi.String(o.Dev)
+			}
+		}
+		fargs.Environment = &lambda.FunctionEnvironmentArgs{Variables: vars}
 	}
-	// The role's log permission is attached before the function can run.
-	f, err := lambda.NewFunction(ctx, name, fargs, parent, pulumi.DependsOn([]pulumi.Resource{logs}))
+	deps := []pulumi.Resource{logs}
+	if len(fn.Permissions) > 0 {
+		doc, err := PolicyDocument(fn.Permissions)
+		if err != nil {
+			return nil, fmt.Errorf("lambda %q: permissions: %w", fn.Name, err)
+		}
+		perms, err := iam.NewRolePolicy(ctx, name+"-permissions", &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: pulumi.String(doc),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("lambda %q: permissions: %w", fn.Name, err)
+		}
+		deps = append(deps, perms)
+	}
+	// The role's permissions are attached before the function can run.
+	f, err := lambda.NewFunction(ctx, name, fargs, parent, pulumi.DependsOn(deps))
 	if err != nil {
 		return nil, fmt.Errorf("lambda %q: function: %w", fn.Name, err)
 	}

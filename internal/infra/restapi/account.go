@@ -1,4 +1,4 @@
-package apigateway
+package restapi
 
 import (
 	"fmt"
