@@ -167,7 +167,15 @@ func walkSources(project, dir string, patterns []string, recursive bool) (string
 	h := sha256.New()
 	seen := []seenEntry{{path: dir, dir: true, mtime: -1}}
 	skip := func(name string, isDir bool) bool {
-		return isDir && (!recursive || strings.HasPrefix(name, ".") || name == "__pycache__")
+		if isDir {
+			return !recursive || strings.HasPrefix(name, ".") || name == "__pycache__"
+		}
+		for _, p := range patterns {
+			if ok, _ := filepath.Match(p, name); ok {
+				return false
+			}
+		}
+		return true
 	}
 	err := runtime.Walk(project, dir, skip, func(path string, info fs.FileInfo) error {
 		if info.IsDir() {
@@ -178,13 +186,8 @@ func walkSources(project, dir string, patterns []string, recursive bool) (string
 			}
 			return nil
 		}
-		for _, p := range patterns {
-			if ok, _ := filepath.Match(p, filepath.Base(path)); ok {
-				fmt.Fprintf(h, "%s %d %d\n", path, info.Size(), info.ModTime().UnixNano())
-				seen = append(seen, seenEntry{path: path, size: info.Size(), mtime: info.ModTime().UnixNano()})
-				break
-			}
-		}
+		fmt.Fprintf(h, "%s %d %d\n", path, info.Size(), info.ModTime().UnixNano())
+		seen = append(seen, seenEntry{path: path, size: info.Size(), mtime: info.ModTime().UnixNano()})
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

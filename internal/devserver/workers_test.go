@@ -140,7 +140,14 @@ func TestSourcesLinks(t *testing.T) {
 	}
 
 	creds := filepath.Join(home, ".aws", "credentials")
-	if err := os.Symlink(creds, filepath.Join(dir, "x")); err != nil {
+	// A link the sources do not include (no pattern matches it) is not looked at.
+	if err := os.Symlink(creds, filepath.Join(dir, "notes.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.fingerprint(); err != nil {
+		t.Fatalf("a link outside the sources' patterns: %v", err)
+	}
+	if err := os.Symlink(creds, filepath.Join(dir, "x.py")); err != nil {
 		t.Fatal(err)
 	}
 	realCreds, err := filepath.EvalSymlinks(creds)
@@ -148,7 +155,7 @@ func TestSourcesLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.fingerprint()
-	want := "functions/orders/x is a symbolic link to " + realCreds + ", outside the project; stelvio packages only files inside the project: copy what the function needs into the project or remove the link"
+	want := "functions/orders/x.py is a symbolic link to " + realCreds + ", outside the project; stelvio packages only files inside the project: copy what the function needs into the project or remove the link"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error %v, want %s", err, want)
 	}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -69,8 +68,9 @@ func escapes(rel string) bool {
 
 // Walk visits root and everything under it in lexical order, calling visit with each folder's and
 // regular file's path as reached from root (through links) and its info (a link's target's). skip
-// leaves out a file or folder below root by name. Symbolic links are followed by FollowLink's rule, and
-// every link that breaks it is reported: Walk goes on and returns all of them joined.
+// leaves out a file or folder below root by name (a link by its target's kind; a link left out is not
+// looked at further). Symbolic links are followed by FollowLink's rule, and every link that breaks it
+// is reported: Walk goes on and returns all of them joined.
 func Walk(projectDir, root string, skip func(name string, dir bool) bool, visit func(path string, info fs.FileInfo) error) error {
 	info, err := os.Stat(root)
 	if err != nil {
@@ -98,13 +98,20 @@ func walk(projectDir, dir string, info fs.FileInfo, open map[string]bool, skip f
 	if err != nil {
 		return err
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
 		isDir := e.IsDir()
 		var info fs.FileInfo
 		real := ""
 		if e.Type()&fs.ModeSymlink != 0 {
+			// What the walk leaves out is left out whatever the link points to: a link's target
+			// matters only when the link would be followed.
+			if t, err := os.Stat(p); err == nil {
+				isDir = t.IsDir()
+			}
+			if skip != nil && skip(e.Name(), isDir) {
+				continue
+			}
 			target, tinfo, err := FollowLink(projectDir, p)
 			if err != nil {
 				var le *LinkError
@@ -114,7 +121,7 @@ func walk(projectDir, dir string, info fs.FileInfo, open map[string]bool, skip f
 				}
 				return err
 			}
-			info, real, isDir = tinfo, target, tinfo.IsDir()
+			info, real = tinfo, target
 			if isDir && open[target] {
 				name := p
 				if r, err := filepath.Rel(projectDir, p); err == nil {
@@ -123,8 +130,7 @@ func walk(projectDir, dir string, info fs.FileInfo, open map[string]bool, skip f
 				*problems = append(*problems, &LinkError{Link: name, Target: target, Reason: "loop"})
 				continue
 			}
-		}
-		if skip != nil && skip(e.Name(), isDir) {
+		} else if skip != nil && skip(e.Name(), isDir) {
 			continue
 		}
 		if info == nil {

@@ -111,6 +111,16 @@ func TestAddDirSymlinks(t *testing.T) {
 			},
 		},
 		{
+			name: "links in what is never packaged are not looked at",
+			setup: func(t *testing.T, project string) {
+				write(t, project, "functions/orders/handler.py", "def index(e, c): pass\n")
+				link(t, filepath.Join(home, ".aws/credentials"), filepath.Join(project, "functions/orders/.venv/bin/python3"))
+				link(t, outsideDir, filepath.Join(project, "functions/orders/.cache"))
+				link(t, filepath.Join(home, ".aws/credentials"), filepath.Join(project, "functions/orders/.DS_Store"))
+			},
+			wantNames: []string{"handler.py"},
+		},
+		{
 			name: "links inside the project are followed",
 			setup: func(t *testing.T, project string) {
 				write(t, project, "functions/orders/handler.py", "def index(e, c): pass\n")
