@@ -63,7 +63,8 @@ func FirstRoute(fn *route.Function, target route.Target) *route.Route {
 }
 
 // Problems turns the error of a runtime's Check into problems: a *CheckError's own, any other error
-// as one problem of the whole function.
+// (no go command, a missing package folder) as one problem of the whole function, without the
+// `function "name": ` its message starts with, since the problem names the function.
 func Problems(fn *route.Function, err error) []Problem {
 	if err == nil {
 		return nil
@@ -72,7 +73,7 @@ func Problems(fn *route.Function, err error) []Problem {
 	if errors.As(err, &ce) {
 		return ce.Problems
 	}
-	return []Problem{{Function: fn.Name, Message: err.Error()}}
+	return []Problem{{Function: fn.Name, Message: strings.TrimPrefix(err.Error(), fmt.Sprintf("function %q: ", fn.Name))}}
 }
 
 // CheckAll checks the handler code of every function of t with its runtime, several functions at

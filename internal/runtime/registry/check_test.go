@@ -201,3 +201,16 @@ func TestCheckAllStartsOnePython(t *testing.T) {
 		}
 	}
 }
+
+// A problem that is not about one handler (here: the Go package folder is gone) is one problem of the
+// function, without repeating the function's name.
+func TestCheckAllOtherErrors(t *testing.T) {
+	dir := t.TempDir()
+	runtimetest.WriteModule(t, dir)
+	tb := table(t, "GET /x -> functions/gone.Handler")
+	got := runtime.CheckAll(context.Background(), dir, registry.Default(""), tb)
+	want := "Go package directory functions/gone: open " + filepath.Join(dir, "functions", "gone") + ": no such file or directory"
+	if len(got) != 1 || got[0].Function != "functions-gone" || got[0].Route != nil || got[0].Message != want {
+		t.Fatalf("problems %+v, want one of functions-gone: %s", got, want)
+	}
+}
