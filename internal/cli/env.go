@@ -82,6 +82,7 @@ func ResolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName s
 // declares any).
 func resolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName string) (string, error) {
 	env := explicit
+	fromFile := "" // the file env was read from, named in its errors
 	if env == "" {
 		if requireExplicitOnCI && f.Getenv("CI") != "" {
 			return "", usageErrorf("CI is set, so %s needs an explicit environment: %s ENV or --env ENV", cmdName, cmdName)
@@ -90,15 +91,21 @@ func resolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName s
 		if env, err = userEnv(f.Dir); err != nil {
 			return "", err
 		}
+		fromFile = filepath.Join(engine.StateDir, "userenv")
 	}
+	var err error
 	if f.Program != nil {
-		if err := f.Program.CheckEnv(env); err != nil {
-			return "", &UsageError{Err: err}
-		}
+		err = f.Program.CheckEnv(env)
 	} else if !envNamePattern.MatchString(env) {
-		return "", usageErrorf("environment %q is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. \"prod\" or \"dev\"", env)
+		err = fmt.Errorf("environment %q is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. \"prod\" or \"dev\"", env)
 	}
-	return env, nil
+	switch {
+	case err == nil:
+		return env, nil
+	case fromFile != "":
+		return "", usageErrorf("your personal environment, read from %s: %v; fix the name in that file, delete it (stelvio writes it again from your OS user name), or name the environment explicitly", fromFile, err)
+	}
+	return "", &UsageError{Err: err}
 }
 
 // userEnv reads the personal environment from .stelvio/userenv, creating it
@@ -114,7 +121,7 @@ func userEnv(dir string) (string, error) {
 		return env, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("read personal environment: %w", err)
+		return "", fmt.Errorf("read your personal environment from %s: %w", filepath.Join(engine.StateDir, "userenv"), err)
 	}
 	u, err := user.Current()
 	if err != nil {

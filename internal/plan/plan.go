@@ -38,6 +38,11 @@ type Resource struct {
 	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
 	// Inputs are the resource's inputs: secrets are "[secret]", archives their project-relative path.
 	Inputs map[string]any `json:"inputs"`
+	// ProviderName and ProviderRegion name the provider resource the resource is made with and the
+	// region that provider works in: an edge-optimized API's certificate is made in us-east-1 through
+	// "aws-us-east-1", whatever the app's region.
+	ProviderName   string `json:"provider,omitempty"`
+	ProviderRegion string `json:"providerRegion,omitempty"`
 
 	// Provider is the URN of the provider the resource is managed with; DependsOn the URNs it waits
 	// for (explicitly or through its inputs). Tests read them; the printed plan leaves them out.
