@@ -2,6 +2,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -149,6 +150,24 @@ func (p *Program) Load(env, projectDir string) (*route.Table, error) {
 		}
 	}
 	return route.Build(ctx.decls, p.Name, env, dir)
+}
+
+// LoadChecked is Load, then check (the handler code of every function: missing functions, syntax and
+// compile errors, wrong signatures) on every function that resolved, all problems reported together
+// and sorted by where they were declared.
+func (p *Program) LoadChecked(ctx context.Context, env, projectDir string, check func(context.Context, *route.Table) []route.Problem) (*route.Table, error) {
+	t, err := p.Load(env, projectDir)
+	var problems route.Problems
+	if err != nil && !errors.As(err, &problems) {
+		return nil, err
+	}
+	if t != nil && check != nil {
+		problems = append(problems, check(ctx, t)...)
+	}
+	if len(problems) > 0 {
+		return nil, route.Sorted(problems)
+	}
+	return t, nil
 }
 
 // appNameRE is what an app name may be: it is the Pulumi project name and the start of every physical

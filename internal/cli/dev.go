@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 
 	"github.com/stelvio-go/stelvio/internal/devserver"
 )
@@ -52,7 +53,7 @@ func runDev(opts *DevOptions) error {
 	if err != nil {
 		return err
 	}
-	table, err := f.Program.Load(env, f.Dir)
+	table, err := f.Program.LoadChecked(f.Context, env, f.Dir, registry.Checker(f.Dir))
 	if err != nil {
 		return err
 	}

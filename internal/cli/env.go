@@ -91,7 +91,7 @@ func resolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName s
 		if env, err = userEnv(f.Dir); err != nil {
 			return "", err
 		}
-		fromFile = filepath.Join(engine.StateDir, "userenv")
+		fromFile = filepath.Join(project.StateDir, "userenv")
 	}
 	var err error
 	if f.Program != nil {
@@ -121,7 +121,7 @@ func userEnv(dir string) (string, error) {
 		return env, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("read your personal environment from %s: %w", filepath.Join(engine.StateDir, "userenv"), err)
+		return "", fmt.Errorf("read your personal environment from %s: %w", filepath.Join(project.StateDir, "userenv"), err)
 	}
 	u, err := user.Current()
 	if err != nil {

@@ -86,6 +86,9 @@ type Options struct {
 	Env string
 	// ProjectDir is the directory handler paths are relative to.
 	ProjectDir string
+	// Check checks the handler code of the program's functions (registry.Checker); its problems are
+	// reported with the program's own. nil checks nothing beyond building the packages.
+	Check func(context.Context, *route.Table) []route.Problem
 	// Packager builds the packages; nil builds them with stelvio's runtimes (cached in .stelvio/build).
 	Packager infra.Packager
 	// Region and Profile are the AWS settings; an empty Region falls back to the app's, then AWS_REGION
@@ -98,7 +101,7 @@ type Options struct {
 
 // Run loads and validates p's program for opts.Env (all problems are returned together) and plans it.
 func Run(ctx context.Context, p *app.Program, opts Options) (*Plan, error) {
-	t, err := p.Load(opts.Env, opts.ProjectDir)
+	t, err := p.LoadChecked(ctx, opts.Env, opts.ProjectDir, opts.Check)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package deploy
 import (
 	"github.com/spf13/cobra"
 	"github.com/stelvio-go/stelvio/internal/cli"
+	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 
 	"github.com/stelvio-go/stelvio/internal/plan"
 )
@@ -49,7 +50,7 @@ func runPlan(opts *PlanOptions) error {
 		return err
 	}
 	opts.Env = env
-	pl, err := plan.Run(f.Context, f.Program, plan.Options{Env: env, ProjectDir: f.Dir, Region: opts.Region})
+	pl, err := plan.Run(f.Context, f.Program, plan.Options{Env: env, ProjectDir: f.Dir, Region: opts.Region, Check: registry.Checker(f.Dir)})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package deploy
 import (
 	"errors"
 	"github.com/stelvio-go/stelvio/internal/cli"
+	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
@@ -42,7 +43,7 @@ func engineOptions(f *Factory, s cli.StackFlags, withProgram bool) (engine.Optio
 	}
 	// The whole program is resolved and validated before any engine call,
 	// so every problem is reported at once and nothing is half-deployed.
-	table, err := p.Load(s.Env, f.Dir)
+	table, err := p.LoadChecked(f.Context, s.Env, f.Dir, registry.Checker(f.Dir))
 	if err != nil {
 		return opts, err
 	}
