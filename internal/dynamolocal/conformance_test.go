@@ -8,10 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
+	"net/http"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -405,13 +407,42 @@ func TestConformance(t *testing.T) {
 		}
 	})
 
+	// DynamoDB sends X-Amz-Crc32, the CRC32 of the response body; the AWS SDKs verify it
+	// (aws-sdk-go-v2 service/dynamodb Options.DisableValidateResponseChecksum turns the check off).
 	t.Run("X-Amz-Crc32 header", func(t *testing.T) {
-		// aws-sdk-go-v2's dynamodb client verifies the header by default and fails the call on a
-		// mismatch; every call above passed through it.
-		_, err := db.ListTables(ctx, &dynamodb.ListTablesInput{})
-		if err != nil {
-			t.Fatal(err)
+		resp, body := rawCall(t, s, "DynamoDB_20120810.ListTables", `{}`)
+		want := fmt.Sprint(crc32.ChecksumIEEE(body))
+		if got := resp.Header.Get("X-Amz-Crc32"); got != want {
+			t.Errorf("X-Amz-Crc32 %q, want %q (body %s)", got, want, body)
 		}
 	})
-	_ = time.Second
+}
+
+func rawCall(t *testing.T, s *Server, target, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.Endpoint(), strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	req.Header.Set("X-Amz-Target", target)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, data
+}
+
+func TestOtherServicesAreNotServed(t *testing.T) {
+	s := startServer(t, Options{})
+	resp, body := rawCall(t, s, "AmazonSQS.ListQueues", `{}`)
+	want := `{"__type":"com.amazonaws.dynamodb.v20120810#UnknownOperationException","message":"this endpoint serves only DynamoDB and DynamoDB Streams (POST with X-Amz-Target)"}`
+	if resp.StatusCode != http.StatusBadRequest || string(body) != want {
+		t.Errorf("got %d %s, want 400 %s", resp.StatusCode, body, want)
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -156,16 +155,36 @@ func (s *shape) normalize() {
 	}
 }
 
-// diff says what differs between two shapes, for the Change detail.
+// diff says what differs between two shapes, for the Change detail. Keys are compared with their
+// attribute types; a definition only an index uses changes that index, not the table's keys.
 func diff(old, want shape) string {
+	typed := func(s shape, keys []keyElem) []string {
+		types := map[string]string{}
+		for _, a := range s.Attributes {
+			types[a.AttributeName] = a.AttributeType
+		}
+		var out []string
+		for _, k := range keys {
+			out = append(out, k.AttributeName+" "+k.KeyType+" "+types[k.AttributeName])
+		}
+		return out
+	}
+	indexes := func(s shape, ix []indexShape) []string {
+		var out []string
+		for _, i := range ix {
+			b, _ := json.Marshal(i.Projection)
+			out = append(out, i.IndexName+": "+strings.Join(typed(s, i.KeySchema), ", ")+" "+string(b))
+		}
+		return out
+	}
 	var parts []string
-	if !reflect.DeepEqual(old.KeySchema, want.KeySchema) || !reflect.DeepEqual(old.Attributes, want.Attributes) {
+	if !slices.Equal(typed(old, old.KeySchema), typed(want, want.KeySchema)) {
 		parts = append(parts, "keys")
 	}
-	if !reflect.DeepEqual(old.Local, want.Local) {
+	if !slices.Equal(indexes(old, old.Local), indexes(want, want.Local)) {
 		parts = append(parts, "local indexes")
 	}
-	if !reflect.DeepEqual(old.Global, want.Global) {
+	if !slices.Equal(indexes(old, old.Global), indexes(want, want.Global)) {
 		parts = append(parts, "global indexes")
 	}
 	if old.Stream != want.Stream {
@@ -244,6 +263,10 @@ func (s *Server) ensureTable(ctx context.Context, t tablespec.Table) ([]Change, 
 	if err != nil {
 		return nil, err
 	}
+	ttl, err := s.ttlAttribute(ctx, t.Name)
+	if err != nil {
+		return nil, err
+	}
 	var changes []Change
 	if what := diff(have, want); what != "" {
 		items, err := s.scanAll(ctx, t.Name)
@@ -265,12 +288,12 @@ func (s *Server) ensureTable(ctx context.Context, t tablespec.Table) ([]Change, 
 			detail += fmt.Sprintf(", %d dropped (missing or mistyped key attributes)", dropped)
 		}
 		changes = append(changes, Change{Table: t.Name, Action: "replaced", Detail: detail})
-	}
-	ttl, err := s.ttlAttribute(ctx, t.Name)
-	if err != nil {
-		return nil, err
-	}
-	if ttl != t.TTLAttribute {
+		if t.TTLAttribute != "" {
+			if err := s.setTTL(ctx, t.Name, t.TTLAttribute, true); err != nil {
+				return nil, err
+			}
+		}
+	} else if ttl != t.TTLAttribute {
 		switch {
 		case t.TTLAttribute != "":
 			err = s.setTTL(ctx, t.Name, t.TTLAttribute, true)
@@ -280,6 +303,8 @@ func (s *Server) ensureTable(ctx context.Context, t tablespec.Table) ([]Change, 
 		if err != nil {
 			return nil, err
 		}
+	}
+	if ttl != t.TTLAttribute {
 		changes = append(changes, Change{Table: t.Name, Action: "ttl", Detail: fmt.Sprintf("TTL attribute %q (was %q)", t.TTLAttribute, ttl)})
 	}
 	return changes, nil
