@@ -126,9 +126,9 @@ func TestConformance(t *testing.T) {
 	t.Run("conditional PutItem", func(t *testing.T) {
 		put(t, "ann", 1, "open", "milk")
 		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{
-			TableName:           aws.String("todos"),
-			Item:                map[string]types.AttributeValue{"user": str("ann"), "created": num("1"), "title": str("eggs")},
-			ConditionExpression: aws.String("attribute_not_exists(#u)"),
+			TableName:                aws.String("todos"),
+			Item:                     map[string]types.AttributeValue{"user": str("ann"), "created": num("1"), "title": str("eggs")},
+			ConditionExpression:      aws.String("attribute_not_exists(#u)"),
 			ExpressionAttributeNames: map[string]string{"#u": "user"},
 		})
 		var ccf *types.ConditionalCheckFailedException
@@ -151,9 +151,9 @@ func TestConformance(t *testing.T) {
 	t.Run("UpdateItem SET ADD REMOVE with ALL_NEW", func(t *testing.T) {
 		put(t, "bob", 1, "open", "bread")
 		out, err := db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName:        aws.String("todos"),
-			Key:              map[string]types.AttributeValue{"user": str("bob"), "created": num("1")},
-			UpdateExpression: aws.String("SET #s = :done, note = :n ADD votes :one, tags :tags REMOVE title"),
+			TableName:                 aws.String("todos"),
+			Key:                       map[string]types.AttributeValue{"user": str("bob"), "created": num("1")},
+			UpdateExpression:          aws.String("SET #s = :done, note = :n ADD votes :one, tags :tags REMOVE title"),
 			ExpressionAttributeNames:  map[string]string{"#s": "status"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":done": str("done"), ":n": str("x"), ":one": num("1"), ":tags": &types.AttributeValueMemberSS{Value: []string{"a", "b"}}},
 			ReturnValues:              types.ReturnValueAllNew,

@@ -206,7 +206,9 @@ func (s *Server) putAll(ctx context.Context, table string, items []json.RawMessa
 		in := map[string]any{"RequestItems": map[string]any{table: reqs}}
 		for attempt := 0; ; attempt++ {
 			var out struct {
-				UnprocessedItems map[string][]struct{ PutRequest struct{ Item json.RawMessage } }
+				UnprocessedItems map[string][]struct {
+					PutRequest struct{ Item json.RawMessage }
+				}
 			}
 			if err := s.call(ctx, "BatchWriteItem", in, &out); err != nil {
 				return err
