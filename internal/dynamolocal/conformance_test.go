@@ -103,7 +103,7 @@ func TestConformance(t *testing.T) {
 		if tb.TableStatus != types.TableStatusActive {
 			t.Errorf("status %s, want ACTIVE", tb.TableStatus)
 		}
-		if want := "arn:aws:dynamodb:us-east-1:"; !strings.HasPrefix(aws.ToString(tb.TableArn), want) || !strings.HasSuffix(aws.ToString(tb.TableArn), ":table/todos") {
+		if want := "arn:aws:dynamodb:" + s.Region() + ":"; !strings.HasPrefix(aws.ToString(tb.TableArn), want) || !strings.HasSuffix(aws.ToString(tb.TableArn), ":table/todos") {
 			t.Errorf("TableArn %q", aws.ToString(tb.TableArn))
 		}
 		if len(tb.LocalSecondaryIndexes) != 1 || aws.ToString(tb.LocalSecondaryIndexes[0].IndexName) != "by-title" ||

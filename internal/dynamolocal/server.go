@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,8 +28,6 @@ type Options struct {
 	Dir string
 	// Addr is the listen address; "127.0.0.1:0" (a free loopback port) when empty.
 	Addr string
-	// Region is the region handlers are told to use and that appears in ARNs; "us-east-1" when empty.
-	Region string
 	// SnapshotInterval is how often changed data is written to Dir; one second when zero. A crash
 	// loses at most the changes of the last interval.
 	SnapshotInterval time.Duration
@@ -64,9 +63,6 @@ var running atomic.Bool
 func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
-	}
-	if opts.Region == "" {
-		opts.Region = "us-east-1"
 	}
 	if opts.SnapshotInterval <= 0 {
 		opts.SnapshotInterval = time.Second
@@ -126,8 +122,18 @@ func start(ctx context.Context, opts Options) (*Server, error) {
 // Endpoint is the base URL clients use, e.g. "http://127.0.0.1:43123".
 func (s *Server) Endpoint() string { return "http://" + s.listener.Addr().String() }
 
-// Region is the region of the tables' ARNs.
-func (s *Server) Region() string { return s.opts.Region }
+// Region is the region in the tables' ARNs, which Env hands to workers too: the engine reads
+// AWS_DEFAULT_REGION once when the process starts, "us-east-1" without it.
+func (s *Server) Region() string { return engineRegion }
+
+// engineRegion is read the way the engine reads it, during package initialisation, which runs
+// after the engine's own.
+var engineRegion = func() string {
+	if r := os.Getenv("AWS_DEFAULT_REGION"); r != "" {
+		return r
+	}
+	return "us-east-1"
+}()
 
 // Close stops accepting requests, writes a last snapshot when data changed, and stops the engine.
 // It returns the snapshot error, if any.

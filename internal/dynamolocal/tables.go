@@ -370,9 +370,32 @@ func (s *Server) Env() map[string]string {
 	return map[string]string{
 		"AWS_ENDPOINT_URL_DYNAMODB":         s.Endpoint(),
 		"AWS_ENDPOINT_URL_DYNAMODB_STREAMS": s.Endpoint(),
-		"AWS_REGION":                        s.opts.Region,
-		"AWS_DEFAULT_REGION":                s.opts.Region,
+		"AWS_REGION":                        s.Region(),
+		"AWS_DEFAULT_REGION":                s.Region(),
 		"AWS_ACCESS_KEY_ID":                 "local",
 		"AWS_SECRET_ACCESS_KEY":             "local",
 	}
+}
+
+// TableInfo is what a link to a local table hands the function.
+type TableInfo struct {
+	Name      string
+	ARN       string
+	StreamARN string // empty without a stream
+}
+
+// Table describes the local table name, for the link variables of dev workers.
+func (s *Server) Table(ctx context.Context, name string) (TableInfo, error) {
+	d, err := s.describe(ctx, name)
+	if err != nil {
+		return TableInfo{}, fmt.Errorf("local table %q: %w", name, err)
+	}
+	info := TableInfo{Name: d.TableName, ARN: d.TableArn}
+	if d.StreamSpecification != nil {
+		var ss streamSpec
+		if json.Unmarshal(*d.StreamSpecification, &ss) == nil && ss.StreamEnabled {
+			info.StreamARN = d.LatestStreamArn
+		}
+	}
+	return info, nil
 }
