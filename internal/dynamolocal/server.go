@@ -197,6 +197,11 @@ func (s *Server) handler() http.Handler {
 				"this endpoint serves only DynamoDB and DynamoDB Streams (POST with X-Amz-Target)")
 			return
 		}
+		r, err := noteFailureItem(r)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "SerializationException", "read request: "+err.Error())
+			return
+		}
 		proxy.ServeHTTP(w, r)
 	})
 }
@@ -208,8 +213,11 @@ func (s *Server) modifyResponse(resp *http.Response) error {
 	if err != nil {
 		return fmt.Errorf("read engine response: %w", err)
 	}
-	if resp.StatusCode == http.StatusBadRequest && bytes.Contains(body, []byte("TransactionCanceledException")) {
-		body = fixCancellation(body)
+	if resp.StatusCode == http.StatusBadRequest {
+		if bytes.Contains(body, []byte("TransactionCanceledException")) {
+			body = fixCancellation(body)
+		}
+		body = s.addFailureItem(resp.Request.Context(), body)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
