@@ -133,3 +133,26 @@ func runBoto3(t *testing.T, s *Server, py, pythonPath string) {
 		t.Errorf("Go client reads title %q", title)
 	}
 }
+
+// The shim costs a handler that never uses botocore nothing: botocore stays unimported.
+func TestPythonShimImportsNothingEagerly(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 not found")
+		}
+		t.Skip("python3 not found")
+	}
+	shim, err := WritePythonShim(filepath.Join(t.TempDir(), "shim"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("python3", "-c", `import sys; print(sorted(m for m in ("botocore", "boto3", "importlib.abc") if m in sys.modules))`)
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+shim)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("python: %v\n%s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != "[]" {
+		t.Errorf("modules imported at start-up with the shim: %s, want []", got)
+	}
+}

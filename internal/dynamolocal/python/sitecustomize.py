@@ -3,7 +3,6 @@
 # AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_DYNAMODB_STREAMS. Newer botocore is left alone: it
 # honours the variables itself. botocore is patched when it is first imported, so a handler that
 # never uses it pays nothing. Afterwards the sitecustomize this file shadows, if any, still runs.
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
@@ -44,7 +43,8 @@ def _patch_session_module(module):
     module.Session.create_client = patched
 
 
-class _Loader(importlib.abc.Loader):
+# The finder and loader are plain classes: importing importlib.abc costs ~40 ms at every start.
+class _Loader:
     def __init__(self, loader):
         self._loader = loader
 
@@ -56,7 +56,7 @@ class _Loader(importlib.abc.Loader):
         _patch_session_module(module)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
     def find_spec(self, fullname, path, target=None):
         if fullname != "botocore.session":
             return None
