@@ -1,14 +1,3 @@
-// Package link gives handlers the resources linked to their function: the name and ARN of a
-// table, the name and ARN of a function, the URL of an API. The app links them (the function's
-// links set environment variables, see the naming scheme in the stelvio docs); a handler asks by
-// the declared name:
-//
-//	todos, err := link.Table("todos")
-//	...
-//	db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(todos.Name), ...})
-//
-// Under `stelvio dev` the same calls return the local tables. Python handlers have the same
-// accessors in the stelvio_link module.
 package link
 
 import (
@@ -46,6 +35,7 @@ type NotLinkedError struct {
 	Linked   []string // the variables of this kind that are set
 }
 
+// Error names the resource, the missing variable, the links that are set and the fix.
 func (e *NotLinkedError) Error() string {
 	linked := "no " + e.Kind + " is linked to it"
 	if len(e.Linked) > 0 {

@@ -336,7 +336,8 @@ func (s *Server) putFitting(ctx context.Context, table string, items []json.RawM
 	return dropped, nil
 }
 
-// Reset deletes every table and the snapshot: the next start begins empty.
+// Reset deletes every table and the snapshot: the next start begins empty. Declared tables must
+// be ensured again afterwards.
 func (s *Server) Reset(ctx context.Context) error {
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
