@@ -218,6 +218,7 @@ func (s *Server) modifyResponse(resp *http.Response) error {
 			body = fixCancellation(body)
 		}
 		body = s.addFailureItem(resp.Request.Context(), body)
+		body = s.fixPutKeyMessage(resp.Request.Context(), body)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
@@ -261,44 +262,4 @@ func (s *Server) snapshotLoop() {
 			}
 		}
 	}
-}
-
-// fixCancellation completes a TransactionCanceledException answer the way DynamoDB writes it: an item
-// whose part of the transaction was fine has the reason code "None"
-// (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html),
-// and the message lists the codes in request order. The engine leaves such codes empty and names
-// a type instead of the codes in its message.
-func fixCancellation(body []byte) []byte {
-	var e map[string]any
-	if err := json.Unmarshal(body, &e); err != nil {
-		return body
-	}
-	reasons, ok := e["CancellationReasons"].([]any)
-	if !ok {
-		return body
-	}
-	codes := make([]string, 0, len(reasons))
-	for _, r := range reasons {
-		m, ok := r.(map[string]any)
-		if !ok {
-			return body
-		}
-		code, _ := m["Code"].(string)
-		if code == "" {
-			code = "None"
-			m["Code"] = code
-		}
-		codes = append(codes, code)
-	}
-	msg := "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]"
-	for _, k := range []string{"message", "Message"} {
-		if _, ok := e[k]; ok {
-			e[k] = msg
-		}
-	}
-	fixed, err := json.Marshal(e)
-	if err != nil {
-		return body
-	}
-	return fixed
 }
