@@ -3,12 +3,11 @@ package cloudflare_test
 import (
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/cloudflare"
-	"github.com/stelvio-go/stelvio/dns"
 )
 
 // The app's custom domains get their records in a Cloudflare zone; the token is read from
 // CLOUDFLARE_API_TOKEN.
 func ExampleNew() {
-	app := stelvio.New("todo", dns.Use(cloudflare.New("023e105f4ecef8ad9ca31a8372d0c353")))
+	app := stelvio.New("todo", cloudflare.Use("023e105f4ecef8ad9ca31a8372d0c353"))
 	_ = app
 }

@@ -6,9 +6,6 @@
 package dns
 
 import (
-	"github.com/stelvio-go/stelvio"
-	"github.com/stelvio-go/stelvio/internal/app"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -42,13 +39,4 @@ type Provider interface {
 	// on the returned resource: return the custom resource of the record, or a component that has it as a
 	// child (depending on a component waits for its children only).
 	CreateRecord(ctx *pulumi.Context, name string, rec Record, opts ...pulumi.ResourceOption) (pulumi.Resource, error)
-}
-
-// Use makes p the DNS provider of the app, the one that serves its custom domains:
-//
-//	app := stelvio.New("todo", dns.Use(route53.New("Z0123456789ABCDEFGHIJ")))
-//
-// An app without custom domains needs none, and its dev build then never compiles the Pulumi SDK.
-func Use(p Provider) stelvio.Option {
-	return func(a *stelvio.App) { app.SetDNS(a, p) }
 }

@@ -78,7 +78,7 @@ func (fakeDNS) CreateRecord(*pulumi.Context, string, dns.Record, ...pulumi.Resou
 func load(dir string, withDNS bool, run func(ctx *stelvio.Context)) (*route.Table, error) {
 	var opts []stelvio.Option
 	if withDNS {
-		opts = append(opts, dns.Use(fakeDNS{}))
+		opts = append(opts, extend.DNS(fakeDNS{}))
 	}
 	return stelvio.New("shop", opts...).Program(func(ctx *stelvio.Context) error {
 		run(ctx)
@@ -459,7 +459,7 @@ func TestRejectedPrograms(t *testing.T) {
 			apigateway.New(ctx, "admin", apigateway.DomainName("API.example.com")) // @dm7b
 		}, []string{`@dm7b: api "admin": domain api.example.com is already used by api "shop" at @dm7a; one domain can serve only one api, so give this api another domain (e.g. a subdomain)`}},
 		{"domain without dns provider", true, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop", apigateway.DomainName("api.example.com")) }, // @dm8
-			[]string{`@dm8: api "shop": domain api.example.com needs a DNS provider; create the app with stelvio.New(name, dns.Use(route53.New("ZONE_ID"))) or dns.Use(cloudflare.New("ZONE_ID"))`}},
+			[]string{`@dm8: api "shop": domain api.example.com needs a DNS provider; create the app with stelvio.New(name, route53.Use("ZONE_ID")) or cloudflare.Use("ZONE_ID")`}},
 	}
 	lines := marks(t, "validation_test.go")
 	dir, outside := project(t)

@@ -144,7 +144,7 @@ func (p *Program) Load(env, projectDir string) (*route.Table, error) {
 			if a.DomainName != "" {
 				ctx.decls.Problems = append(ctx.decls.Problems, route.Problem{
 					Source: a.Source, Subject: fmt.Sprintf("api %q", a.Name),
-					Message: fmt.Sprintf("domain %s needs a DNS provider; create the app with stelvio.New(name, dns.Use(route53.New(\"ZONE_ID\"))) or dns.Use(cloudflare.New(\"ZONE_ID\"))", a.DomainName),
+					Message: fmt.Sprintf("domain %s needs a DNS provider; create the app with stelvio.New(name, route53.Use(\"ZONE_ID\")) or cloudflare.Use(\"ZONE_ID\")", a.DomainName),
 				})
 			}
 		}

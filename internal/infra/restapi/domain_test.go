@@ -201,7 +201,7 @@ func TestApiDomainErrors(t *testing.T) {
 	}{
 		{
 			name: "no dns provider", endpoint: "REGIONAL",
-			want: `api "todo-api": domain api.example.com needs a DNS provider; create the app with stelvio.New(name, dns.Use(route53.New("ZONE_ID"))) or dns.Use(cloudflare.New("ZONE_ID"))`,
+			want: `api "todo-api": domain api.example.com needs a DNS provider; create the app with stelvio.New(name, route53.Use("ZONE_ID")) or cloudflare.Use("ZONE_ID")`,
 		},
 		{
 			name: "edge certificate not in us-east-1", endpoint: "EDGE", dns: route53.New("Z1"), noUSEast1: true,
