@@ -91,6 +91,11 @@ func (a *App) Set(o *stelvio.Output, v pulumi.StringInput) error {
 	return a.m.Set(d, v)
 }
 
+// Export makes a stack output of the environment: deploy prints it, outputs lists it, plan shows it.
+func (a *App) Export(name string, v pulumi.StringInput) {
+	a.m.Export(name, v.ToStringOutput())
+}
+
 // Function is a function of the app as deployed.
 type Function struct {
 	ctx  *pulumi.Context
