@@ -235,7 +235,7 @@ func (b *builder) resolve(source, subject string, c FunctionConfig) (handler.Res
 	}
 	if c.Handler == "" {
 		if c.Folder != "" {
-			b.add(source, subject, "folder %q is given without a handler; add the file and function inside it, e.g. function.Handler(\"handler.index\")", c.Folder)
+			b.add(source, subject, "folder %q is given with an empty handler; the handler is then the file and function inside the folder, e.g. \"handler.index\"", c.Folder)
 		} else {
 			b.add(source, subject, "handler is empty; give it as \"path/file.function\", e.g. \"functions/users.index\"")
 		}
