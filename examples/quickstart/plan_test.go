@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/cli"
 	"github.com/stelvio-go/stelvio/internal/plan"
 	"github.com/stelvio-go/stelvio/internal/plan/plantest"
@@ -22,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden plans in testdata")
 // TestQuickstartPlan checks the AWS resources the quickstart becomes: how many of each, and the
 // settings of each Lambda.
 func TestQuickstartPlan(t *testing.T) {
-	pl, err := plan.Run(context.Background(), App().Program(Run), plan.Options{
+	pl, err := plan.Run(context.Background(), app.ProgramOf(App(), Run), plan.Options{
 		Env: "test", ProjectDir: ".", Packager: plantest.Packager{ProjectDir: "."}, Region: "us-east-1",
 	})
 	if err != nil {
@@ -99,7 +100,7 @@ func TestQuickstartPlanGolden(t *testing.T) {
 		t.Helper()
 		var out, errOut bytes.Buffer
 		f := &cli.Factory{
-			Program: App().Program(Run), Dir: ".", In: strings.NewReader(""), Out: &out, Err: &errOut,
+			Program: app.ProgramOf(App(), Run), Dir: ".", In: strings.NewReader(""), Out: &out, Err: &errOut,
 			Getenv: func(string) string { return "" }, Context: context.Background(),
 		}
 		if code := cli.Run(f, args); code != cli.ExitOK {

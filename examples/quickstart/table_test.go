@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
@@ -12,7 +13,7 @@ import (
 // TestQuickstartTable checks the route table the quickstart becomes: which routes share which Lambda,
 // which packages get generated routing code, and how configuration is inherited.
 func TestQuickstartTable(t *testing.T) {
-	table, err := App().Program(Run).Load("test", ".")
+	table, err := app.ProgramOf(App(), Run).Load("test", ".")
 	if err != nil {
 		t.Fatal(err)
 	}
