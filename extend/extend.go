@@ -6,7 +6,7 @@
 //	files := function.New(ctx, "files", "functions/files.handler", function.EnvOutput("BUCKET", bucketName))
 //	api.RouteFunction("ANY", "/files/{key+}", files)
 //	extend.Pulumi(ctx, func(p *pulumi.Context, app *extend.App) error {
-//		bucket, err := s3.NewBucketV2(p, "uploads", nil, app.AWSProvider())
+//		bucket, err := s3.NewBucket(p, "uploads", nil, app.AWSProvider())
 //		if err != nil {
 //			return err
 //		}
