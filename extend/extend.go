@@ -87,9 +87,10 @@ func (a *App) Set(o *stelvio.Output, v pulumi.StringInput) error {
 type Function struct {
 	ctx  *pulumi.Context
 	name string
-	// Lambda is the Lambda function; Role its execution role.
+	// Lambda is the Lambda function.
 	Lambda *lambda.Function
-	Role   *iam.Role
+	// Role is the function's execution role; Allow adds policies to it.
+	Role *iam.Role
 }
 
 // Function returns the deployed fn (made with function.New). It returns nil when fn is not a function
@@ -142,9 +143,10 @@ func (f *Function) Allow(policy string, actions []string, resources ...pulumi.St
 
 // Api is a REST API of the app as deployed.
 type Api struct {
-	// RestApi is the API; Stage the stage it is deployed to.
+	// RestApi is the API.
 	RestApi *awsapigateway.RestApi
-	Stage   *awsapigateway.Stage
+	// Stage is the stage the API is deployed to.
+	Stage *awsapigateway.Stage
 	url     pulumi.StringOutput
 }
 
