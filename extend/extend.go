@@ -147,7 +147,7 @@ type Api struct {
 	RestApi *awsapigateway.RestApi
 	// Stage is the stage the API is deployed to.
 	Stage *awsapigateway.Stage
-	url     pulumi.StringOutput
+	url   pulumi.StringOutput
 }
 
 // Api returns the deployed api, or nil when it is not an API of this app.
