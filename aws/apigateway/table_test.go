@@ -223,7 +223,10 @@ func TestPermissionsAndOutputs(t *testing.T) {
 	}
 }
 
-// TestEnvironmentSizeLimit: 4096 bytes of the JSON object Lambda stores are accepted.
+// TestEnvironmentSizeLimit: 4096 bytes of the JSON object Lambda stores are accepted. Lambda allows
+// 4 KB of environment variables in total
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); stelvio measures them as
+// the JSON object of the function's configuration, the larger of the two readings.
 func TestEnvironmentSizeLimit(t *testing.T) {
 	dir, _ := project(t)
 	// {"CERT":"x…x"} is 9 + 4085 + 2 = 4096 bytes.
@@ -268,6 +271,19 @@ func TestResourceQuotaWarning(t *testing.T) {
 	}
 	if got := table.Warnings[0].String(); !strings.HasPrefix(got, source+": warning: api \"shop\": 302 resource paths") {
 		t.Errorf("warning reads %q", got)
+	}
+
+	// With an error in the program, the error is reported alone: a warning never stops a program nor
+	// reads as one of its problems.
+	_, err := load(dir, true, func(ctx *stelvio.Context) {
+		api := apigateway.New(ctx, "shop")
+		for i := range 151 {
+			api.Route("GET", fmt.Sprintf("/r%d/{id}", i), users)
+		}
+		api.Route("GET", "bad", users) // @quotaerr
+	})
+	if want := "1 problem in the app:\n  " + marks(t, "table_test.go")["@quotaerr"] + `: route GET bad: path "bad" must start with "/"; write "/bad"`; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
 	}
 
 	// At the quota there is no warning.
