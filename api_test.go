@@ -58,6 +58,14 @@ func publicPackages(t *testing.T) ([]publicPackage, map[string]string) {
 	return pkgs, exports
 }
 
+// shortName names a package of the module in test output: "stelvio", "aws/function".
+func shortName(path string) string {
+	if rel, ok := strings.CutPrefix(path, "github.com/stelvio-go/stelvio/"); ok {
+		return rel
+	}
+	return filepath.Base(path)
+}
+
 // isInternal reports whether an import path is of an internal package, which users cannot import.
 func isInternal(path string) bool {
 	return path == "internal" || strings.HasPrefix(path, "internal/") || strings.Contains(path, "/internal/") || strings.HasSuffix(path, "/internal")
@@ -89,7 +97,7 @@ func TestPublicAPIHasNoInternalTypes(t *testing.T) {
 		return os.Open(file)
 	})
 	for _, p := range pkgs {
-		t.Run(strings.TrimPrefix(p.path, "github.com/stelvio-go/stelvio"), func(t *testing.T) {
+		t.Run(shortName(p.path), func(t *testing.T) {
 			pkg, err := imp.Import(p.path)
 			if err != nil {
 				t.Fatal(err)
@@ -262,7 +270,7 @@ func TestInternalRefsFindsInternalTypes(t *testing.T) {
 func TestPublicAPIIsDocumented(t *testing.T) {
 	pkgs, _ := publicPackages(t)
 	for _, p := range pkgs {
-		t.Run(strings.TrimPrefix(p.path, "github.com/stelvio-go/stelvio"), func(t *testing.T) {
+		t.Run(shortName(p.path), func(t *testing.T) {
 			fset := token.NewFileSet()
 			var files []*ast.File
 			for _, name := range p.files {
