@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/stelvio-go/stelvio/internal/app"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/cli"
 	"github.com/stelvio-go/stelvio/internal/plan"
 	"github.com/stelvio-go/stelvio/internal/plan/plantest"

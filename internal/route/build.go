@@ -148,7 +148,9 @@ func (b *builder) outputs(d *Decls) {
 		}
 	}
 	seen := map[string]*OutputDecl{}
+	declared := map[*OutputDecl]bool{}
 	for _, o := range d.Outputs {
+		declared[o] = true
 		subject := fmt.Sprintf("output %q", o.Name)
 		if !nameRE.MatchString(o.Name) {
 			b.add(o.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
@@ -160,8 +162,12 @@ func (b *builder) outputs(d *Decls) {
 	}
 	for _, fn := range b.table.Functions {
 		for k, o := range fn.Outputs {
-			if seen[o.Name] != o {
-				b.add(fn.Source, fmt.Sprintf("function %s", fn.Name), "environment variable %s uses output %q, which was not made with ctx.Output on this app's context", k, o.Name)
+			if !declared[o] {
+				subject := fmt.Sprintf("function %q", fn.Name)
+				if !fn.Instance {
+					subject = fmt.Sprintf("function %s", strings.SplitN(fn.Key, ":", 2)[1])
+				}
+				b.add(fn.Source, subject, "environment variable %s uses output %q, which was not made with ctx.Output on this app's context", k, o.Name)
 			}
 		}
 	}
@@ -235,7 +241,7 @@ func (b *builder) resolve(source, subject string, c FunctionConfig) (handler.Res
 	}
 	if c.Handler == "" {
 		if c.Folder != "" {
-			b.add(source, subject, "folder %q is given with an empty handler; the handler is then the file and function inside the folder, e.g. \"handler.index\"", c.Folder)
+			b.add(source, subject, "folder %q is given without a handler; give the file and function inside it as the handler, e.g. \"handler.index\"", c.Folder)
 		} else {
 			b.add(source, subject, "handler is empty; give it as \"path/file.function\", e.g. \"functions/users.index\"")
 		}
@@ -525,8 +531,8 @@ func describe(method, p string) string {
 	if p == "" {
 		p = `""`
 	}
-	if method == "" {
-		method = `""`
+	if strings.TrimSpace(method) == "" {
+		method = strconv.Quote(method)
 	}
 	return method + " " + p
 }
