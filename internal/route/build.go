@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
@@ -109,7 +110,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 			b.route(api, rd)
 		}
 		b.checkConflicts(api)
-		if n := len(api.Resources()); n > MaxResources {
+		if n := api.ResourceCount(); n > MaxResources {
 			b.problems = append(b.problems, Problem{Source: ad.Source, Subject: fmt.Sprintf("api %q", api.Name), Warning: true,
 				Message: fmt.Sprintf("%d resource paths; a REST API has a default quota of %d resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API", n, MaxResources)})
 		}
@@ -447,7 +448,13 @@ func checkDomain(d string) error {
 	if len(d) > 253 {
 		return fmt.Errorf("domain name %q is %d characters long; at most 253 are allowed", d, len(d))
 	}
+	if net.ParseIP(d) != nil {
+		return fmt.Errorf("domain name %q is an IP address; ACM certifies domain names only, so use a name such as api.example.com", d)
+	}
 	labels := strings.Split(d, ".")
+	if tld := labels[len(labels)-1]; tld != "" && strings.Trim(tld, "0123456789") == "" {
+		return fmt.Errorf("domain name %q ends in the numeric label %q; top-level domains are not numeric, so use a name such as api.example.com", d, tld)
+	}
 	if len(labels) < 2 {
 		return fmt.Errorf("domain name %q needs at least two labels, e.g. api.example.com", d)
 	}

@@ -111,6 +111,8 @@ func TestRunUsageErrors(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
+		{[]string{"plan", ""}, "error: the environment argument is empty; name one, e.g. prod, or leave it out for your personal environment\nrun 'stelvio plan --help' for usage\n"},
+		{[]string{"plan", "prod", "--region", "not a region"}, "error: --region: region \"not a region\" is not an AWS region name; use one such as \"us-east-1\" or \"eu-west-1\"\nrun 'stelvio plan --help' for usage\n"},
 		{[]string{"deploy", "--nope"}, "error: unknown flag: --nope\nrun 'stelvio deploy --help' for usage\n"},
 		{[]string{"outputs", "a", "b"}, "error: outputs takes at most one environment, got 2 arguments: a b\nrun 'stelvio outputs --help' for usage\n"},
 		{[]string{"deploy", "Prod"}, "error: environment \"Prod\" is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. \"prod\" or \"dev\"\nrun 'stelvio deploy --help' for usage\n"},
