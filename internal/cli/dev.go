@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/stelvio-go/stelvio/internal/devserver"
+	"github.com/stelvio-go/stelvio/internal/runtimeapi"
 )
 
 // DevOptions are the inputs of dev.
@@ -37,15 +41,29 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 				return err
 			}
 			opts.Env = s.Env
+			if err := opts.check(); err != nil {
+				return err
+			}
 			return runF(opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Env, "env", "", "environment (default: your personal environment)")
 	cmd.Flags().StringVar(&opts.Host, "host", devserver.DefaultHost, "address to listen on")
-	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on")
-	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, "warm workers per function (default 8)")
+	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on (0: a free port)")
+	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("most workers (execution environments) per function (default %d)", runtimeapi.DefaultConcurrency))
 	cmd.Flags().BoolVar(&opts.RuntimeAPI, "runtime-api", false, "invoke handlers through the Lambda Runtime API over HTTP instead of a pipe (slower)")
 	return cmd
+}
+
+// check rejects flag values dev cannot run with, before the app is loaded.
+func (o *DevOptions) check() error {
+	if o.Concurrency < 0 {
+		return usageErrorf("--concurrency %d: not a number of workers; use a positive number, or 0 for the default (%d per function)", o.Concurrency, runtimeapi.DefaultConcurrency)
+	}
+	if err := devserver.CheckAddress(o.Host, o.Port); err != nil {
+		return &UsageError{Err: err}
+	}
+	return nil
 }
 
 func runDev(opts *DevOptions) error {
@@ -58,12 +76,20 @@ func runDev(opts *DevOptions) error {
 	if err != nil {
 		return err
 	}
-	return devserver.Run(f.Context, table, devserver.Options{
+	port := opts.Port
+	if port == 0 {
+		port = -1 // a free port
+	}
+	err = devserver.Run(f.Context, table, devserver.Options{
 		Host:        opts.Host,
-		Port:        opts.Port,
+		Port:        port,
 		ProjectDir:  f.Dir,
 		Concurrency: opts.Concurrency,
 		RuntimeAPI:  opts.RuntimeAPI,
 		Log:         f.Err,
 	})
+	if addr := (*devserver.AddressError)(nil); errors.As(err, &addr) {
+		return &UsageError{Err: err}
+	}
+	return err
 }

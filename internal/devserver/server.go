@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -89,6 +88,9 @@ type mountedAPI struct {
 func New(table *route.Table, opts Options) (*Server, error) {
 	if table == nil || len(table.Apis) == 0 {
 		return nil, errors.New("the app declares no api; add one with apigateway.New and api.Route")
+	}
+	if opts.Concurrency < 0 {
+		return nil, fmt.Errorf("concurrency %d: not a number of workers; use a positive number, or 0 for the default", opts.Concurrency)
 	}
 	if opts.ProjectDir == "" {
 		opts.ProjectDir = "."
@@ -349,6 +351,7 @@ func (t *target) current(ctx context.Context) (*runtimeapi.Pool, error) {
 	if t.pool == nil {
 		t.pool, err = runtimeapi.NewPool(cfg)
 		if err != nil {
+			t.buildErr = err
 			return nil, err
 		}
 		return t.pool, nil
@@ -420,9 +423,9 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 	case port < 0:
 		port = 0
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	ln, err := listen(host, port)
 	if err != nil {
-		return fmt.Errorf("listen on %s:%d: %w; choose another port with --port", host, port, err)
+		return err
 	}
 	s.Prepare(ctx)
 	return s.Serve(ctx, ln)
