@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -33,7 +35,8 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 		Short: "Serve the app's APIs on this machine with its real handlers",
 		Long: "Serve every API of the app on http://HOST:PORT as API Gateway would, running the real Python\n" +
 			"and Go handlers on this machine (no AWS, no containers). Changed handlers are picked up by the\n" +
-			"next request. Ctrl-C stops the server and every worker.",
+			"next request. Ctrl-C, SIGTERM or SIGHUP stops the server, every worker and every process a handler\n" +
+			"started.",
 		Args: maxOneEnv,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s := StackFlags{Env: opts.Env}
@@ -76,11 +79,15 @@ func runDev(opts *DevOptions) error {
 	if err != nil {
 		return err
 	}
+	// A terminal closing (SIGHUP) or a process manager stopping dev (SIGTERM) must stop the workers as
+	// Ctrl-C does: each worker's whole process group, so that no process a handler started outlives dev.
+	ctx, stop := signal.NotifyContext(f.Context, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
 	port := opts.Port
 	if port == 0 {
 		port = -1 // a free port
 	}
-	err = devserver.Run(f.Context, table, devserver.Options{
+	err = devserver.Run(ctx, table, devserver.Options{
 		Host:        opts.Host,
 		Port:        port,
 		ProjectDir:  f.Dir,
