@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtimeapi"
 )
@@ -379,7 +380,8 @@ func (t *target) config(w Worker) runtimeapi.Config {
 	out := &prefixWriter{w: t.server.log, prefix: "[" + t.name + "] "}
 	return runtimeapi.Config{
 		Function: runtimeapi.Function{
-			Name:    t.fn.Name,
+			// Handlers see the deployed function's name (AWS_LAMBDA_FUNCTION_NAME, the ARN, the log group).
+			Name:    naming.Physical(t.server.table.App, t.server.table.Env, t.fn.Name, naming.LambdaLimit),
 			Region:  t.server.opts.Region,
 			Timeout: time.Duration(t.fn.Timeout) * time.Second,
 		},
