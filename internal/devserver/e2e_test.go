@@ -248,7 +248,7 @@ func TestEndToEnd(t *testing.T) {
 		for _, want := range []string{
 			"GET /users/42 200 ", "functions-users.get\n", "GET /nope 403 ", "GET /error 502 ",
 			"[functions-users.error] ValueError: something broke",
-			"[functions-users.error] [ERROR] ValueError: something broke",
+			"[functions-users] [ERROR] ValueError: something broke",
 			"[functions-users.malformed] malformed Lambda proxy response: the handler returned \"not a proxy response\"",
 			"[functions-slow] Sandbox.Timedout: RequestId: ",
 		} {
