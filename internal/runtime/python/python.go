@@ -57,10 +57,18 @@ func entry(fn *route.Function) route.Target {
 	return fn.Entry
 }
 
-// Sources: a folder-based function's folder recursively; a single-file function's directory, since it
-// can import its neighbours.
+// Sources: a folder-based function's folder recursively; a single-file function's file and its
+// requirements when they sit beside it, which is all its package holds (a neighbour it imports is not
+// in the package, so a change there must not restart it).
 func (r *Runtime) Sources(fn *route.Function) (string, []string, bool) {
-	return fn.Dir, []string{"*.py", "requirements.txt"}, fn.FolderBased
+	if fn.FolderBased {
+		return fn.Dir, []string{"*.py", "requirements.txt"}, true
+	}
+	patterns := []string{path.Base(fn.File)}
+	if fn.Requirements != "" && path.Dir(fn.Requirements) == fn.Dir {
+		patterns = append(patterns, path.Base(fn.Requirements))
+	}
+	return fn.Dir, patterns, false
 }
 
 // file is the project-relative file of target's module.
