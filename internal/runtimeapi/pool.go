@@ -257,6 +257,20 @@ func (p *Pool) run(ctx context.Context, payload []byte) (Result, error, func()) 
 // settle returns w to the idle workers after an invocation, or stops it when the invocation left it
 // unusable.
 func (p *Pool) settle(w *worker, r Result, err error) {
+	if err == nil && r.exits {
+		// The runtime ends its own process after this result and logs why as it goes (aws-lambda-go's
+		// panic message): let it, then make sure.
+		go func() {
+			t := time.NewTimer(2 * time.Second)
+			defer t.Stop()
+			select {
+			case <-w.exited:
+			case <-t.C:
+			}
+			p.discard(w)
+		}()
+		return
+	}
 	if err != nil || r.resetsEnvironment() {
 		p.discard(w)
 	} else {

@@ -193,8 +193,9 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 	return runtime.Cached(projectDir, fn.Name, key, handler, func() (*runtime.Archive, error) { return a, nil })
 }
 
-// Worker runs the function's own files with pyloop, and the generated router (written to
-// .stelvio/dev/python/<function>) through PYTHONPATH.
+// Worker runs the function with pyloop on what its package holds: a folder-based function in its
+// folder, with the generated router (written to .stelvio/dev/python/<function>) through PYTHONPATH; a
+// single-file function in a staged task root with its file and router only (see stage).
 func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Function) (runtime.Worker, error) {
 	dev := filepath.Join(projectDir, ".stelvio", "dev", "python")
 	loop, err := pyloop.Write(dev)
@@ -209,7 +210,12 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		Pipe:         true,
 	}
 	var path []string
-	if fn.NeedsRouter() {
+	if !fn.FolderBased {
+		w.Dir = filepath.Join(dev, fn.Name)
+		if err := stage(w.Dir, projectDir, fn); err != nil {
+			return runtime.Worker{}, err
+		}
+	} else if fn.NeedsRouter() {
 		genDir := filepath.Join(dev, fn.Name)
 		if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
 			return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
