@@ -299,6 +299,7 @@ func (t *runner) config(w Worker) runtimeapi.Config {
 		Pipe:         w.Pipe && !t.server.opts.RuntimeAPI,
 		Stdout:       out,
 		Stderr:       out,
+		Log:          out,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,12 +58,17 @@ type pipe struct {
 	nbody    int
 	skip     int
 
+	readyAt atomic.Int64 // Unix ns when the runtime finished its initialisation
+
 	exited    chan struct{}
 	exitOnce  sync.Once
 	mu        sync.Mutex
 	exitErr   error
 	closeOnce sync.Once
 }
+
+// readySince returns when the runtime finished its initialisation; zero before.
+func (p *pipe) readySince() time.Time { return unixNano(p.readyAt.Load()) }
 
 // newPipe returns the server side of a pipe worker and the two files the worker inherits (its
 // descriptors 3 and 4), which the caller closes once the process started.
@@ -99,8 +105,8 @@ func (e *pendingError) Error() string {
 
 // invoke runs one invocation on the caller's goroutine. When ctx ends first, it returns a
 // *pendingError whose finish completes the invocation.
-func (p *pipe) invoke(ctx context.Context, payload []byte) (Result, error) {
-	inv := &invocation{id: newRequestID(), traceID: newTraceID()}
+func (p *pipe) invoke(ctx context.Context, id string, payload []byte) (Result, error) {
+	inv := &invocation{id: id, traceID: newTraceID()}
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		p.results.SetReadDeadline(time.Now()) //nolint:errcheck // Pipes support deadlines.
@@ -150,6 +156,7 @@ func (p *pipe) step(inv *invocation, payload []byte) (r Result, err error, cut b
 				return Result{}, errNotTaken, false
 			}
 		}
+		p.readyAt.Store(time.Now().UnixNano())
 		switch string(p.magic[:]) {
 		case pipeMagic:
 		case pipeInitError:

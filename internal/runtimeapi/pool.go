@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +44,18 @@ type Config struct {
 	Pipe bool
 	// Stdout and Stderr receive the workers' output, one whole line per Write; discarded when nil.
 	Stdout, Stderr io.Writer
+	// Log receives the lines Lambda adds to a function's log for each invocation (START, END and
+	// REPORT with duration, billed duration, memory size, max memory used and, on a cold start, init
+	// duration) and notices of the pool, such as memory limits that this machine cannot enforce.
+	// Discarded when nil.
+	Log io.Writer
+}
+
+func (c Config) memoryMB() int {
+	if c.MemoryMB <= 0 {
+		return 128
+	}
+	return c.MemoryMB
 }
 
 func (c Config) validate() error {
@@ -65,10 +79,7 @@ func (c Config) validate() error {
 // it is set here, as sam local does, so that a handler can read its timeout. Entries are sorted.
 func (c Config) Environ(runtimeAPI string) []string {
 	fn := c.Function.withDefaults()
-	memory := c.MemoryMB
-	if memory <= 0 {
-		memory = 128
-	}
+	memory := c.memoryMB()
 	env := map[string]string{
 		"PATH": os.Getenv("PATH"),
 		"LANG": "en_US.UTF-8",
@@ -167,11 +178,17 @@ func (p *Pool) Reload(cfg Config) error {
 	return nil
 }
 
-// Workers returns how many worker processes are alive.
+// Workers returns how many worker processes are alive, not counting those that are ending.
 func (p *Pool) Workers() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.all)
+	n := 0
+	for w := range p.all {
+		if !w.retiring.Load() {
+			n++
+		}
+	}
+	return n
 }
 
 // Invoke runs payload on a warm worker, or a new one, waiting for a free worker when Concurrency are
@@ -229,22 +246,36 @@ func (p *Pool) direct() bool {
 // run executes one invocation while holding a slot. When ctx ends while the function runs, run
 // returns ctx's error and a finish function that waits for the invocation and settles its worker.
 func (p *Pool) run(ctx context.Context, payload []byte) (Result, error, func()) {
+	id := newRequestID()
 	for attempt := 0; ; attempt++ {
 		w, warm, err := p.acquire()
 		if err != nil {
 			return Result{}, err, nil
 		}
-		r, err := w.env.invoke(ctx, payload)
+		if attempt == 0 && w.log != nil {
+			fmt.Fprintf(w.log, "START RequestId: %s Version: $LATEST\n", id)
+		}
+		sent := time.Now()
+		r, err := w.env.invoke(ctx, id, payload)
 		if errors.Is(err, errNotTaken) {
 			p.discard(w)
 			// A warm worker that died while idle did not see this invocation: run it on a fresh one.
 			if warm && attempt == 0 {
 				continue
 			}
-			return w.env.exitResult(&invocation{id: newRequestID()}), nil, nil
+			r := w.env.exitResult(&invocation{id: id})
+			w.report(id, sent, !warm)
+			return r, nil, nil
 		}
 		if rest := (*pendingError)(nil); errors.As(err, &rest) {
-			return Result{}, ctx.Err(), func() { p.settle(w, rest.finish(), nil) }
+			return Result{}, ctx.Err(), func() {
+				r := rest.finish()
+				w.report(id, sent, !warm)
+				p.settle(w, r, nil)
+			}
+		}
+		if err == nil {
+			w.report(id, sent, !warm)
 		}
 		p.settle(w, r, err)
 		if p.isClosed() {
@@ -260,6 +291,7 @@ func (p *Pool) settle(w *worker, r Result, err error) {
 	if err == nil && r.exits {
 		// The runtime ends its own process after this result and logs why as it goes (aws-lambda-go's
 		// panic message): let it, then make sure.
+		w.retiring.Store(true)
 		go func() {
 			t := time.NewTimer(2 * time.Second)
 			defer t.Stop()
@@ -378,9 +410,11 @@ func (p *Pool) Close() error {
 
 // environment is how the pool reaches a worker's runtime: its Runtime API (*Server) or a pipe.
 type environment interface {
-	// invoke runs one invocation; errNotTaken when the runtime had exited before taking it. An
+	// invoke runs invocation id; errNotTaken when the runtime had exited before taking it. An
 	// environment may stop waiting when ctx ends and return a *pendingError.
-	invoke(ctx context.Context, payload []byte) (Result, error)
+	invoke(ctx context.Context, id string, payload []byte) (Result, error)
+	// readySince returns when the runtime finished its initialisation; zero before.
+	readySince() time.Time
 	// exitResult is the Runtime.ExitError of inv after the runtime exited.
 	exitResult(inv *invocation) Result
 	// Exited records the runtime process's exit status.
@@ -390,11 +424,54 @@ type environment interface {
 
 // worker is one runtime process with its own execution environment.
 type worker struct {
-	gen    int
-	env    environment
-	cmd    *exec.Cmd
-	exited chan struct{}
-	stopMu sync.Once
+	gen      int
+	env      environment
+	cmd      *exec.Cmd
+	started  time.Time
+	memoryMB int
+	log      io.Writer    // Config.Log
+	exitPeak atomic.Int64 // the memory cgroup's peak when the worker exited; -1 unknown
+	retiring atomic.Bool  // the worker's runtime is ending its process after a result
+	exited   chan struct{}
+	stopMu   sync.Once
+}
+
+// report writes the END and REPORT lines of invocation id, sent at sent, as Lambda does: Duration
+// from the moment the runtime could take the invocation to its result, Billed Duration rounded up to
+// the millisecond, Max Memory Used the environment's peak so far, and Init Duration on a cold start.
+func (w *worker) report(id string, sent time.Time, cold bool) {
+	if w.log == nil {
+		return
+	}
+	end := time.Now()
+	begin, ready := sent, w.env.readySince()
+	var initDur time.Duration
+	if cold && !ready.IsZero() {
+		initDur = ready.Sub(w.started)
+		if ready.After(begin) {
+			begin = ready
+		}
+	}
+	ms := float64(end.Sub(begin).Microseconds()) / 1000
+	line := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB",
+		id, ms, int64(math.Ceil(ms)), w.memoryMB)
+	if peak := w.maxMemory(); peak >= 0 {
+		line += fmt.Sprintf("\tMax Memory Used: %d MB", (peak+(1<<20)-1)>>20)
+	}
+	if initDur > 0 {
+		line += fmt.Sprintf("\tInit Duration: %.2f ms", float64(initDur.Microseconds())/1000)
+	}
+	fmt.Fprintf(w.log, "END RequestId: %s\n%s\n", id, line)
+}
+
+// maxMemory is the most memory the worker used so far, in bytes; -1 when this machine cannot tell.
+func (w *worker) maxMemory() int64 {
+	if !w.dead() {
+		if peak := peakRSS(w.cmd.Process.Pid); peak >= 0 {
+			return peak
+		}
+	}
+	return w.exitPeak.Load()
 }
 
 func startWorker(cfg Config, gen int) (*worker, error) {
@@ -456,15 +533,65 @@ func startWorker(cfg Config, gen int) (*worker, error) {
 	go copyLines(cfg.Stdout, outR)
 	go copyLines(cfg.Stderr, errR)
 
-	w := &worker{gen: gen, env: env, cmd: cmd, exited: make(chan struct{})}
+	w := &worker{gen: gen, env: env, cmd: cmd, started: time.Now(), memoryMB: cfg.memoryMB(), log: cfg.Log, exited: make(chan struct{})}
+	w.exitPeak.Store(-1)
+	cg := limitMemory(cfg, cmd.Process.Pid)
 	go func() {
 		err := cmd.Wait()
 		killGroup(cmd.Process.Pid) // whatever the worker started goes with it
+		if cg != nil {
+			if cg.oomKilled() {
+				err = &outOfMemoryError{err: err}
+			}
+			w.exitPeak.Store(cg.peak())
+			cg.remove()
+		}
 		env.Exited(err)
 		close(w.exited)
 	}()
 	return w, nil
 }
+
+// MemoryLimits reports whether this machine enforces a function's memory size on its workers.
+func MemoryLimits() bool {
+	m, _ := workerCgroups()
+	return m != nil
+}
+
+// memoryNotice is logged once per process when memory sizes cannot be enforced.
+var memoryNotice sync.Once
+
+// limitMemory puts the worker process pid in a memory cgroup of its own, limited to the function's
+// memory size, as Lambda limits an execution environment. Where this machine cannot (see
+// workerCgroups), the function runs without a limit and cfg.Log says so once.
+func limitMemory(cfg Config, pid int) *workerCgroup {
+	m, reason := workerCgroups()
+	var cg *workerCgroup
+	if m != nil {
+		var err error
+		if cg, err = m.newWorkerCgroup(cfg.memoryMB()); err == nil {
+			if err = cg.add(pid); err != nil {
+				cg.remove()
+				cg = nil
+			}
+		}
+		if err != nil {
+			reason = err.Error()
+		}
+	}
+	if cg == nil && cfg.Log != nil {
+		memoryNotice.Do(func() {
+			fmt.Fprintf(cfg.Log, "memory sizes are not enforced on this machine: %s; a function that needs more memory than its memory size works here but fails on Lambda with Runtime.OutOfMemory\n", reason)
+		})
+	}
+	return cg
+}
+
+// outOfMemoryError is the exit of a worker the kernel killed for using more than its memory size.
+type outOfMemoryError struct{ err error }
+
+func (e *outOfMemoryError) Error() string { return e.err.Error() }
+func (e *outOfMemoryError) Unwrap() error { return e.err }
 
 func (w *worker) dead() bool {
 	select {
