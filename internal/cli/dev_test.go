@@ -12,7 +12,7 @@ func TestDevFlagErrors(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
-		{[]string{"dev", "--concurrency", "-1"}, "error: --concurrency -1: not a number of workers; use a positive number, or 0 for the default (8 per function)\n"},
+		{[]string{"dev", "--concurrency", "-1"}, "error: --concurrency -1: not a number of workers; use a positive number, or 0 for the default (64 per function)\n"},
 		{[]string{"dev", "--host", "999.1.1.1"}, "error: --host 999.1.1.1: not a valid IP address; use 127.0.0.1 (this machine only) or 0.0.0.0 (every network interface)\n"},
 		{[]string{"dev", "--host", "bad_host!"}, "error: --host bad_host!: not a valid IP address or host name; use 127.0.0.1 (this machine only) or 0.0.0.0 (every network interface)\n"},
 		{[]string{"dev", "--port", "70000"}, "error: --port 70000: not a TCP port; use 1 to 65535, or 0 for a free port\n"},

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	goruntime "runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -16,7 +17,11 @@ import (
 )
 
 // DefaultConcurrency is how many workers of one function run at once when Config.Concurrency is zero.
-const DefaultConcurrency = 8
+// Lambda gives every concurrent request of a function an execution environment of its own, up to the
+// account's concurrency (1,000 by default), so the local cap is set high enough that a burst of
+// parallel requests does not queue behind it; each worker costs a process (about 10 MB for Go, 15 MB
+// for Python) and stays warm.
+const DefaultConcurrency = 64
 
 // Config is one function run by a Pool.
 type Config struct {
@@ -125,14 +130,19 @@ func (c Config) Environ(runtimeAPI string) []string {
 type Pool struct {
 	slots chan struct{} // one token per running invocation
 
-	mu      sync.Mutex
-	cfg     Config
-	gen     int // bumped by Reload; workers of older generations retire
-	idle    []*worker
-	all     map[*worker]struct{}
-	closed  bool
-	closing chan struct{}
-	wg      sync.WaitGroup // worker wait goroutines
+	mu       sync.Mutex
+	cfg      Config
+	cap      int // most workers
+	gen      int // bumped by Reload; workers of older generations retire
+	idle     []*worker
+	all      map[*worker]struct{}
+	starting int           // workers being started
+	initAvg  time.Duration // moving averages of the workers' init durations and of invocations
+	runAvg   time.Duration
+	changed  chan struct{} // closed and replaced when a worker becomes idle or goes away
+	closed   bool
+	closing  chan struct{}
+	wg       sync.WaitGroup // worker wait goroutines
 }
 
 // NewPool returns a pool for cfg. Workers start on the first invocations and stay warm until Close.
@@ -147,6 +157,8 @@ func NewPool(cfg Config) (*Pool, error) {
 	return &Pool{
 		slots:   make(chan struct{}, n),
 		cfg:     cfg,
+		cap:     n,
+		changed: make(chan struct{}),
 		all:     map[*worker]struct{}{},
 		closing: make(chan struct{}),
 	}, nil
@@ -205,7 +217,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
 		return Result{}, ErrClosed
 	}
 	if p.direct() {
-		r, err, finish := p.run(ctx, payload)
+		r, err, finish := p.run(ctx, ctx, payload)
 		if finish != nil {
 			go func() {
 				defer func() { <-p.slots }()
@@ -223,7 +235,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
 	ch := make(chan outcome, 1)
 	go func() {
 		defer func() { <-p.slots }()
-		r, err, _ := p.run(context.Background(), payload)
+		r, err, _ := p.run(ctx, context.Background(), payload)
 		ch <- outcome{r, err}
 	}()
 	select {
@@ -243,15 +255,17 @@ func (p *Pool) direct() bool {
 	return p.cfg.Pipe
 }
 
-// run executes one invocation while holding a slot. When ctx ends while the function runs, run
-// returns ctx's error and a finish function that waits for the invocation and settles its worker.
-func (p *Pool) run(ctx context.Context, payload []byte) (Result, error, func()) {
+// run executes one invocation while holding a slot; waiting for a worker ends with wait. When ctx ends
+// while the function runs, run returns ctx's error and a finish function that waits for the invocation
+// and settles its worker.
+func (p *Pool) run(wait, ctx context.Context, payload []byte) (Result, error, func()) {
 	id := newRequestID()
 	for attempt := 0; ; attempt++ {
-		w, warm, err := p.acquire()
+		w, err := p.acquire(wait)
 		if err != nil {
 			return Result{}, err, nil
 		}
+		warm := w.runs.Add(1) > 1
 		if attempt == 0 && w.log != nil {
 			fmt.Fprintf(w.log, "START RequestId: %s Version: $LATEST\n", id)
 		}
@@ -275,7 +289,10 @@ func (p *Pool) run(ctx context.Context, payload []byte) (Result, error, func()) 
 			}
 		}
 		if err == nil {
-			w.report(id, sent, !warm)
+			d := w.report(id, sent, !warm)
+			p.mu.Lock()
+			p.runAvg = average(p.runAvg, d)
+			p.mu.Unlock()
 		}
 		p.settle(w, r, err)
 		if p.isClosed() {
@@ -310,44 +327,115 @@ func (p *Pool) settle(w *worker, r Result, err error) {
 	}
 }
 
-// acquire returns an idle worker of the current generation, or starts one.
-func (p *Pool) acquire() (w *worker, warm bool, err error) {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil, false, ErrClosed
-	}
-	for len(p.idle) > 0 {
-		w = p.idle[len(p.idle)-1]
-		p.idle = p.idle[:len(p.idle)-1]
-		if w.gen == p.gen && !w.dead() {
-			p.mu.Unlock()
-			return w, true, nil
-		}
-		go w.stop()
-	}
-	cfg, gen := p.cfg, p.gen
-	p.mu.Unlock()
+// startLimit bounds how many workers of a pool start at once. A cold start is mostly CPU (an
+// interpreter and its imports, a Go runtime): started all together, a burst's workers share the cores
+// and all become ready late; started a few at a time, the first ones serve the burst's first requests
+// while the next ones start.
+var startLimit = max(2, goruntime.NumCPU())
 
-	w, err = startWorker(cfg, gen)
-	if err != nil {
-		return nil, false, err
+// acquire returns an idle worker of the current generation, or waits for one. A call that finds none
+// starts a worker in the background (up to the pool's cap) and takes whichever worker is ready first:
+// the one it started, or one another invocation releases meanwhile, which on a machine of few cores is
+// often sooner than a cold start. A worker it started and did not take stays warm in the pool.
+func (p *Pool) acquire(ctx context.Context) (*worker, error) {
+	var mine chan error // the start this call asked for, while it runs
+	var waited <-chan time.Time
+	impatient := false
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, ErrClosed
+		}
+		for len(p.idle) > 0 {
+			w := p.idle[len(p.idle)-1]
+			p.idle = p.idle[:len(p.idle)-1]
+			if w.gen == p.gen && !w.dead() {
+				p.mu.Unlock()
+				return w, nil
+			}
+			go w.stop()
+		}
+		if mine == nil && len(p.all)+p.starting < p.cap && p.starting < startLimit {
+			// A cold start is worth it unless the function's invocations are known to end sooner than
+			// its workers start; a call that waited as long as a start takes starts one anyway, so a
+			// slow invocation never holds up the others.
+			if impatient || len(p.all) == 0 || p.initAvg == 0 || p.runAvg == 0 || p.runAvg >= p.initAvg {
+				p.starting++
+				mine = make(chan error, 1)
+				go p.start(p.cfg, p.gen, mine)
+			} else if waited == nil {
+				waited = time.After(p.initAvg)
+			}
+		}
+		changed := p.changed
+		p.mu.Unlock()
+		select {
+		case <-waited:
+			waited, impatient = nil, true
+		case <-changed:
+		case err := <-mine:
+			mine = nil
+			if err != nil {
+				return nil, err
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-p.closing:
+			return nil, ErrClosed
+		}
 	}
+}
+
+// start starts a worker from cfg, waits until its runtime is initialised (or failed, or exited: the
+// invocation that takes it learns which), adds it to the idle workers and reports to done.
+func (p *Pool) start(cfg Config, gen int, done chan<- error) {
+	w, err := startWorker(cfg, gen)
 	p.mu.Lock()
+	p.starting--
+	if err != nil {
+		p.broadcast() // another waiting invocation may try in its turn
+		p.mu.Unlock()
+		done <- err
+		return
+	}
 	if p.closed {
 		p.mu.Unlock()
 		w.stop()
-		return nil, false, ErrClosed
+		done <- ErrClosed
+		return
 	}
 	p.all[w] = struct{}{}
-	p.mu.Unlock()
 	p.wg.Add(1)
+	p.mu.Unlock()
 	go func() {
 		defer p.wg.Done()
 		<-w.exited
 		p.forget(w)
 	}()
-	return w, false, nil
+	fn := cfg.Function.withDefaults()
+	w.env.awaitReady(time.Now().Add(fn.InitTimeout))
+	if ready := w.env.readySince(); !ready.IsZero() {
+		p.mu.Lock()
+		p.initAvg = average(p.initAvg, ready.Sub(w.started))
+		p.mu.Unlock()
+	}
+	p.release(w)
+	done <- nil
+}
+
+// average is a moving average of durations, avg zero when there is none yet.
+func average(avg, d time.Duration) time.Duration {
+	if avg == 0 {
+		return d
+	}
+	return (3*avg + d) / 4
+}
+
+// broadcast wakes the calls waiting in acquire; p.mu is held.
+func (p *Pool) broadcast() {
+	close(p.changed)
+	p.changed = make(chan struct{})
 }
 
 func (p *Pool) isClosed() bool {
@@ -364,6 +452,7 @@ func (p *Pool) release(w *worker) {
 		return
 	}
 	p.idle = append(p.idle, w)
+	p.broadcast()
 	p.mu.Unlock()
 }
 
@@ -376,6 +465,9 @@ func (p *Pool) discard(w *worker) {
 func (p *Pool) forget(w *worker) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if _, ok := p.all[w]; !ok {
+		return
+	}
 	delete(p.all, w)
 	for i, x := range p.idle {
 		if x == w {
@@ -383,6 +475,7 @@ func (p *Pool) forget(w *worker) {
 			break
 		}
 	}
+	p.broadcast() // a waiting invocation may start a worker in its place
 }
 
 // Close kills every worker's process group and waits for them to exit. Invocations in progress fail
@@ -415,6 +508,9 @@ type environment interface {
 	invoke(ctx context.Context, id string, payload []byte) (Result, error)
 	// readySince returns when the runtime finished its initialisation; zero before.
 	readySince() time.Time
+	// awaitReady waits until the runtime finished its initialisation, failed it or exited, at most
+	// until by.
+	awaitReady(by time.Time)
 	// exitResult is the Runtime.ExitError of inv after the runtime exited.
 	exitResult(inv *invocation) Result
 	// Exited records the runtime process's exit status.
@@ -432,6 +528,7 @@ type worker struct {
 	log      io.Writer    // Config.Log
 	exitPeak atomic.Int64 // the memory cgroup's peak when the worker exited; -1 unknown
 	retiring atomic.Bool  // the worker's runtime is ending its process after a result
+	runs     atomic.Int64 // invocations given to the worker
 	exited   chan struct{}
 	stopMu   sync.Once
 }
@@ -439,10 +536,8 @@ type worker struct {
 // report writes the END and REPORT lines of invocation id, sent at sent, as Lambda does: Duration
 // from the moment the runtime could take the invocation to its result, Billed Duration rounded up to
 // the millisecond, Max Memory Used the environment's peak so far, and Init Duration on a cold start.
-func (w *worker) report(id string, sent time.Time, cold bool) {
-	if w.log == nil {
-		return
-	}
+// It returns the invocation's duration.
+func (w *worker) report(id string, sent time.Time, cold bool) time.Duration {
 	end := time.Now()
 	begin, ready := sent, w.env.readySince()
 	var initDur time.Duration
@@ -451,6 +546,9 @@ func (w *worker) report(id string, sent time.Time, cold bool) {
 		if ready.After(begin) {
 			begin = ready
 		}
+	}
+	if w.log == nil {
+		return end.Sub(begin)
 	}
 	ms := float64(end.Sub(begin).Microseconds()) / 1000
 	line := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB",
@@ -462,6 +560,7 @@ func (w *worker) report(id string, sent time.Time, cold bool) {
 		line += fmt.Sprintf("\tInit Duration: %.2f ms", float64(initDur.Microseconds())/1000)
 	}
 	fmt.Fprintf(w.log, "END RequestId: %s\n%s\n", id, line)
+	return end.Sub(begin)
 }
 
 // maxMemory is the most memory the worker used so far, in bytes; -1 when this machine cannot tell.

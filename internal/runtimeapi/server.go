@@ -246,6 +246,20 @@ func (s *Server) Invoke(ctx context.Context, payload []byte) (Result, error) {
 // before.
 func (s *Server) readySince() time.Time { return unixNano(s.readyAt.Load()) }
 
+// awaitReady waits until the runtime asked for its first invocation, reported an initialisation error
+// or exited, at most until by.
+func (s *Server) awaitReady(by time.Time) {
+	t := time.NewTimer(time.Until(by))
+	defer t.Stop()
+	select {
+	case <-s.polled:
+	case <-s.initFail:
+	case <-s.exited:
+	case <-s.closed:
+	case <-t.C:
+	}
+}
+
 func unixNano(ns int64) time.Time {
 	if ns == 0 {
 		return time.Time{}

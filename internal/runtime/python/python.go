@@ -203,7 +203,7 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		return runtime.Worker{}, err
 	}
 	w := runtime.Worker{
-		Command:      pyloop.Command(r.python(), loop),
+		Command:      pyloop.Command(interpreter(ctx, r.python(), projectDir), loop),
 		Dir:          filepath.Join(projectDir, filepath.FromSlash(fn.Dir)),
 		Handler:      r.Handler(fn),
 		ExecutionEnv: "AWS_Lambda_" + fn.RuntimeID,

@@ -1,10 +1,14 @@
 package python
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
+	"strings"
+	"sync"
 
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
@@ -51,4 +55,28 @@ func stage(dir, projectDir string, fn *route.Function) error {
 		}
 	}
 	return nil
+}
+
+// interpreters caches interpreter's answers by command and project directory.
+var interpreters sync.Map
+
+// interpreter resolves the python command to the interpreter's own executable, once per project
+// directory (where a version manager reads the project's version file). A version manager's shim, such
+// as pyenv's, is a shell script that would cost every worker start tens of milliseconds of CPU, which
+// a burst of cold starts pays many times over. The command itself is returned when it cannot run; the
+// worker's start then reports why.
+func interpreter(ctx context.Context, python, projectDir string) string {
+	key := python + "\x00" + projectDir
+	if exe, ok := interpreters.Load(key); ok {
+		return exe.(string)
+	}
+	cmd := exec.CommandContext(ctx, python, "-c", "import sys; print(sys.executable)")
+	cmd.Dir = projectDir
+	out, err := cmd.Output()
+	exe := strings.TrimSpace(string(out))
+	if err != nil || exe == "" {
+		return python
+	}
+	interpreters.Store(key, exe)
+	return exe
 }
