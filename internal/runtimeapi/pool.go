@@ -338,7 +338,7 @@ var startLimit = max(2, goruntime.NumCPU())
 // the one it started, or one another invocation releases meanwhile, which on a machine of few cores is
 // often sooner than a cold start. A worker it started and did not take stays warm in the pool.
 func (p *Pool) acquire(ctx context.Context) (*worker, error) {
-	var mine chan error // the start this call asked for, while it runs
+	var mine chan started // the start this call asked for, while it runs
 	var waited <-chan time.Time
 	impatient := false
 	for {
@@ -362,7 +362,7 @@ func (p *Pool) acquire(ctx context.Context) (*worker, error) {
 			// slow invocation never holds up the others.
 			if impatient || len(p.all) == 0 || p.initAvg == 0 || p.runAvg == 0 || p.runAvg >= p.initAvg {
 				p.starting++
-				mine = make(chan error, 1)
+				mine = make(chan started, 1)
 				go p.start(p.cfg, p.gen, mine)
 			} else if waited == nil {
 				waited = time.After(p.initAvg)
@@ -374,10 +374,13 @@ func (p *Pool) acquire(ctx context.Context) (*worker, error) {
 		case <-waited:
 			waited, impatient = nil, true
 		case <-changed:
-		case err := <-mine:
+		case st := <-mine:
 			mine = nil
-			if err != nil {
-				return nil, err
+			if st.err != nil {
+				return nil, st.err
+			}
+			if st.w != nil {
+				return st.w, nil
 			}
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -387,22 +390,30 @@ func (p *Pool) acquire(ctx context.Context) (*worker, error) {
 	}
 }
 
+// started is the outcome of a start: an error, a worker that exited during its initialisation (the
+// invocation that asked for it runs on it, to report why), or neither when the worker joined the idle
+// ones.
+type started struct {
+	w   *worker
+	err error
+}
+
 // start starts a worker from cfg, waits until its runtime is initialised (or failed, or exited: the
 // invocation that takes it learns which), adds it to the idle workers and reports to done.
-func (p *Pool) start(cfg Config, gen int, done chan<- error) {
+func (p *Pool) start(cfg Config, gen int, done chan<- started) {
 	w, err := startWorker(cfg, gen)
 	p.mu.Lock()
 	p.starting--
 	if err != nil {
 		p.broadcast() // another waiting invocation may try in its turn
 		p.mu.Unlock()
-		done <- err
+		done <- started{err: err}
 		return
 	}
 	if p.closed {
 		p.mu.Unlock()
 		w.stop()
-		done <- ErrClosed
+		done <- started{err: ErrClosed}
 		return
 	}
 	p.all[w] = struct{}{}
@@ -420,8 +431,14 @@ func (p *Pool) start(cfg Config, gen int, done chan<- error) {
 		p.initAvg = average(p.initAvg, ready.Sub(w.started))
 		p.mu.Unlock()
 	}
+	if w.dead() || w.env.readySince().IsZero() {
+		// It exited, failed or timed out before it was ready: the invocation that asked for it runs on
+		// it and reports why.
+		done <- started{w: w}
+		return
+	}
 	p.release(w)
-	done <- nil
+	done <- started{}
 }
 
 // average is a moving average of durations, avg zero when there is none yet.
