@@ -47,19 +47,9 @@ type proxyResponse struct {
 // boolean isBase64Encoded. Anything else is a malformed Lambda proxy response, returned as an error
 // that says what is wrong.
 //
-// The shapes handlers nearly always return are read by scanResponse without encoding/json; every other
-// payload, including each malformed one, goes through decodeResponse, the definition of the behaviour.
+// Top-level keys are matched exactly (statusCode, not StatusCode), the last of duplicate keys wins and
+// anything after the object is ignored, as json.Decoder reads one value.
 func parseResponse(payload []byte) (*proxyResponse, error) {
-	if resp, ok := scanResponse(payload); ok {
-		return resp, nil
-	}
-	return decodeResponse(payload)
-}
-
-// decodeResponse is parseResponse for any payload. Its top-level keys are matched exactly (statusCode,
-// not StatusCode), the last of duplicate keys wins and anything after the object is ignored, as
-// json.Decoder reads one value.
-func decodeResponse(payload []byte) (*proxyResponse, error) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	if err := dec.Decode(&raw); err != nil || raw == nil {

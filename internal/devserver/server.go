@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -227,7 +228,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 
 	req := r.Clone(ctx)
 	req.URL.Path = path
-	payload := appendEvent(nil, req, eventInput{
+	payload, err := json.Marshal(newEvent(req, eventInput{
 		resource:  rt.Resource(),
 		stage:     m.api.StageName,
 		apiID:     m.id,
@@ -236,7 +237,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		body:      body,
 		requestID: requestID,
 		now:       start,
-	})
+	}))
+	if err != nil {
+		s.logf("[%s] encode the event: %v\n", t.name, err)
+		internalError.write(w, requestID)
+		return internalError.status, t.name
+	}
 
 	res, err := pool.Invoke(ctx, payload)
 	switch {
