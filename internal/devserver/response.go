@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // Responses API Gateway gives on its own, byte for byte.
@@ -70,9 +72,13 @@ func parseResponse(payload []byte) (*proxyResponse, error) {
 		}
 		status = json.Number(s)
 	}
+	// A 1xx status is no final answer: the client would wait for another response forever.
 	code, err := strconv.Atoi(string(status))
-	if err != nil || code < 100 || code > 599 {
+	if err != nil {
 		return nil, fmt.Errorf("malformed Lambda proxy response: statusCode %s is not an HTTP status", statusRaw)
+	}
+	if code < 200 || code > 599 {
+		return nil, fmt.Errorf("malformed Lambda proxy response: statusCode %s is not a final HTTP status (200-599)", statusRaw)
 	}
 	resp.status = code
 
@@ -89,6 +95,9 @@ func parseResponse(payload []byte) (*proxyResponse, error) {
 			if err != nil {
 				return nil, fmt.Errorf("malformed Lambda proxy response: header %q: %v", name, err)
 			}
+			if !httpguts.ValidHeaderFieldValue(s) {
+				return nil, fmt.Errorf("malformed Lambda proxy response: header %q has a control character in its value %q", name, s)
+			}
 			resp.headers.Set(name, s)
 		}
 	}
@@ -103,6 +112,9 @@ func parseResponse(payload []byte) (*proxyResponse, error) {
 				s, err := scalar(v)
 				if err != nil {
 					return nil, fmt.Errorf("malformed Lambda proxy response: multiValueHeaders %q: %v", name, err)
+				}
+				if !httpguts.ValidHeaderFieldValue(s) {
+					return nil, fmt.Errorf("malformed Lambda proxy response: multiValueHeaders %q has a control character in its value %q", name, s)
 				}
 				// multiValueHeaders replace a header of the same name given in headers.
 				if i == 0 {

@@ -34,7 +34,7 @@ func TestParseResponse(t *testing.T) {
 		{"null", `null`, 0, nil, "", `malformed Lambda proxy response: the handler returned null, not a JSON object with statusCode, headers and body`},
 		{"no status", `{"body":"x"}`, 0, nil, "", `malformed Lambda proxy response: statusCode is missing in {"body":"x"}`},
 		{"bad status", `{"statusCode":true}`, 0, nil, "", `malformed Lambda proxy response: statusCode true is not an integer`},
-		{"status out of range", `{"statusCode":42}`, 0, nil, "", `malformed Lambda proxy response: statusCode 42 is not an HTTP status`},
+		{"status out of range", `{"statusCode":42}`, 0, nil, "", `malformed Lambda proxy response: statusCode 42 is not a final HTTP status (200-599)`},
 		{"object body", `{"statusCode":200,"body":{"a":1}}`, 0, nil, "", `malformed Lambda proxy response: body must be a string (serialize it with JSON first), got {"a":1}`},
 		{"object header", `{"statusCode":200,"headers":{"X":{"a":1}}}`, 0, nil, "", `malformed Lambda proxy response: header "X": value map[a:1] is not a string`},
 		{"bad base64", `{"statusCode":200,"body":"!!","isBase64Encoded":true}`, 0, nil, "", `malformed Lambda proxy response: isBase64Encoded is true but body is not base64: illegal base64 data at input byte 0`},

@@ -32,6 +32,9 @@ const (
 	IntegrationTimeout = 29 * time.Second
 	// MaxBodySize is API Gateway's request payload limit (10 MB); larger bodies get 413.
 	MaxBodySize = 10 * 1024 * 1024
+	// AccountID is the AWS account of everything the local server makes up: the proxy events'
+	// requestContext.accountId and the functions' ARNs. It is the account plans show.
+	AccountID = "123456789012"
 )
 
 // Options configure a Server.
@@ -188,12 +191,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve answers r and returns the status sent and the function that ran ("-" when none).
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time) (int, string) {
-	m, path := s.mount(r.URL.Path)
+	// Routes are matched on the path as the client escaped it and path parameters are decoded once,
+	// so an escaped slash or percent sign stays inside its segment.
+	m, escaped := s.mount(r.URL.EscapedPath())
 	if m == nil {
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
 	}
-	rt, params, ok := m.router.match(r.Method, path)
+	path := unescape(escaped)
+	rt, params, ok := m.router.match(r.Method, escaped)
 	if !ok {
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
@@ -232,7 +238,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		resource:  rt.Resource(),
 		stage:     m.api.StageName,
 		apiID:     m.id,
-		accountID: "012345678912",
+		accountID: AccountID,
 		params:    params,
 		body:      body,
 		requestID: requestID,
@@ -382,9 +388,10 @@ func (t *target) config(w Worker) runtimeapi.Config {
 	out := &prefixWriter{w: t.server.log, prefix: "[" + t.name + "] "}
 	return runtimeapi.Config{
 		Function: runtimeapi.Function{
-			Name:    t.fn.Name,
-			Region:  t.server.opts.Region,
-			Timeout: time.Duration(t.fn.Timeout) * time.Second,
+			AccountID: AccountID,
+			Name:      t.fn.Name,
+			Region:    t.server.opts.Region,
+			Timeout:   time.Duration(t.fn.Timeout) * time.Second,
 		},
 		Command:      w.Command,
 		Dir:          w.Dir,
@@ -437,7 +444,7 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 // Serve answers requests on ln until ctx is done. It prints the URL and the routes first.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	url := "http://" + ln.Addr().String()
-	s.logf("stelvio dev: %s serving %s (stage %s)\n", url, s.table.App, s.table.Env)
+	s.logf("stelvio dev: %s serving %s (%s)\n", url, s.table.App, s.stages())
 	for _, line := range s.Routes() {
 		s.logf("  %s\n", line)
 	}
@@ -454,6 +461,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv.Shutdown(shutdown) //nolint:errcheck // Connections still open after 2 s are dropped by Close.
 	srv.Close()
 	return s.Close()
+}
+
+// stages names the stage the events carry: "stage v1", or "stages: api v1, admin prod" when the APIs
+// of the app differ.
+func (s *Server) stages() string {
+	same := true
+	for _, m := range s.apis {
+		same = same && m.api.StageName == s.apis[0].api.StageName
+	}
+	if same {
+		return "stage " + s.apis[0].api.StageName
+	}
+	parts := make([]string, len(s.apis))
+	for i, m := range s.apis {
+		parts[i] = m.api.Name + " " + m.api.StageName
+	}
+	return "stages: " + strings.Join(parts, ", ")
 }
 
 // syncWriter serializes writes to the log.

@@ -1,0 +1,204 @@
+package devserver
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// echoApp serves testdata/app/functions/echo.py: /event/... answers with the proxy event it got,
+// /respond answers with the proxy response the request body holds.
+func echoApp(t *testing.T, configure func(api *route.Api)) *testServer {
+	t.Helper()
+	dir := appDir(t)
+	d := &route.Decls{Apis: []*route.ApiDecl{{
+		Name: "api",
+		Routes: []*route.RouteDecl{
+			{Method: "ANY", Path: "/event", Handler: "functions/echo.event"},
+			{Method: "ANY", Path: "/event/{name}", Handler: "functions/echo.event"},
+			{Method: "ANY", Path: "/event/files/{proxy+}", Handler: "functions/echo.event"},
+			{Method: "POST", Path: "/respond", Handler: "functions/echo.respond"},
+		},
+	}}}
+	table, err := route.Build(d, "gw", "test", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if configure != nil {
+		configure(table.Apis[0])
+	}
+	return startServer(t, table, Options{ProjectDir: dir})
+}
+
+// eventOf sends a request to an /event route and returns the event the handler received.
+func (ts *testServer) eventOf(t *testing.T, method, path string, body []byte, header ...string) map[string]any {
+	t.Helper()
+	got := ts.do(t, method, path, body, header...)
+	if got.status != 200 {
+		t.Fatalf("%s %s = %d %s", method, path, got.status, got.body)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(got.body), &ev); err != nil {
+		t.Fatalf("%s %s: %v in %s", method, path, err, got.body)
+	}
+	return ev
+}
+
+// raw sends request bytes as they are and returns the response, for requests net/http's client
+// would not send.
+func (ts *testServer) raw(t *testing.T, request string) (*http.Response, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(60 * time.Second))
+	if _, err := io.WriteString(conn, request); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read the response to %q: %v", request[:min(len(request), 80)], err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// The event's path and pathParameters of an escaped request path. The input format of the Lambda
+// proxy integration (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format)
+// gives path as the request's path and pathParameters as the values of the resource's path
+// variables; both are percent-decoded once, and the route is matched on the path as the client
+// escaped it, so an escaped slash stays inside its segment.
+func TestEventPathDecodedOnce(t *testing.T) {
+	ts := echoApp(t, nil)
+	tests := []struct {
+		target     string
+		resource   string
+		path       string
+		parameters map[string]any
+	}{
+		{"/event/%252e%252e%252fsecret", "/event/{name}", "/event/%2e%2e%2fsecret", map[string]any{"name": "%2e%2e%2fsecret"}},
+		{"/event/a%20b", "/event/{name}", "/event/a b", map[string]any{"name": "a b"}},
+		{"/event/a%2Fb", "/event/{name}", "/event/a/b", map[string]any{"name": "a/b"}},
+		{"/event/%2525", "/event/{name}", "/event/%25", map[string]any{"name": "%25"}},
+		{"/event/files/x/%252F/y", "/event/files/{proxy+}", "/event/files/x/%2F/y", map[string]any{"proxy": "x/%2F/y"}},
+		{"/%65vent", "/event", "/event", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			ev := ts.eventOf(t, "GET", tt.target, nil)
+			if ev["resource"] != tt.resource || ev["path"] != tt.path {
+				t.Errorf("resource, path = %q, %q; want %q, %q", ev["resource"], ev["path"], tt.resource, tt.path)
+			}
+			params, _ := ev["pathParameters"].(map[string]any)
+			if !equalJSON(params, tt.parameters) {
+				t.Errorf("pathParameters = %v, want %v", ev["pathParameters"], tt.parameters)
+			}
+		})
+	}
+}
+
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+// Responses API Gateway answers 502 for: a malformed Lambda proxy response. The output format
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format)
+// says "If the function output is of a different format, API Gateway returns a 502 Bad Gateway
+// error response." A 1xx status is no final answer to the client, and a header value with a control
+// character cannot be written on the wire (RFC 9110 field-value); the docs do not name them, the
+// local server treats both as malformed.
+func TestMalformedProxyResponsesAre502(t *testing.T) {
+	ts := echoApp(t, nil)
+	tests := []struct {
+		name     string
+		response string
+		log      string
+	}{
+		{"status 100", `{"statusCode":100}`, `statusCode 100 is not a final HTTP status (200-599)`},
+		{"status 101", `{"statusCode":101,"headers":{"Upgrade":"websocket","Connection":"Upgrade"}}`, `statusCode 101 is not a final HTTP status (200-599)`},
+		{"status 199", `{"statusCode":"199"}`, `statusCode "199" is not a final HTTP status (200-599)`},
+		{"status 99", `{"statusCode":99}`, `statusCode 99 is not a final HTTP status (200-599)`},
+		{"status 1000", `{"statusCode":1000}`, `statusCode 1000 is not a final HTTP status (200-599)`},
+		{"nul in header", `{"statusCode":200,"headers":{"X-A":"a\u0000b"}}`, `header "X-A" has a control character in its value "a\x00b"`},
+		{"newline in header", `{"statusCode":200,"headers":{"Location":"/x\r\nSet-Cookie: a=1"}}`, `header "Location" has a control character in its value "/x\r\nSet-Cookie: a=1"`},
+		{"escape in multi-value header", `{"statusCode":200,"multiValueHeaders":{"Set-Cookie":["a=1","b=\u001b"]}}`, `multiValueHeaders "Set-Cookie" has a control character in its value "b=\x1b"`},
+		{"delete in header", `{"statusCode":200,"headers":{"X-A":"\u007f"}}`, `header "X-A" has a control character in its value "\x7f"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ts.do(t, "POST", "/respond", []byte(tt.response), "Content-Type", "application/json")
+			if got.status != 502 || got.body != `{"message": "Internal server error"}` || got.header.Get("x-amzn-ErrorType") != "InternalServerErrorException" {
+				t.Errorf("= %d %q %v, want 502 {\"message\": \"Internal server error\"}", got.status, got.body, got.header)
+			}
+			if want := "malformed Lambda proxy response: " + tt.log; !strings.Contains(ts.log.String(), want) {
+				t.Errorf("log lacks %q:\n%s", want, ts.log.String())
+			}
+		})
+	}
+
+	// A tab is allowed inside a value, as are UTF-8 and the status codes at both ends of the range.
+	for _, ok := range []struct{ response, status, header string }{
+		{`{"statusCode":200,"headers":{"X-A":"a\tb é"}}`, "200", "a\tb é"},
+		{`{"statusCode":599,"headers":{"X-A":"z"}}`, "599", "z"},
+	} {
+		resp, _ := ts.raw(t, "POST /respond HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "+
+			strconv.Itoa(len(ok.response))+"\r\nConnection: close\r\n\r\n"+ok.response)
+		if got := resp.Status[:3]; got != ok.status || resp.Header.Get("X-A") != ok.header {
+			t.Errorf("%s = %s %q", ok.response, resp.Status, resp.Header.Get("X-A"))
+		}
+	}
+}
+
+// The banner names the stage the events carry, and the events and function ARNs carry the account
+// plans show.
+func TestBannerStageAndAccount(t *testing.T) {
+	ts := echoApp(t, nil)
+	got := ts.do(t, "GET", "/event", nil)
+	banner, _, _ := strings.Cut(ts.log.String(), "\n")
+	if want := "serving gw (stage v1)"; !strings.HasSuffix(banner, want) {
+		t.Errorf("banner %q does not end in %q", banner, want)
+	}
+	var ev struct {
+		RequestContext struct{ AccountID, Stage string }
+	}
+	if err := json.Unmarshal([]byte(got.body), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.RequestContext.AccountID != "123456789012" || ev.RequestContext.Stage != "v1" {
+		t.Errorf("requestContext accountId, stage = %q, %q; want 123456789012, v1", ev.RequestContext.AccountID, ev.RequestContext.Stage)
+	}
+	if arn := got.header.Get("X-Function-Arn"); arn != "arn:aws:lambda:us-east-1:123456789012:function:functions-echo" {
+		t.Errorf("function ARN = %q", arn)
+	}
+}
+
+func TestBannerStages(t *testing.T) {
+	table := &route.Table{App: "shop", Env: "test", Apis: []*route.Api{{Name: "api", StageName: "v1"}, {Name: "admin", StageName: "prod"}}}
+	s, err := New(table, Options{Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.stages(); got != "stages: api v1, admin prod" {
+		t.Errorf("stages() = %q", got)
+	}
+	table.Apis[1].StageName = "v1"
+	if got := s.stages(); got != "stage v1" {
+		t.Errorf("stages() = %q", got)
+	}
+}

@@ -1,0 +1,15 @@
+import json
+
+
+def event(event, context):
+    """Answers with the proxy event it received."""
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/json", "X-Function-Arn": context.invoked_function_arn},
+        "body": json.dumps(event, sort_keys=True),
+    }
+
+
+def respond(event, context):
+    """Answers with the proxy response the request's body holds, as it is."""
+    return json.loads(event["body"])
