@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // proxyEvent is the event API Gateway (REST, Lambda proxy integration) sends. Fields API Gateway sends
@@ -73,8 +72,10 @@ type eventInput struct {
 	accountID string
 	params    map[string]string
 	body      []byte
-	requestID string
-	now       time.Time
+	// binaryMediaTypes are the API's (route.Api.BinaryMediaTypes).
+	binaryMediaTypes []string
+	requestID        string
+	now              time.Time
 }
 
 // newEvent builds the proxy event for r.
@@ -116,9 +117,11 @@ func newEvent(r *http.Request, in eventInput) proxyEvent {
 		}
 	}
 
+	// A body is passed base64-encoded when its Content-Type is one of the API's binary media types,
+	// and as UTF-8 text otherwise.
 	if len(in.body) > 0 {
 		var body string
-		if isBinary(r.Header.Get("Content-Type"), in.body) {
+		if mediaTypeIn(r.Header.Get("Content-Type"), in.binaryMediaTypes) {
 			body = base64.StdEncoding.EncodeToString(in.body)
 			ev.IsBase64Encoded = true
 		} else {
@@ -163,28 +166,33 @@ func addresses(r *http.Request) (host, port, sourceIP string) {
 	return host, port, sourceIP
 }
 
-// isBinary reports whether a request body is passed base64-encoded (isBase64Encoded true). Text
-// content types (text/*, JSON, XML, form and JavaScript bodies) that are valid UTF-8 are passed as
-// they are; anything else is binary. The deployed API lists the same binary media types.
-func isBinary(contentType string, body []byte) bool {
-	if !utf8.Valid(body) {
-		return true
-	}
-	if contentType == "" {
+// mediaTypeIn reports whether the media type of a Content-Type or Accept value is one of an API's
+// binary media types, which may use * for the type, the subtype or both ("image/*", "*/*"). Parameters
+// (";charset=utf-8", ";q=0.8") are ignored and case does not matter; an empty or unparsable value
+// matches nothing.
+func mediaTypeIn(value string, types []string) bool {
+	if len(types) == 0 || value == "" {
 		return false
 	}
-	mt, _, err := mime.ParseMediaType(contentType)
+	mt, _, err := mime.ParseMediaType(value)
 	if err != nil {
 		return false
 	}
-	switch {
-	case strings.HasPrefix(mt, "text/"),
-		mt == "application/json", mt == "application/xml", mt == "application/javascript",
-		mt == "application/x-www-form-urlencoded", mt == "application/graphql",
-		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
-		return false
+	typ, sub, _ := strings.Cut(mt, "/")
+	for _, t := range types {
+		tt, ts, _ := strings.Cut(strings.ToLower(strings.TrimSpace(t)), "/")
+		if (tt == "*" || tt == typ) && (ts == "*" || ts == sub) {
+			return true
+		}
 	}
-	return true
+	return false
+}
+
+// firstAccept is the first media type of a request's first Accept header: the one API Gateway looks at
+// to decide whether a response is binary.
+func firstAccept(h http.Header) string {
+	first, _, _ := strings.Cut(h.Get("Accept"), ",")
+	return strings.TrimSpace(first)
 }
 
 // apiID is a stable 10-character id for an API, like API Gateway's rest API ids.

@@ -35,8 +35,10 @@ func goldenEvent(t *testing.T, method, target string, body []byte, header map[st
 		accountID: AccountID,
 		params:    params,
 		body:      body,
-		requestID: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
-		now:       time.Date(2026, 11, 25, 9, 30, 15, 123e6, time.UTC),
+		// The API of the golden events treats PNG images as binary.
+		binaryMediaTypes: []string{"image/png"},
+		requestID:        "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+		now:              time.Date(2026, 11, 25, 9, 30, 15, 123e6, time.UTC),
 	})
 	b, err := json.MarshalIndent(ev, "", "  ")
 	if err != nil {

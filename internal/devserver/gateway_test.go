@@ -202,3 +202,110 @@ func TestBannerStages(t *testing.T) {
 		t.Errorf("stages() = %q", got)
 	}
 }
+
+// Binary media types, request side. "Content type conversions in API Gateway"
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html):
+// without binaryMediaTypes a request payload reaches the integration as a UTF-8 encoded string; with
+// a binaryMediaTypes entry matching the request's Content-Type it is binary, which a Lambda proxy
+// integration passes base64-encoded with isBase64Encoded true. Wildcards: "You can use the wildcard
+// character (*) to cover multiple media types", "*/*" includes all content types
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings.html).
+// A request without Content-Type matches nothing here; the docs do not say.
+func TestBinaryMediaTypesRequest(t *testing.T) {
+	png := []byte{0x89, 'P', 'N', 'G', 0, 0xff}
+	tests := []struct {
+		types       []string
+		contentType string
+		body        []byte
+		wantBody    string
+		wantBase64  bool
+	}{
+		{nil, "image/png", png, "\uFFFDPNG\x00\uFFFD", false},
+		{nil, "application/octet-stream", []byte("abc"), "abc", false},
+		{[]string{"image/png"}, "image/png", png, "iVBORwD/", true},
+		{[]string{"image/png"}, "image/png; charset=binary", png, "iVBORwD/", true},
+		{[]string{"image/png"}, "IMAGE/PNG", png, "iVBORwD/", true},
+		{[]string{"image/png"}, "image/jpeg", []byte("abc"), "abc", false},
+		{[]string{"image/png"}, "application/json", []byte(`{"a":1}`), `{"a":1}`, false},
+		{[]string{"image/*"}, "image/jpeg", []byte("abc"), "YWJj", true},
+		{[]string{"image/*"}, "text/plain", []byte("abc"), "abc", false},
+		{[]string{"*/*"}, "text/plain", []byte("hello"), "aGVsbG8=", true},
+		{[]string{"*/*"}, "", []byte("hello"), "hello", false},
+		{[]string{"application/json", "*/*"}, "application/json", []byte(`{}`), "e30=", true},
+	}
+	servers := map[string]*testServer{}
+	for _, tt := range tests {
+		key := strings.Join(tt.types, " ")
+		if servers[key] == nil {
+			servers[key] = echoApp(t, func(api *route.Api) { api.BinaryMediaTypes = tt.types })
+		}
+		t.Run(key+" "+tt.contentType, func(t *testing.T) {
+			ts := servers[key]
+			var header []string
+			if tt.contentType != "" {
+				header = []string{"Content-Type", tt.contentType}
+			}
+			ev := ts.eventOf(t, "POST", "/event", tt.body, header...)
+			if ev["body"] != tt.wantBody || ev["isBase64Encoded"] != tt.wantBase64 {
+				t.Errorf("body, isBase64Encoded = %q, %v; want %q, %v", ev["body"], ev["isBase64Encoded"], tt.wantBody, tt.wantBase64)
+			}
+		})
+	}
+}
+
+// Binary media types, response side. "Return binary media from a Lambda proxy integration"
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/lambda-proxy-binary-media.html): "API
+// Gateway uses the first Accept header from clients to determine if a response should return binary
+// media"; the content type conversions page
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html)
+// adds that only the first media type of Accept counts (a browser's "image/webp,image/*,*/*;q=0.8"
+// needs image/webp in the list). Without a match the client gets the function's body as it is: the
+// base64 text.
+func TestBinaryMediaTypesResponse(t *testing.T) {
+	const response = `{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"AAEC","isBase64Encoded":true}`
+	tests := []struct {
+		types    []string
+		accept   string
+		wantBody string
+	}{
+		{nil, "image/png", "AAEC"},
+		{nil, "", "AAEC"},
+		{[]string{"image/png"}, "image/png", "\x00\x01\x02"},
+		{[]string{"image/png"}, "image/png;q=0.9, text/html", "\x00\x01\x02"},
+		{[]string{"image/png"}, "text/html, image/png", "AAEC"},
+		{[]string{"image/png"}, "", "AAEC"},
+		{[]string{"image/png"}, "application/json", "AAEC"},
+		{[]string{"image/webp"}, "image/webp,image/*,*/*;q=0.8", "\x00\x01\x02"},
+		{[]string{"image/*"}, "image/avif", "\x00\x01\x02"},
+		{[]string{"*/*"}, "text/html", "\x00\x01\x02"},
+	}
+	servers := map[string]*testServer{}
+	for _, tt := range tests {
+		key := strings.Join(tt.types, " ")
+		if servers[key] == nil {
+			servers[key] = echoApp(t, func(api *route.Api) { api.BinaryMediaTypes = tt.types })
+		}
+		t.Run(key+" accept "+tt.accept, func(t *testing.T) {
+			ts := servers[key]
+			header := []string{"Content-Type", "application/json"}
+			if tt.accept != "" {
+				header = append(header, "Accept", tt.accept)
+			}
+			got := ts.do(t, "POST", "/respond", []byte(response), header...)
+			if got.status != 200 || got.body != tt.wantBody || got.header.Get("Content-Type") != "image/png" {
+				t.Errorf("= %d %q %q, want 200 %q image/png", got.status, got.body, got.header.Get("Content-Type"), tt.wantBody)
+			}
+		})
+	}
+
+	// The base64 text is passed as it is when the client does not take binary media, even when it is
+	// not valid base64; decoding it for a client that does fails as a malformed response.
+	ts := echoApp(t, func(api *route.Api) { api.BinaryMediaTypes = []string{"image/png"} })
+	bad := `{"statusCode":200,"body":"!!","isBase64Encoded":true}`
+	if got := ts.do(t, "POST", "/respond", []byte(bad), "Accept", "text/plain"); got.status != 200 || got.body != "!!" {
+		t.Errorf("text client: %d %q, want 200 !!", got.status, got.body)
+	}
+	if got := ts.do(t, "POST", "/respond", []byte(bad), "Accept", "image/png"); got.status != 502 || got.body != `{"message": "Internal server error"}` {
+		t.Errorf("binary client: %d %q, want 502", got.status, got.body)
+	}
+}

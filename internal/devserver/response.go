@@ -51,7 +51,11 @@ type proxyResponse struct {
 //
 // Top-level keys are matched exactly (statusCode, not StatusCode), the last of duplicate keys wins and
 // anything after the object is ignored, as json.Decoder reads one value.
-func parseResponse(payload []byte) (*proxyResponse, error) {
+//
+// A base64-encoded body (isBase64Encoded true) is decoded when binary is true, that is when the
+// client's first Accept type is one of the API's binary media types; otherwise the client gets the
+// base64 text as it is.
+func parseResponse(payload []byte, binary bool) (*proxyResponse, error) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	if err := dec.Decode(&raw); err != nil || raw == nil {
@@ -136,7 +140,7 @@ func parseResponse(payload []byte) (*proxyResponse, error) {
 		if err := json.Unmarshal(b, &body); err != nil {
 			return nil, fmt.Errorf("malformed Lambda proxy response: body must be a string (serialize it with JSON first), got %s", abbreviate(b))
 		}
-		if isBase64 {
+		if isBase64 && binary {
 			decoded, err := base64.StdEncoding.DecodeString(body)
 			if err != nil {
 				return nil, fmt.Errorf("malformed Lambda proxy response: isBase64Encoded is true but body is not base64: %v", err)

@@ -41,7 +41,7 @@ func TestParseResponse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseResponse([]byte(tt.payload))
+			got, err := parseResponse([]byte(tt.payload), true)
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Fatalf("error = %v, want %q", err, tt.err)
@@ -69,7 +69,7 @@ func BenchmarkParseResponse(b *testing.B) {
 		b.Run(bb.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := parseResponse(payload); err != nil {
+				if _, err := parseResponse(payload, true); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -207,7 +207,7 @@ var responseCases = []struct {
 func TestParseResponseGolden(t *testing.T) {
 	var b strings.Builder
 	for _, tt := range responseCases {
-		resp, err := parseResponse([]byte(tt.payload))
+		resp, err := parseResponse([]byte(tt.payload), true)
 		fmt.Fprintf(&b, "%s\n\t%s\n", tt.name, outcome(resp, err))
 	}
 	got := []byte(b.String())
@@ -239,7 +239,7 @@ func TestParseResponseCaseCollisions(t *testing.T) {
 	payload := []byte(`{"statusCode":200,"headers":{"x-a":"1","X-A":"2"},"multiValueHeaders":{"set-cookie":["a"],"Set-Cookie":["b","c"]}}`)
 	want := http.Header{"X-A": {"1"}, "Set-Cookie": {"a"}}
 	for range 50 {
-		resp, err := parseResponse(payload)
+		resp, err := parseResponse(payload, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -235,14 +235,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 	req := r.Clone(ctx)
 	req.URL.Path = path
 	payload, err := json.Marshal(newEvent(req, eventInput{
-		resource:  rt.Resource(),
-		stage:     m.api.StageName,
-		apiID:     m.id,
-		accountID: AccountID,
-		params:    params,
-		body:      body,
-		requestID: requestID,
-		now:       start,
+		resource:         rt.Resource(),
+		stage:            m.api.StageName,
+		apiID:            m.id,
+		accountID:        AccountID,
+		params:           params,
+		body:             body,
+		binaryMediaTypes: m.api.BinaryMediaTypes,
+		requestID:        requestID,
+		now:              start,
 	}))
 	if err != nil {
 		s.logf("[%s] encode the event: %v\n", t.name, err)
@@ -267,7 +268,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		internalError.write(w, requestID)
 		return internalError.status, t.name
 	}
-	resp, err := parseResponse(res.Payload)
+	resp, err := parseResponse(res.Payload, mediaTypeIn(firstAccept(r.Header), m.api.BinaryMediaTypes))
 	if err != nil {
 		s.logf("[%s] %v\n", t.name, err)
 		internalError.write(w, requestID)

@@ -26,8 +26,12 @@ type Api struct {
 	StageName    string // "v1" by default
 	EndpointType string // "REGIONAL" or "EDGE"
 	DomainName   string // "" when none
-	Routes       []*Route
-	Source       string
+	// BinaryMediaTypes are the content types the API treats as binary ("image/png", "image/*",
+	// "*/*"): request bodies of these types reach the function base64-encoded, and base64-encoded
+	// responses are decoded for clients whose first Accept type is one of them.
+	BinaryMediaTypes []string
+	Routes           []*Route
+	Source           string
 }
 
 // Route is one path served by one function for one or more methods.

@@ -1,3 +1,4 @@
+import base64
 import json
 
 
@@ -12,4 +13,7 @@ def event(event, context):
 
 def respond(event, context):
     """Answers with the proxy response the request's body holds, as it is."""
-    return json.loads(event["body"])
+    body = event["body"]
+    if event["isBase64Encoded"]:
+        body = base64.b64decode(body)
+    return json.loads(body)
