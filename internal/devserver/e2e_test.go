@@ -177,7 +177,7 @@ func TestEndToEnd(t *testing.T) {
 			map[string]string{"X-Handler": "go"}},
 		{"go handler with parameter, ANY", "PUT", "/hello/ada", nil, nil, 200,
 			`{"function":"functions-hello","hello":"ada","method":"PUT","region":"eu-west-1","requestId":true,"resource":"/hello/{name}","version":1}`, nil},
-		{"body over 10 MB", "POST", "/users", bytes.Repeat([]byte("a"), MaxBodySize+1), []string{"Content-Type", "text/plain"}, 413, `{"message":"Request Too Large"}`, nil},
+		{"body over 10 MB", "POST", "/users", bytes.Repeat([]byte("a"), MaxBodySize+1), []string{"Content-Type", "text/plain"}, 413, `{"message":"Request Too Long"}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -108,7 +108,7 @@ func newEvent(r *http.Request, in eventInput) proxyEvent {
 		ev.Headers[name] = values[len(values)-1]
 	}
 
-	if q := r.URL.Query(); len(q) > 0 {
+	if q := queryParameters(r.URL.RawQuery); len(q) > 0 {
 		ev.QueryStringParameters = make(map[string]string, len(q))
 		ev.MultiValueQueryStringParameters = make(map[string][]string, len(q))
 		for k, values := range q {
@@ -164,6 +164,39 @@ func addresses(r *http.Request) (host, port, sourceIP string) {
 		sourceIP = h
 	}
 	return host, port, sourceIP
+}
+
+// queryParameters parses a raw query string as API Gateway does: pairs are split at & and at ;
+// (a semicolon "results in the data being split"), keys and values are percent-decoded with + as a
+// space, and a key or value whose escapes do not decode is kept as it was sent rather than dropped.
+// Empty pairs are skipped; a pair without = has an empty value.
+func queryParameters(raw string) map[string][]string {
+	var q map[string][]string
+	for raw != "" {
+		var pair string
+		if i := strings.IndexAny(raw, "&;"); i >= 0 {
+			pair, raw = raw[:i], raw[i+1:]
+		} else {
+			pair, raw = raw, ""
+		}
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if q == nil {
+			q = map[string][]string{}
+		}
+		k, v = queryUnescape(k), queryUnescape(v)
+		q[k] = append(q[k], v)
+	}
+	return q
+}
+
+func queryUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // mediaTypeIn reports whether the media type of a Content-Type or Accept value is one of an API's

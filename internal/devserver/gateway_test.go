@@ -26,6 +26,7 @@ func echoApp(t *testing.T, configure func(api *route.Api)) *testServer {
 			{Method: "ANY", Path: "/event/{name}", Handler: "functions/echo.event"},
 			{Method: "ANY", Path: "/event/files/{proxy+}", Handler: "functions/echo.event"},
 			{Method: "POST", Path: "/respond", Handler: "functions/echo.respond"},
+			{Method: "POST", Path: "/ok", Handler: "functions/echo.ok"},
 		},
 	}}}
 	table, err := route.Build(d, "gw", "test", dir)
@@ -307,5 +308,98 @@ func TestBinaryMediaTypesResponse(t *testing.T) {
 	}
 	if got := ts.do(t, "POST", "/respond", []byte(bad), "Accept", "image/png"); got.status != 502 || got.body != `{"message": "Internal server error"}` {
 		t.Errorf("binary client: %d %q, want 502", got.status, got.body)
+	}
+}
+
+// Limits. Lambda's invocation payload of a synchronous invocation is 6 MB
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, "Invocation payload
+// (request and response)"); the documentation does not say what API Gateway answers for a request
+// whose event is larger, so the local server answers it as a request over API Gateway's own 10 MB
+// payload limit, 413 {"message":"Request Too Long"}
+// (https://repost.aws/questions/QUJ00_gdC-TdaRnGxZybAuWw/aws-api-gw-with-post-request-payload-more-than-10mb).
+// The quotas page (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html)
+// limits the URL of a regional API to 10,240 characters and the combined size of the header lines
+// (names, values, line terminators and white space) to 10,240 bytes; it does not give the answer
+// past them, for which the local server uses 414 and 431.
+func TestRequestLimits(t *testing.T) {
+	ts := echoApp(t, func(api *route.Api) { api.BinaryMediaTypes = []string{"image/png"} })
+	host := strings.TrimPrefix(ts.url, "http://")
+	const tooLong = `{"message":"Request Too Long"}`
+
+	// The event of a body a little under 6 MB fits; its base64 encoding, a third larger, does not.
+	body := []byte(strings.Repeat("a", MaxEventSize-8192))
+	if got := ts.do(t, "POST", "/ok", body, "Content-Type", "text/plain"); got.status != 200 || got.body != strconv.Itoa(len(body)) {
+		t.Errorf("text body of %d bytes: %d %.100s", len(body), got.status, got.body)
+	}
+	if got := ts.do(t, "POST", "/ok", body, "Content-Type", "image/png"); got.status != 413 || got.body != tooLong || got.header.Get("x-amzn-ErrorType") != "RequestTooLarge" {
+		t.Errorf("binary body of %d bytes: %d %.100s, want 413 %s", len(body), got.status, got.body, tooLong)
+	}
+	if got := ts.do(t, "POST", "/ok", []byte(strings.Repeat("a", MaxEventSize+1)), "Content-Type", "text/plain"); got.status != 413 || got.body != tooLong {
+		t.Errorf("text body over 6 MB: %d %.100s, want 413 %s", got.status, got.body, tooLong)
+	}
+
+	// The URL: http://host/ok?q=... at exactly 10,240 characters passes, one more is refused.
+	base := len("http://" + host + "/ok?q=")
+	for _, tt := range []struct {
+		length int
+		status int
+		body   string
+	}{
+		{MaxURLLength, 200, "2"},
+		{MaxURLLength + 1, 414, `{"message":"Request-URI Too Long"}`},
+	} {
+		target := "/ok?q=" + strings.Repeat("x", tt.length-base)
+		resp, got := ts.raw(t, "POST "+target+" HTTP/1.1\r\nHost: "+host+"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
+		if resp.StatusCode != tt.status || got != tt.body {
+			t.Errorf("URL of %d characters: %d %s, want %d %s", tt.length, resp.StatusCode, got, tt.status, tt.body)
+		}
+	}
+
+	// The header lines: Host, Content-Length, Connection and X-Big at exactly 10,240 bytes pass.
+	fixed := len("Host: "+host+"\r\n") + len("Content-Length: 2\r\n") + len("Connection: close\r\n") + len("X-Big: \r\n")
+	for _, tt := range []struct {
+		size   int
+		status int
+		body   string
+	}{
+		{MaxHeaderSize, 200, "2"},
+		{MaxHeaderSize + 1, 431, `{"message":"Request Header Fields Too Large"}`},
+	} {
+		resp, got := ts.raw(t, "POST /ok HTTP/1.1\r\nHost: "+host+"\r\nContent-Length: 2\r\nConnection: close\r\nX-Big: "+
+			strings.Repeat("v", tt.size-fixed)+"\r\n\r\nhi")
+		if resp.StatusCode != tt.status || got != tt.body {
+			t.Errorf("header lines of %d bytes: %d %s, want %d %s", tt.size, resp.StatusCode, got, tt.status, tt.body)
+		}
+	}
+}
+
+// Query strings API Gateway splits at & and at ; ("Amazon API Gateway important notes for REST APIs",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html#api-gateway-known-issues-rest-apis:
+// a semicolon "results in the data being split"). The parameters that decode are kept, whatever the
+// others hold; what API Gateway passes for an escape that does not decode (%zz) is not documented, the
+// local server passes it as sent.
+func TestQueryParameters(t *testing.T) {
+	ts := echoApp(t, nil)
+	tests := []struct {
+		query  string
+		single map[string]any
+		multi  map[string]any
+	}{
+		{"a=1;b=2&c=3", map[string]any{"a": "1", "b": "2", "c": "3"}, map[string]any{"a": []any{"1"}, "b": []any{"2"}, "c": []any{"3"}}},
+		{"bad=%zz&good=%41&x=a+b", map[string]any{"bad": "%zz", "good": "A", "x": "a b"}, map[string]any{"bad": []any{"%zz"}, "good": []any{"A"}, "x": []any{"a b"}}},
+		{"%zz", map[string]any{"%zz": ""}, map[string]any{"%zz": []any{""}}},
+		{"t=1&t=2;t=3&&e", map[string]any{"t": "3", "e": ""}, map[string]any{"t": []any{"1", "2", "3"}, "e": []any{""}}},
+		{"&;", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			ev := ts.eventOf(t, "GET", "/event?"+tt.query, nil)
+			single, _ := ev["queryStringParameters"].(map[string]any)
+			multi, _ := ev["multiValueQueryStringParameters"].(map[string]any)
+			if !equalJSON(single, tt.single) || !equalJSON(multi, tt.multi) {
+				t.Errorf("queryStringParameters = %v, multiValueQueryStringParameters = %v; want %v, %v",
+					ev["queryStringParameters"], ev["multiValueQueryStringParameters"], tt.single, tt.multi)
+			}
+		})
 	}
 }

@@ -18,7 +18,11 @@ var (
 	missingToken   = gatewayResponse{http.StatusForbidden, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`}
 	internalError  = gatewayResponse{http.StatusBadGateway, "InternalServerErrorException", `{"message": "Internal server error"}`}
 	timedOut       = gatewayResponse{http.StatusGatewayTimeout, "IntegrationTimeout", `{"message": "Endpoint request timed out"}`}
-	requestTooLong = gatewayResponse{http.StatusRequestEntityTooLarge, "RequestTooLarge", `{"message":"Request Too Large"}`}
+	requestTooLong = gatewayResponse{http.StatusRequestEntityTooLarge, "RequestTooLarge", `{"message":"Request Too Long"}`}
+	// The documentation gives API Gateway's URL and header limits but not its answer past them; these
+	// are the HTTP statuses for them, in the shape of its other answers.
+	uriTooLong      = gatewayResponse{http.StatusRequestURITooLong, "RequestURITooLong", `{"message":"Request-URI Too Long"}`}
+	headersTooLarge = gatewayResponse{http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderFieldsTooLarge", `{"message":"Request Header Fields Too Large"}`}
 )
 
 type gatewayResponse struct {

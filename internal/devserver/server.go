@@ -32,6 +32,14 @@ const (
 	IntegrationTimeout = 29 * time.Second
 	// MaxBodySize is API Gateway's request payload limit (10 MB); larger bodies get 413.
 	MaxBodySize = 10 * 1024 * 1024
+	// MaxEventSize is Lambda's payload limit of a synchronous invocation (6 MB); a request whose
+	// event is larger gets 413.
+	MaxEventSize = 6 * 1024 * 1024
+	// MaxURLLength is API Gateway's limit on the length of a regional API's URL (10,240 characters)
+	// and MaxHeaderSize its limit on the combined size of the request's header lines, names, values,
+	// separators and line ends (10,240 bytes).
+	MaxURLLength  = 10240
+	MaxHeaderSize = 10240
 	// AccountID is the AWS account of everything the local server makes up: the proxy events'
 	// requestContext.accountId and the functions' ARNs. It is the account plans show.
 	AccountID = "123456789012"
@@ -193,6 +201,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time) (int, string) {
 	// Routes are matched on the path as the client escaped it and path parameters are decoded once,
 	// so an escaped slash or percent sign stays inside its segment.
+	if g := checkLimits(r); g != nil {
+		g.write(w, requestID)
+		return g.status, "-"
+	}
 	m, escaped := s.mount(r.URL.EscapedPath())
 	if m == nil {
 		missingToken.write(w, requestID)
@@ -250,6 +262,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		internalError.write(w, requestID)
 		return internalError.status, t.name
 	}
+	if len(payload) > MaxEventSize {
+		s.logf("[%s] the event of this request is %d bytes, more than Lambda's %d-byte invocation payload limit\n", t.name, len(payload), MaxEventSize)
+		requestTooLong.write(w, requestID)
+		return requestTooLong.status, t.name
+	}
 
 	res, err := pool.Invoke(ctx, payload)
 	switch {
@@ -276,6 +293,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 	}
 	resp.write(w, requestID)
 	return resp.status, t.name
+}
+
+// checkLimits returns the answer API Gateway gives a request whose URL or header lines are over its
+// limits, nil for a request within them. The URL counts as http://host/path?query; a header line as
+// "Name: value" and its line end, as the client sent them when the server kept them.
+func checkLimits(r *http.Request) *gatewayResponse {
+	if len("http://")+len(r.Host)+len(r.RequestURI) > MaxURLLength {
+		return &uriTooLong
+	}
+	size := len("Host: \r\n") + len(r.Host)
+	for name, values := range r.Header {
+		for _, v := range values {
+			size += len(name) + len(": \r\n") + len(v)
+		}
+	}
+	if size > MaxHeaderSize {
+		return &headersTooLarge
+	}
+	return nil
 }
 
 // mount finds the API serving a request path and the path within it.

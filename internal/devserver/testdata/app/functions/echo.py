@@ -17,3 +17,8 @@ def respond(event, context):
     if event["isBase64Encoded"]:
         body = base64.b64decode(body)
     return json.loads(body)
+
+
+def ok(event, context):
+    """Answers 200 with the size of the body it received."""
+    return {"statusCode": 200, "body": str(len(event["body"] or ""))}
