@@ -74,8 +74,10 @@ type eventInput struct {
 	body      []byte
 	// binaryMediaTypes are the API's (route.Api.BinaryMediaTypes).
 	binaryMediaTypes []string
-	requestID        string
-	now              time.Time
+	// rawHeaders are the request's header lines as the client sent them; r.Header's when nil.
+	rawHeaders []rawHeader
+	requestID  string
+	now        time.Time
 }
 
 // newEvent builds the proxy event for r.
@@ -93,12 +95,27 @@ func newEvent(r *http.Request, in eventInput) proxyEvent {
 	// API Gateway adds the forwarding headers of its edge; headers keep the last value of a repeated
 	// header, multiValueHeaders all of them.
 	host, port, sourceIP := addresses(r)
+	// Header names are passed as the client spelled them, when the server kept them.
 	mv := map[string][]string{}
-	for name, values := range r.Header {
-		mv[name] = append([]string(nil), values...)
+	if in.rawHeaders != nil {
+		for _, f := range in.rawHeaders {
+			if !addedHeader(http.CanonicalHeaderKey(f.name)) {
+				mv[f.name] = append(mv[f.name], f.value)
+			}
+		}
+	} else {
+		for name, values := range r.Header {
+			if !addedHeader(name) {
+				mv[name] = append([]string(nil), values...)
+			}
+		}
 	}
 	mv["Host"] = []string{r.Host}
-	mv["X-Forwarded-For"] = []string{strings.Join(append(mv["X-Forwarded-For"], sourceIP), ", ")}
+	forwardedFor := sourceIP
+	if prior := r.Header.Values("X-Forwarded-For"); len(prior) > 0 {
+		forwardedFor = strings.Join(prior, ", ") + ", " + sourceIP
+	}
+	mv["X-Forwarded-For"] = []string{forwardedFor}
 	mv["X-Forwarded-Port"] = []string{port}
 	mv["X-Forwarded-Proto"] = []string{"http"}
 	mv["X-Amzn-Trace-Id"] = []string{fmt.Sprintf("Root=1-%08x-%s", in.now.Unix(), hexID(in.requestID, 24))}
@@ -164,6 +181,16 @@ func addresses(r *http.Request) (host, port, sourceIP string) {
 		sourceIP = h
 	}
 	return host, port, sourceIP
+}
+
+// addedHeader reports whether API Gateway sets the header itself (canonical name), replacing the
+// client's.
+func addedHeader(name string) bool {
+	switch name {
+	case "Host", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto", "X-Amzn-Trace-Id":
+		return true
+	}
+	return false
 }
 
 // queryParameters parses a raw query string as API Gateway does: pairs are split at & and at ;

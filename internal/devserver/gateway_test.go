@@ -3,6 +3,7 @@ package devserver
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -401,5 +402,72 @@ func TestQueryParameters(t *testing.T) {
 					ev["queryStringParameters"], ev["multiValueQueryStringParameters"], tt.single, tt.multi)
 			}
 		})
+	}
+}
+
+// Header names reach the function as the client spelled them: API Gateway (REST) does not
+// canonicalize them, so a handler reading headers["Content-Type"] misses "content-type" (aws-lambda-go
+// documents the consequence in https://github.com/aws/aws-lambda-go/issues/117; the input format,
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format,
+// shows the names as sent). The headers API Gateway sets itself keep its spelling.
+func TestHeaderNamesAsSent(t *testing.T) {
+	ts := echoApp(t, nil)
+	host := strings.TrimPrefix(ts.url, "http://")
+	for _, keepAlive := range []bool{false, true} {
+		conn := "close"
+		if keepAlive {
+			conn = "keep-alive"
+		}
+		request := "GET /event HTTP/1.1\r\nhost: " + host + "\r\nx-lower-case: a\r\nX-MiXeD-CaSe: b\r\nx-rep: 1\r\nx-rep:2\r\n" +
+			"content-type: text/plain\r\nx-forwarded-for: 203.0.113.9\r\nConnection: " + conn + "\r\n\r\n"
+		resp, body := ts.raw(t, request)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		var ev struct {
+			Headers           map[string]string
+			MultiValueHeaders map[string][]string
+		}
+		if err := json.Unmarshal([]byte(body), &ev); err != nil {
+			t.Fatal(err)
+		}
+		delete(ev.Headers, "X-Amzn-Trace-Id")
+		delete(ev.MultiValueHeaders, "X-Amzn-Trace-Id")
+		wantHeaders := map[string]string{"Connection": conn, "Host": host, "X-Forwarded-For": "203.0.113.9, 127.0.0.1", "X-Forwarded-Port": strings.Split(host, ":")[1],
+			"X-Forwarded-Proto": "http", "content-type": "text/plain", "x-lower-case": "a", "X-MiXeD-CaSe": "b", "x-rep": "2"}
+		if !equalJSON(ev.Headers, wantHeaders) {
+			t.Errorf("headers = %v\nwant %v", ev.Headers, wantHeaders)
+		}
+		if got := ev.MultiValueHeaders["x-rep"]; len(got) != 2 || got[0] != "1" || got[1] != "2" || ev.MultiValueHeaders["x-lower-case"] == nil {
+			t.Errorf("multiValueHeaders = %v", ev.MultiValueHeaders)
+		}
+	}
+
+	// Requests on one connection, one after the other, each keep their own spelling.
+	c, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for i, name := range []string{"x-first", "X-SECOND", "x-Third"} {
+		body := "{}"
+		if i == 1 {
+			body = strings.Repeat("b", 5000) // a body the head recorder must not confuse with a head
+		}
+		fmt.Fprintf(c, "POST /event HTTP/1.1\r\nHost: %s\r\n%s: %d\r\nContent-Length: %d\r\n\r\n%s", host, name, i, len(body), body)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var ev struct{ Headers map[string]string }
+		if err := json.Unmarshal(b, &ev); err != nil {
+			t.Fatalf("%v: %s", err, b)
+		}
+		if ev.Headers[name] != strconv.Itoa(i) {
+			t.Errorf("request %d: headers = %v, want %s", i, ev.Headers, name)
+		}
 	}
 }

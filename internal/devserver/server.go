@@ -193,15 +193,27 @@ func (s *Server) Routes() []string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	requestID := newRequestID()
-	status, fn := s.serve(w, r, requestID, start)
+	var raw []rawHeader
+	rawSize, haveRaw := 0, false
+	if hc, ok := r.Context().Value(headConnKey{}).(*headConn); ok {
+		head := hc.take()
+		defer hc.release(head)
+		raw, rawSize, haveRaw = rawHeaders(head, r)
+	}
+	status, fn := s.serve(w, r, requestID, start, raw, rawSize, haveRaw)
 	s.logf("%s %s %d %s %s\n", r.Method, r.URL.RequestURI(), status, formatDuration(time.Since(start)), fn)
 }
 
 // serve answers r and returns the status sent and the function that ran ("-" when none).
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time) (int, string) {
+//
+// raw holds the header lines as the client sent them and rawSize their size, when haveRaw.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time, raw []rawHeader, rawSize int, haveRaw bool) (int, string) {
 	// Routes are matched on the path as the client escaped it and path parameters are decoded once,
 	// so an escaped slash or percent sign stays inside its segment.
-	if g := checkLimits(r); g != nil {
+	if !haveRaw {
+		rawSize = headerSize(r)
+	}
+	if g := checkLimits(r, rawSize); g != nil {
 		g.write(w, requestID)
 		return g.status, "-"
 	}
@@ -254,6 +266,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		params:           params,
 		body:             body,
 		binaryMediaTypes: m.api.BinaryMediaTypes,
+		rawHeaders:       raw,
 		requestID:        requestID,
 		now:              start,
 	}))
@@ -295,23 +308,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 	return resp.status, t.name
 }
 
-// checkLimits returns the answer API Gateway gives a request whose URL or header lines are over its
-// limits, nil for a request within them. The URL counts as http://host/path?query; a header line as
-// "Name: value" and its line end, as the client sent them when the server kept them.
-func checkLimits(r *http.Request) *gatewayResponse {
+// checkLimits returns the answer API Gateway gives a request whose URL or header lines (headerSize
+// bytes) are over its limits, nil for a request within them. The URL counts as http://host/path?query.
+func checkLimits(r *http.Request, headerSize int) *gatewayResponse {
 	if len("http://")+len(r.Host)+len(r.RequestURI) > MaxURLLength {
 		return &uriTooLong
 	}
+	if headerSize > MaxHeaderSize {
+		return &headersTooLarge
+	}
+	return nil
+}
+
+// headerSize is the size of r's header lines written as "Name: value\r\n", for a request whose head
+// the server did not keep.
+func headerSize(r *http.Request) int {
 	size := len("Host: \r\n") + len(r.Host)
 	for name, values := range r.Header {
 		for _, v := range values {
 			size += len(name) + len(": \r\n") + len(v)
 		}
 	}
-	if size > MaxHeaderSize {
-		return &headersTooLarge
-	}
-	return nil
+	return size
 }
 
 // mount finds the API serving a request path and the path within it.
@@ -485,9 +503,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	for _, line := range s.Routes() {
 		s.logf("  %s\n", line)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(headListener{ln}) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve %s: %w", url, err)
