@@ -14,7 +14,9 @@ import (
 )
 
 // proxyEvent is the event API Gateway (REST, Lambda proxy integration) sends. Fields API Gateway sends
-// as null are pointers or nil maps, so handlers see null and not "".
+// as null are pointers or nil maps, so handlers see null and not "". aws-lambda-go's
+// events.APIGatewayProxyRequest reads this format but cannot write it: its body is a string ("" where
+// API Gateway sends null), isBase64Encoded is left out when false and the identity fields are strings.
 type proxyEvent struct {
 	Resource                        string              `json:"resource"`
 	Path                            string              `json:"path"`

@@ -53,6 +53,9 @@ type proxyResponse struct {
 // boolean isBase64Encoded. Anything else is a malformed Lambda proxy response, returned as an error
 // that says what is wrong.
 //
+// aws-lambda-go's events.APIGatewayProxyResponse cannot stand in for this reader: API Gateway also
+// accepts a numeric string statusCode and number or boolean header values, which it rejects.
+//
 // Top-level keys are matched exactly (statusCode, not StatusCode), the last of duplicate keys wins and
 // anything after the object is ignored, as json.Decoder reads one value.
 //
