@@ -6,6 +6,7 @@ import (
 	"flag"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,7 +29,7 @@ func goldenEvent(t *testing.T, method, target string, body []byte, header map[st
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	ev := newEvent(req, eventInput{
+	compact, err := marshalEvent(req, eventInput{
 		resource:  resource,
 		stage:     "v1",
 		apiID:     apiID("quickstart", "dev", "api"),
@@ -40,11 +41,15 @@ func goldenEvent(t *testing.T, method, target string, body []byte, header map[st
 		requestID:        "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
 		now:              time.Date(2026, 11, 25, 9, 30, 15, 123e6, time.UTC),
 	})
-	b, err := json.MarshalIndent(ev, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(b, '\n')
+	var b bytes.Buffer
+	if err := json.Indent(&b, compact, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	b.WriteByte('\n')
+	return b.Bytes()
 }
 
 func TestEventGolden(t *testing.T) {
@@ -186,8 +191,34 @@ func BenchmarkEvent(b *testing.B) {
 	r, in := benchRequest()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := json.Marshal(newEvent(r, in)); err != nil {
+		if _, err := marshalEvent(r, in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// marshalEvent writes what encoding/json writes for the event, the bytes handlers have always been
+// given, also for strings encoding/json escapes: HTML characters, U+2028/U+2029, control characters
+// and invalid UTF-8.
+func TestMarshalEventIsEncodingJSON(t *testing.T) {
+	tricky := "<a href=\"x\">&amp;</a> \\ \u2028\u2029 \x00\x01\x1f\x7f \b\f\n\r\t é😀 \xff\xe2\x80 end"
+	r, in := benchRequest()
+	r.URL.Path = "/" + tricky
+	r.URL.RawQuery = "q=" + url.QueryEscape(tricky) + "&bad=%zz;x"
+	r.Header.Set("User-Agent", tricky)
+	r.Header["non-canonical <key>"] = []string{tricky, "second"}
+	in.params = map[string]string{tricky: tricky}
+	in.body = []byte(tricky)
+	in.rawHeaders = []rawHeader{{"x-raw", tricky}, {"X-Raw", "2"}}
+	got, err := marshalEvent(r, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(newEvent(r, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("marshalEvent differs from encoding/json:\n got %s\nwant %s", got, want)
 	}
 }

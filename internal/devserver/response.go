@@ -3,8 +3,8 @@ package devserver
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"maps"
 	"net/http"
 	"slices"

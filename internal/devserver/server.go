@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -258,7 +257,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 
 	req := r.Clone(ctx)
 	req.URL.Path = path
-	payload, err := json.Marshal(newEvent(req, eventInput{
+	payload, err := marshalEvent(req, eventInput{
 		resource:         rt.Resource(),
 		stage:            m.api.StageName,
 		apiID:            m.id,
@@ -269,7 +268,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		rawHeaders:       raw,
 		requestID:        requestID,
 		now:              start,
-	}))
+	})
 	if err != nil {
 		s.logf("[%s] encode the event: %v\n", t.name, err)
 		internalError.write(w, requestID)
