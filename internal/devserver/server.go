@@ -29,6 +29,17 @@ const (
 	IntegrationTimeout = 29 * time.Second
 	// MaxBodySize is API Gateway's request payload limit (10 MB); larger bodies get 413.
 	MaxBodySize = 10 * 1024 * 1024
+	// MaxEventSize is Lambda's payload limit of a synchronous invocation (6 MB); a request whose
+	// event is larger gets 413.
+	MaxEventSize = 6 * 1024 * 1024
+	// MaxURLLength is API Gateway's limit on the length of a regional API's URL (10,240 characters)
+	// and MaxHeaderSize its limit on the combined size of the request's header lines, names, values,
+	// separators and line ends (10,240 bytes).
+	MaxURLLength  = 10240
+	MaxHeaderSize = 10240
+	// AccountID is the AWS account of everything the local server makes up: the proxy events'
+	// requestContext.accountId and the functions' ARNs. It is the account plans show.
+	AccountID = "123456789012"
 )
 
 // Options configure a Server.
@@ -184,18 +195,37 @@ func (s *Server) Routes() []string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	requestID := newRequestID()
-	status, fn := s.serve(w, r, requestID, start)
+	var raw []rawHeader
+	rawSize, haveRaw := 0, false
+	if hc, ok := r.Context().Value(headConnKey{}).(*headConn); ok {
+		head := hc.take()
+		defer hc.release(head)
+		raw, rawSize, haveRaw = rawHeaders(head, r)
+	}
+	status, fn := s.serve(w, r, requestID, start, raw, rawSize, haveRaw)
 	s.logf("%s %s %d %s %s\n", r.Method, r.URL.RequestURI(), status, formatDuration(time.Since(start)), fn)
 }
 
 // serve answers r and returns the status sent and the function that ran ("-" when none).
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time) (int, string) {
-	m, path := s.mount(r.URL.Path)
+//
+// raw holds the header lines as the client sent them and rawSize their size, when haveRaw.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time, raw []rawHeader, rawSize int, haveRaw bool) (int, string) {
+	// Routes are matched on the path as the client escaped it and path parameters are decoded once,
+	// so an escaped slash or percent sign stays inside its segment.
+	if !haveRaw {
+		rawSize = headerSize(r)
+	}
+	if g := checkLimits(r, rawSize); g != nil {
+		g.write(w, requestID)
+		return g.status, "-"
+	}
+	m, escaped := s.mount(r.URL.EscapedPath())
 	if m == nil {
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
 	}
-	rt, params, ok := m.router.match(r.Method, path)
+	path := unescape(escaped)
+	rt, params, ok := m.router.match(r.Method, escaped)
 	if !ok {
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
@@ -230,16 +260,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 
 	req := r.Clone(ctx)
 	req.URL.Path = path
-	payload := appendEvent(nil, req, eventInput{
-		resource:  rt.Resource(),
-		stage:     m.api.StageName,
-		apiID:     m.id,
-		accountID: "012345678912",
-		params:    params,
-		body:      body,
-		requestID: requestID,
-		now:       start,
+	payload, err := marshalEvent(req, eventInput{
+		resource:         rt.Resource(),
+		stage:            m.api.StageName,
+		apiID:            m.id,
+		accountID:        AccountID,
+		params:           params,
+		body:             body,
+		binaryMediaTypes: m.api.BinaryMediaTypes,
+		rawHeaders:       raw,
+		requestID:        requestID,
+		now:              start,
 	})
+	if err != nil {
+		s.logf("[%s] encode the event: %v\n", t.name, err)
+		internalError.write(w, requestID)
+		return internalError.status, t.name
+	}
+	if len(payload) > MaxEventSize {
+		s.logf("[%s] the event of this request is %d bytes, more than Lambda's %d-byte invocation payload limit\n", t.name, len(payload), MaxEventSize)
+		requestTooLong.write(w, requestID)
+		return requestTooLong.status, t.name
+	}
 
 	res, err := pool.Invoke(ctx, payload)
 	switch {
@@ -258,7 +300,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		internalError.write(w, requestID)
 		return internalError.status, t.name
 	}
-	resp, err := parseResponse(res.Payload)
+	resp, err := parseResponse(res.Payload, mediaTypeIn(firstAccept(r.Header), m.api.BinaryMediaTypes))
 	if err != nil {
 		s.logf("[%s] %v\n", t.name, err)
 		internalError.write(w, requestID)
@@ -266,6 +308,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 	}
 	resp.write(w, requestID)
 	return resp.status, t.name
+}
+
+// checkLimits returns the answer API Gateway gives a request whose URL or header lines (headerSize
+// bytes) are over its limits, nil for a request within them. The URL counts as http://host/path?query.
+func checkLimits(r *http.Request, headerSize int) *gatewayResponse {
+	if len("http://")+len(r.Host)+len(r.RequestURI) > MaxURLLength {
+		return &uriTooLong
+	}
+	if headerSize > MaxHeaderSize {
+		return &headersTooLarge
+	}
+	return nil
+}
+
+// headerSize is the size of r's header lines written as "Name: value\r\n", for a request whose head
+// the server did not keep.
+func headerSize(r *http.Request) int {
+	size := len("Host: \r\n") + len(r.Host)
+	for name, values := range r.Header {
+		for _, v := range values {
+			size += len(name) + len(": \r\n") + len(v)
+		}
+	}
+	return size
 }
 
 // mount finds the API serving a request path and the path within it.
@@ -344,13 +410,13 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 // Serve answers requests on ln until ctx is done. It prints the URL and the routes first.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	url := "http://" + ln.Addr().String()
-	s.logf("stelvio dev: %s serving %s (stage %s)\n", url, s.table.App, s.table.Env)
+	s.logf("stelvio dev: %s serving %s (%s)\n", url, s.table.App, s.stages())
 	for _, line := range s.Routes() {
 		s.logf("  %s\n", line)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(headListener{ln}) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve %s: %w", url, err)
@@ -361,6 +427,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv.Shutdown(shutdown) //nolint:errcheck // Connections still open after 2 s are dropped by Close.
 	srv.Close()
 	return s.Close()
+}
+
+// stages names the stage the events carry: "stage v1", or "stages: api v1, admin prod" when the APIs
+// of the app differ.
+func (s *Server) stages() string {
+	same := true
+	for _, m := range s.apis {
+		same = same && m.api.StageName == s.apis[0].api.StageName
+	}
+	if same {
+		return "stage " + s.apis[0].api.StageName
+	}
+	parts := make([]string, len(s.apis))
+	for i, m := range s.apis {
+		parts[i] = m.api.Name + " " + m.api.StageName
+	}
+	return "stages: " + strings.Join(parts, ", ")
 }
 
 // syncWriter serializes writes to the log.

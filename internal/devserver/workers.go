@@ -281,6 +281,7 @@ func (t *runner) config(w Worker) runtimeapi.Config {
 	out := &prefixWriter{w: t.server.log, prefix: "[" + t.label + "] "}
 	return runtimeapi.Config{
 		Function: runtimeapi.Function{
+			AccountID: AccountID,
 			// Handlers see the deployed function's name (AWS_LAMBDA_FUNCTION_NAME, the ARN, the log group).
 			Name:    naming.Physical(t.server.table.App, t.server.table.Env, t.fn.Name, naming.LambdaLimit),
 			Region:  t.server.opts.Region,

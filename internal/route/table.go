@@ -42,7 +42,9 @@ type Api struct {
 	StageName    string // "v1" by default
 	EndpointType string // "REGIONAL" or "EDGE"
 	DomainName   string // "" when none
-	// BinaryMediaTypes are the content types API Gateway treats as binary ("image/png", "*/*").
+	// BinaryMediaTypes are the content types the API treats as binary ("image/png", "image/*",
+	// "*/*"): request bodies of these types reach the function base64-encoded, and base64-encoded
+	// responses are decoded for clients whose first Accept type is one of them.
 	BinaryMediaTypes []string
 	Routes           []*Route
 	Source           string
