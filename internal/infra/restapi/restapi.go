@@ -84,10 +84,14 @@ func NewRestApi(ctx *pulumi.Context, name string, args *RestApiArgs, opts ...pul
 	}
 	parent := pulumi.Parent(r)
 
-	rest, err := apigateway.NewRestApi(ctx, api.Name, &apigateway.RestApiArgs{
+	restArgs := &apigateway.RestApiArgs{
 		Name:                  pulumi.String(naming.Physical(args.App, args.Env, api.Name, 255)),
 		EndpointConfiguration: &apigateway.RestApiEndpointConfigurationArgs{Types: pulumi.String(api.EndpointType)},
-	}, parent)
+	}
+	if len(api.BinaryMediaTypes) > 0 {
+		restArgs.BinaryMediaTypes = pulumi.ToStringArray(api.BinaryMediaTypes)
+	}
+	rest, err := apigateway.NewRestApi(ctx, api.Name, restArgs, parent)
 	if err != nil {
 		return nil, fmt.Errorf("api %q: %w", api.Name, err)
 	}
