@@ -53,6 +53,8 @@ type builder struct {
 	names    map[string]string      // lowercase function name -> its key or source
 	// instanceNames are the names of function.New instances as written, by lowercase name.
 	instanceNames map[string]string
+	// auth is the state of the apis' authorizers (auth.go).
+	auth *authState
 }
 
 // group is the routes that share one Lambda function, before its configuration is settled.
@@ -104,6 +106,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		}
 		b.table.Apis = append(b.table.Apis, api)
 		b.table.apiByDecl[ad] = api
+		b.apiAuth(api, ad)
 		for _, rd := range ad.Routes {
 			b.route(api, rd)
 		}
@@ -116,6 +119,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 	for _, g := range b.groups {
 		b.settle(g)
 	}
+	b.corsFunctions()
 	b.outputs(d)
 	b.table.Extensions = d.Extensions
 	for fd, fn := range b.byDecl {
@@ -468,6 +472,7 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 		// Conflicts between routes are checked even when this route's handler has problems, so that
 		// they are all reported in one run; the table is only used when there are none.
 		api.Routes = append(api.Routes, r)
+		b.routeAuth(api, r, rd, subject)
 	}
 
 	if rd.Function != nil {

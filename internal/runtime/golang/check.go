@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 )
@@ -90,9 +91,13 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 			problems = append(problems, fmt.Sprintf("%s: %s: function %s is not exported; rename it %s so that the generated main package can call it", where, at, t.Func, string(up)))
 			continue
 		}
-		h, ok := signature(d.fn.Type, d.file)
+		want, in, outType := Signature, "APIGatewayProxyRequest", "APIGatewayProxyResponse"
+		if fn.Authorizer != nil {
+			want, in, outType = authorizerSignature(fn.Authorizer.Kind)
+		}
+		h, ok := signature(d.fn.Type, d.file, in, outType)
 		if !ok {
-			problems = append(problems, fmt.Sprintf("%s: %s: %s has the signature %s; a Go handler must be %s (the context is optional)", where, at, t.Func, printType(fset, d.fn.Type), Signature))
+			problems = append(problems, fmt.Sprintf("%s: %s: %s has the signature %s; a Go handler must be %s (the context is optional)", where, at, t.Func, printType(fset, d.fn.Type), want))
 			continue
 		}
 		if d.fn.Type.TypeParams != nil {
@@ -116,8 +121,19 @@ func rel(projectDir, s string) string {
 	return strings.ReplaceAll(s, abs+string(filepath.Separator), "")
 }
 
-// signature reports whether ft is a supported handler signature, and whether it takes a context.
-func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, bool) {
+// authorizerSignature is the handler signature of a Lambda authorizer of kind, and its event and
+// result types in package events.
+func authorizerSignature(kind authorizer.Kind) (sig, in, out string) {
+	in, out = "APIGatewayCustomAuthorizerRequest", "APIGatewayCustomAuthorizerResponse"
+	if kind == authorizer.KindRequest {
+		in = "APIGatewayCustomAuthorizerRequestTypeRequest"
+	}
+	return fmt.Sprintf("func(context.Context, events.%s) (events.%s, error)", in, out), in, out
+}
+
+// signature reports whether ft is a supported handler signature taking the event type in and
+// returning out (types of package events), and whether it takes a context.
+func signature(ft *ast.FuncType, f *ast.File, in, out string) (handlerFunc, bool) {
 	imports := map[string]string{} // local name -> import path
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
@@ -157,16 +173,16 @@ func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, bool) {
 			}
 		}
 	}
-	if len(results) != 2 || !is(results[0], eventsPath, "APIGatewayProxyResponse") {
+	if len(results) != 2 || !is(results[0], eventsPath, out) {
 		return handlerFunc{}, false
 	}
 	if id, ok := results[1].(*ast.Ident); !ok || id.Name != "error" {
 		return handlerFunc{}, false
 	}
 	switch {
-	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, "APIGatewayProxyRequest"):
+	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, in):
 		return handlerFunc{withContext: true}, true
-	case len(params) == 1 && is(params[0], eventsPath, "APIGatewayProxyRequest"):
+	case len(params) == 1 && is(params[0], eventsPath, in):
 		return handlerFunc{}, true
 	}
 	return handlerFunc{}, false

@@ -171,6 +171,9 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 	if fn.NeedsRouter() {
 		a.AddBytes(RouterModule+".py", Router(fn), false)
 	}
+	for name, data := range fn.ExtraFiles {
+		a.AddBytes(name, data, false)
+	}
 	if fn.Requirements != "" && !fn.NoRequirements {
 		deps, err := r.install(ctx, projectDir, fn, false)
 		if err != nil {
@@ -201,11 +204,18 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		Pipe:         true,
 	}
 	var path []string
+	genDir := filepath.Join(dev, fn.Name)
 	if fn.NeedsRouter() {
-		genDir := filepath.Join(dev, fn.Name)
 		if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
 			return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
 		}
+	}
+	for name, data := range fn.ExtraFiles {
+		if err := runtime.WriteFileAtomic(filepath.Join(genDir, name), data); err != nil {
+			return runtime.Worker{}, fmt.Errorf("function %q: write %s: %w", fn.Name, name, err)
+		}
+	}
+	if fn.NeedsRouter() || len(fn.ExtraFiles) > 0 {
 		path = append(path, genDir)
 	}
 	if fn.Requirements != "" {
