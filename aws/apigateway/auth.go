@@ -101,7 +101,9 @@ func (s IdentitySource) applyAuthorizer(d *route.AuthorizerDecl) {
 }
 
 // IdentityHeader is the identity source of a request header: "method.request.header.NAME".
-func IdentityHeader(name string) IdentitySource { return IdentitySource("method.request.header." + name) }
+func IdentityHeader(name string) IdentitySource {
+	return IdentitySource("method.request.header." + name)
+}
 
 // IdentityQuery is the identity source of a query string parameter:
 // "method.request.querystring.NAME".

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtimeapi"
 )
@@ -61,6 +62,11 @@ type Options struct {
 	// RuntimeAPI sends every invocation through the Lambda Runtime API over HTTP. Otherwise workers
 	// take them over a pipe: the same runtime code paths, at a fraction of the cost per request.
 	RuntimeAPI bool
+
+	// Authorizers configure the authorizer engine (gateway.go): the Cognito development key's folder
+	// (ProjectDir/.stelvio by default) and the credentials AWS_IAM signatures are checked with (the
+	// AWS_* environment variables by default).
+	Authorizers authorizer.Options
 }
 
 // Server is the local API Gateway of an app: an http.Handler that runs the app's handlers.
@@ -72,6 +78,8 @@ type Server struct {
 	log     *syncWriter
 
 	notify *notifier // nil where unavailable
+
+	gw *gateway // CORS and authorizers (gateway.go)
 
 	mu      sync.Mutex
 	targets map[string]*target
@@ -129,6 +137,7 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		}
 		s.apis = append(s.apis, m)
 	}
+	s.gw = newGateway(s)
 	return s, nil
 }
 
@@ -188,6 +197,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve answers r and returns the status sent and the function that ran ("-" when none).
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time) (int, string) {
 	m, path := s.mount(r.URL.Path)
+	// CORS (gateway.go): the preflight is answered here, and every answer of the gateway itself below
+	// gets the API's CORS headers.
+	if status, done := s.preflight(w, r, m, path); done {
+		return status, "-"
+	}
+	w = s.gatewayWriter(w, m)
 	if m == nil {
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
@@ -237,6 +252,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		requestID: requestID,
 		now:       start,
 	})
+	// The route's authorizer (gateway.go) answers a refused request; otherwise the event gets
+	// requestContext.authorizer.
+	payload, refused := s.authorize(ctx, w, req, m, rt, params, body, payload, requestID)
+	if refused != 0 {
+		return refused, t.name
+	}
 
 	res, err := pool.Invoke(ctx, payload)
 	switch {
@@ -261,7 +282,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		internalError.write(w, requestID)
 		return internalError.status, t.name
 	}
-	resp.write(w, requestID)
+	resp.write(handlerWriter(w), requestID)
 	return resp.status, t.name
 }
 
