@@ -186,7 +186,11 @@ func (b *builder) authorizer(api *Api, d *AuthorizerDecl) *authorizer.Config {
 		bad("a %s authorizer runs no function; remove the function options", d.Kind)
 	}
 	for _, err := range cfg.Validate() {
-		bad("%s", strings.TrimPrefix(err.Error(), subject+": "))
+		msg := strings.TrimPrefix(err.Error(), subject+": ")
+		if d.Kind == authorizer.KindCognito && cfg.UserPoolID == "" && strings.HasPrefix(msg, "a COGNITO_USER_POOLS authorizer needs its user pool id") {
+			continue // the user pool ARNs are reported above
+		}
+		bad("%s", msg)
 	}
 	if !ok {
 		return nil
