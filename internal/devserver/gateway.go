@@ -238,7 +238,7 @@ func (s *Server) invokeAuthorizer(ctx context.Context, function string, event []
 		return nil, fmt.Errorf("invoke %s: %w", t.name, err)
 	}
 	if res.Err != nil {
-		s.logf("[%s] %s\n", t.name, res.Err.Error())
+		// The worker's own output has shown the error; the engine decides what it means.
 		return nil, fmt.Errorf("function %s: %w", t.name, res.Err)
 	}
 	return res.Payload, nil
