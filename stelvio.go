@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/stelvio-go/stelvio/dns"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/cli"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -72,6 +71,7 @@ func init() {
 	app.ProgramOf = func(a any, run any) *app.Program {
 		return a.(*App).program(run.(func(*Context) error))
 	}
+	app.SetDNS = func(a any, p any) { a.(*App).p.DNS = p }
 	app.OutputOf = func(o any) *route.OutputDecl {
 		out, _ := o.(*Output)
 		if out == nil {
@@ -98,10 +98,6 @@ func New(name string, opts ...Option) *App {
 	}
 	return a
 }
-
-// WithDNS sets the DNS provider that serves the app's custom domains (route53.New, cloudflare.New, or
-// your own dns.Provider).
-func WithDNS(p dns.Provider) Option { return func(a *App) { a.p.DNS = p } }
 
 // WithEnvironments limits the environments the app may be deployed to, e.g. "staging", "prod".
 func WithEnvironments(envs ...string) Option {
@@ -142,6 +138,31 @@ func callerDir() string {
 
 // Main runs the app's command line with the program's arguments and returns the exit code:
 // os.Exit(app.Main(run)).
+//
+// The commands are dev (the app on localhost), plan, deploy, diff, destroy, outputs, refresh, unlock
+// and version. A binary built as usual holds only what dev needs and builds the deployment engine on
+// the first plan or deploy (go build -tags stelvio_deploy of the same main package, into .stelvio/bin);
+// build with -tags stelvio_deploy to have everything in one binary, e.g. in CI.
 func (a *App) Main(run func(*Context) error) int {
-	return cli.Main(a.program(run), os.Args[1:], os.Stdout, os.Stderr)
+	p := a.program(run)
+	p.MainDir = mainDir()
+	return cli.Main(p, os.Args[1:], os.Stdout, os.Stderr, deployCommands)
+}
+
+// mainDir is the directory of the source file of main.main, when it is on disk.
+func mainDir() string {
+	pcs := make([]uintptr, 64)
+	n := runtime.Callers(1, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		fr, more := frames.Next()
+		if fr.Function == "main.main" && filepath.IsAbs(fr.File) {
+			if _, err := os.Stat(fr.File); err == nil {
+				return filepath.Dir(fr.File)
+			}
+		}
+		if !more {
+			return ""
+		}
+	}
 }

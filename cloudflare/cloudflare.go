@@ -2,12 +2,14 @@
 // are cloudflare.DnsRecord resources in that zone, not proxied, so that clients reach API Gateway and
 // its certificate directly.
 //
-//	app := stelvio.New("my-app", stelvio.WithDNS(cloudflare.New("023e105f4ecef8ad9ca31a8372d0c353")))
+//	app := stelvio.New("my-app", cloudflare.Use("023e105f4ecef8ad9ca31a8372d0c353"))
 //
 // The Cloudflare provider reads its API token from CLOUDFLARE_API_TOKEN.
 package cloudflare
 
 import (
+	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/internal/app"
 	"strings"
 
 	"github.com/pulumi/pulumi-cloudflare/sdk/v6/go/cloudflare"
@@ -54,4 +56,12 @@ func (z zone) CreateRecord(ctx *pulumi.Context, name string, rec dns.Record, opt
 // Cloudflare stores names without it, and a name with it would differ from the stored one on every run.
 func trimDot(s pulumi.StringInput) pulumi.StringOutput {
 	return s.ToStringOutput().ApplyT(func(v string) string { return strings.TrimSuffix(v, ".") }).(pulumi.StringOutput)
+}
+
+// Use makes the Cloudflare zone zoneID the DNS provider of the app, the one that serves its custom
+// domains: stelvio.New("todo", cloudflare.Use("...")). An app without custom domains needs none, and its
+// dev build then never compiles the Pulumi SDK.
+func Use(zoneID string) stelvio.Option {
+	p := New(zoneID)
+	return func(a *stelvio.App) { app.SetDNS(a, p) }
 }

@@ -27,7 +27,7 @@ func (p myDNS) CreateRecord(ctx *pulumi.Context, name string, rec dns.Record, op
 	return r, nil
 }
 
-// A DNS provider for a service stelvio does not ship: pass it to stelvio.WithDNS(myDNS{zone: "example.com"}).
+// A DNS provider for a service stelvio does not ship: pass it to extend.DNS(myDNS{zone: "example.com"}).
 func Example() {
 	var _ dns.Provider = myDNS{zone: "example.com"}
 }

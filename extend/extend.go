@@ -33,6 +33,7 @@ import (
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
 	"github.com/stelvio-go/stelvio/aws/function"
+	"github.com/stelvio-go/stelvio/dns"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/infra"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -50,6 +51,13 @@ func Pulumi(ctx *stelvio.Context, fn func(p *pulumi.Context, app *App) error) {
 	}
 	var run infra.Extension = func(p *pulumi.Context, m *infra.Made) error { return fn(p, &App{m: m}) }
 	d.Extensions = append(d.Extensions, route.Extension{Run: run, Source: source})
+}
+
+// DNS makes p the DNS provider of the app, for a DNS service stelvio does not ship (implement
+// dns.Provider): stelvio.New("todo", extend.DNS(myProvider)). For Route53 and Cloudflare use
+// route53.Use and cloudflare.Use.
+func DNS(p dns.Provider) stelvio.Option {
+	return func(a *stelvio.App) { app.SetDNS(a, p) }
 }
 
 // App is what stelvio made in the environment being deployed.

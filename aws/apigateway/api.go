@@ -55,7 +55,7 @@ const (
 func (e EndpointType) apply(d *route.ApiDecl) { d.EndpointType = string(e) }
 
 // DomainName serves the API on a custom domain, e.g. "api.example.com": stelvio makes its TLS
-// certificate and DNS records. The app needs a DNS provider (stelvio.WithDNS).
+// certificate and DNS records. The app needs a DNS provider (route53.Use, cloudflare.Use or extend.DNS).
 func DomainName(domain string) Option {
 	return optionFunc(func(d *route.ApiDecl) { d.DomainName = domain })
 }

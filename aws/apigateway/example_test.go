@@ -92,7 +92,7 @@ func ExampleApi_Route_configuration() {
 
 // An edge-optimized API on stage "prod", served on a custom domain whose records Route 53 creates.
 func ExampleNew() {
-	app := stelvio.New("quickstart", stelvio.WithDNS(route53.New("Z0123456789")))
+	app := stelvio.New("quickstart", route53.Use("Z0123456789"))
 	table, err := app.Program(func(ctx *stelvio.Context) error {
 		domain := "api.example.com"
 		if ctx.Env() != "prod" {

@@ -78,7 +78,7 @@ func (fakeDNS) CreateRecord(*pulumi.Context, string, dns.Record, ...pulumi.Resou
 func load(dir string, withDNS bool, run func(ctx *stelvio.Context)) (*route.Table, error) {
 	var opts []stelvio.Option
 	if withDNS {
-		opts = append(opts, stelvio.WithDNS(fakeDNS{}))
+		opts = append(opts, extend.DNS(fakeDNS{}))
 	}
 	return stelvio.New("shop", opts...).Program(func(ctx *stelvio.Context) error {
 		run(ctx)
@@ -273,8 +273,8 @@ func TestRejectedPrograms(t *testing.T) {
 		}, []string{`@d4b: route POST /users: POST /users clashes with ANY /users at @d4a; ANY covers every method already`}},
 		{"method of a list twice", false, func(ctx *stelvio.Context) {
 			api := shop(ctx)
-			api.Route("GET,POST", "/users", users) // @d5a
-			api.Route("POST", "/users", "functions/users.get")  // @d5b
+			api.Route("GET,POST", "/users", users)             // @d5a
+			api.Route("POST", "/users", "functions/users.get") // @d5b
 		}, []string{`@d5b: route POST /users: POST /users is already routed at @d5a; each method and path may be routed once`}},
 		{"sibling parameters", false, func(ctx *stelvio.Context) {
 			api := shop(ctx)
@@ -459,7 +459,7 @@ func TestRejectedPrograms(t *testing.T) {
 			apigateway.New(ctx, "admin", apigateway.DomainName("API.example.com")) // @dm7b
 		}, []string{`@dm7b: api "admin": domain api.example.com is already used by api "shop" at @dm7a; one domain can serve only one api, so give this api another domain (e.g. a subdomain)`}},
 		{"domain without dns provider", true, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop", apigateway.DomainName("api.example.com")) }, // @dm8
-			[]string{`@dm8: api "shop": domain api.example.com needs a DNS provider; create the app with stelvio.WithDNS(route53.New("ZONE_ID")) or stelvio.WithDNS(cloudflare.New("ZONE_ID"))`}},
+			[]string{`@dm8: api "shop": domain api.example.com needs a DNS provider; create the app with stelvio.New(name, route53.Use("ZONE_ID")) or cloudflare.Use("ZONE_ID")`}},
 	}
 	lines := marks(t, "validation_test.go")
 	dir, outside := project(t)

@@ -7,6 +7,6 @@ import (
 
 // The app's custom domains get their records in the hosted zone Z0123456789ABCDEFGHIJ.
 func ExampleNew() {
-	app := stelvio.New("todo", stelvio.WithDNS(route53.New("Z0123456789ABCDEFGHIJ")))
+	app := stelvio.New("todo", route53.Use("Z0123456789ABCDEFGHIJ"))
 	_ = app
 }

@@ -1,12 +1,14 @@
 // Package route53 is the dns.Provider for a Route53 hosted zone: the records of an app's custom domains
 // are route53.Record resources in that zone.
 //
-//	app := stelvio.New("my-app", stelvio.WithDNS(route53.New("Z0123456789ABCDEFGHIJ")))
+//	app := stelvio.New("my-app", route53.Use("Z0123456789ABCDEFGHIJ"))
 package route53
 
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/internal/app"
 
 	"github.com/stelvio-go/stelvio/dns"
 )
@@ -41,4 +43,12 @@ func (z zone) CreateRecord(ctx *pulumi.Context, name string, rec dns.Record, opt
 		args.Ttl = pulumi.Int(ttl)
 	}
 	return route53.NewRecord(ctx, name, args, opts...)
+}
+
+// Use makes the hosted zone zoneID ("Z0123456789ABCDEFGHIJ") the DNS provider of the app, the one that serves its custom
+// domains: stelvio.New("todo", route53.Use("...")). An app without custom domains needs none, and its
+// dev build then never compiles the Pulumi SDK.
+func Use(zoneID string) stelvio.Option {
+	p := New(zoneID)
+	return func(a *stelvio.App) { app.SetDNS(a, p) }
 }

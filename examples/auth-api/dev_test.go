@@ -304,7 +304,7 @@ func TestDevCacheAndFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := start(t, table, devserver.Options{IntegrationTimeout: time.Second, MaxBodySize: 16})
+	s := start(t, table, devserver.Options{IntegrationTimeout: 3 * time.Second, MaxBodySize: 16})
 
 	calls := func(a answer) any {
 		t.Helper()

@@ -31,8 +31,8 @@ func App() *stelvio.App {
 	// With Cloudflare serving example.com instead (its API token in CLOUDFLARE_API_TOKEN), import
 	// github.com/stelvio-go/stelvio/cloudflare and write:
 	//
-	//	return stelvio.New("todo", stelvio.WithDNS(cloudflare.New("023e105f4ecef8ad9ca31a8372d0c353")))
-	return stelvio.New("todo", stelvio.WithDNS(route53.New(ZoneID)))
+	//	return stelvio.New("todo", cloudflare.Use("023e105f4ecef8ad9ca31a8372d0c353"))
+	return stelvio.New("todo", route53.Use(ZoneID))
 }
 
 // DomainFor is the API's domain in environment env.

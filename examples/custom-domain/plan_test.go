@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/stelvio-go/stelvio/internal/app"
+
 	"bytes"
 	"context"
 	"flag"
@@ -24,7 +26,7 @@ func TestPlan(t *testing.T) {
 		{"dev", "https://dev.api.example.com"},
 	} {
 		t.Run(tt.env, func(t *testing.T) {
-			pl, err := plan.Run(context.Background(), App().Program(Run), plan.Options{Env: tt.env, ProjectDir: ".", Region: "eu-west-1"})
+			pl, err := plan.Run(context.Background(), app.ProgramOf(App(), Run), plan.Options{Env: tt.env, ProjectDir: ".", Region: "eu-west-1"})
 			if err != nil {
 				t.Fatal(err)
 			}

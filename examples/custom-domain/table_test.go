@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stelvio-go/stelvio/internal/app"
+)
 
 // TestDomainPerEnvironment: prod serves the API on the domain itself, every other environment on a
 // subdomain named after it.
@@ -12,7 +16,7 @@ func TestDomainPerEnvironment(t *testing.T) {
 		{"ada", "ada.api.example.com"},
 	} {
 		t.Run(tt.env, func(t *testing.T) {
-			table, err := App().Program(Run).Load(tt.env, ".")
+			table, err := app.ProgramOf(App(), Run).Load(tt.env, ".")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/stelvio-go/stelvio/internal/app"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -26,7 +28,7 @@ type answer struct {
 // TestQuickstartServedLocally serves the quickstart as `dev` does and calls every route over HTTP: each
 // answer names the user function that ran and echoes the path parameters API Gateway would pass.
 func TestQuickstartServedLocally(t *testing.T) {
-	table, err := App().Program(Run).Load("test", ".")
+	table, err := app.ProgramOf(App(), Run).Load("test", ".")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/stelvio-go/stelvio/internal/app"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -22,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden plans in testdata")
 // TestQuickstartPlan checks the AWS resources the quickstart becomes: how many of each, and the
 // settings of each Lambda.
 func TestQuickstartPlan(t *testing.T) {
-	pl, err := plan.Run(context.Background(), App().Program(Run), plan.Options{
+	pl, err := plan.Run(context.Background(), app.ProgramOf(App(), Run), plan.Options{
 		Env: "test", ProjectDir: ".", Packager: plantest.Packager{ProjectDir: "."}, Region: "us-east-1",
 	})
 	if err != nil {
@@ -99,7 +101,7 @@ func TestQuickstartPlanGolden(t *testing.T) {
 		t.Helper()
 		var out, errOut bytes.Buffer
 		f := &cli.Factory{
-			Program: App().Program(Run), Dir: ".", In: strings.NewReader(""), Out: &out, Err: &errOut,
+			Program: app.ProgramOf(App(), Run), Dir: ".", In: strings.NewReader(""), Out: &out, Err: &errOut,
 			Getenv: func(string) string { return "" }, Context: context.Background(),
 		}
 		if code := cli.Run(f, args); code != cli.ExitOK {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/stelvio-go/stelvio/internal/app"
+
 	"fmt"
 	"strings"
 	"testing"
@@ -12,7 +14,7 @@ import (
 // TestQuickstartTable checks the route table the quickstart becomes: which routes share which Lambda,
 // which packages get generated routing code, and how configuration is inherited.
 func TestQuickstartTable(t *testing.T) {
-	table, err := App().Program(Run).Load("test", ".")
+	table, err := app.ProgramOf(App(), Run).Load("test", ".")
 	if err != nil {
 		t.Fatal(err)
 	}

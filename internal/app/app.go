@@ -2,6 +2,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -10,15 +11,15 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/stelvio-go/stelvio/dns"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
 // Program is an app: its name, settings and run function.
 type Program struct {
 	Name string
-	// DNS creates the records of custom domains; nil when the app has none.
-	DNS dns.Provider
+	// DNS creates the records of custom domains: a dns.Provider (kept as any so that declaring never
+	// links Pulumi); nil when the app has none.
+	DNS any
 	// Environments, when not empty, are the only environments the app may be deployed to.
 	Environments []string
 	// Region and Profile select the AWS account and region; empty means the standard AWS environment.
@@ -32,6 +33,9 @@ type Program struct {
 	// Dir is the project directory that handler paths are relative to: the directory of the source file
 	// that created the app, or "" when unknown (then the working directory is used).
 	Dir string
+	// MainDir is the directory of the app's main package (where main.main is), which a binary without
+	// the deployment engine builds again with it; "" when unknown.
+	MainDir string
 }
 
 // State is what a run function declares resources on: the app and environment, and the declarations
@@ -65,6 +69,8 @@ var (
 	ProgramOf func(app any, run any) *Program
 	// OutputOf returns the declaration behind a *stelvio.Output, or nil for a nil Output.
 	OutputOf func(o any) *route.OutputDecl
+	// SetDNS makes p (a dns.Provider) the DNS provider of a *stelvio.App.
+	SetDNS func(a any, p any)
 	// ApplyFunctionOptions applies a []function.Option to c and reports whether there was any;
 	// FunctionDeclOf returns the declaration behind a *function.Function (nil for nil).
 	ApplyFunctionOptions func(c *route.FunctionConfig, opts any) bool
@@ -138,12 +144,30 @@ func (p *Program) Load(env, projectDir string) (*route.Table, error) {
 			if a.DomainName != "" {
 				ctx.decls.Problems = append(ctx.decls.Problems, route.Problem{
 					Source: a.Source, Subject: fmt.Sprintf("api %q", a.Name),
-					Message: fmt.Sprintf("domain %s needs a DNS provider; create the app with stelvio.WithDNS(route53.New(\"ZONE_ID\")) or stelvio.WithDNS(cloudflare.New(\"ZONE_ID\"))", a.DomainName),
+					Message: fmt.Sprintf("domain %s needs a DNS provider; create the app with stelvio.New(name, route53.Use(\"ZONE_ID\")) or cloudflare.Use(\"ZONE_ID\")", a.DomainName),
 				})
 			}
 		}
 	}
 	return route.Build(ctx.decls, p.Name, env, dir)
+}
+
+// LoadChecked is Load, then check (the handler code of every function: missing functions, syntax and
+// compile errors, wrong signatures) on every function that resolved, all problems reported together
+// and sorted by where they were declared.
+func (p *Program) LoadChecked(ctx context.Context, env, projectDir string, check func(context.Context, *route.Table) []route.Problem) (*route.Table, error) {
+	t, err := p.Load(env, projectDir)
+	var problems route.Problems
+	if err != nil && !errors.As(err, &problems) {
+		return nil, err
+	}
+	if t != nil && check != nil {
+		problems = append(problems, check(ctx, t)...)
+	}
+	if len(problems) > 0 {
+		return nil, route.Sorted(problems)
+	}
+	return t, nil
 }
 
 // appNameRE is what an app name may be: it is the Pulumi project name and the start of every physical

@@ -35,63 +35,7 @@ func parse[O any](t *testing.T, newCmd func(*Factory, func(*O) error) *cobra.Com
 	return got, err
 }
 
-func TestDeployArgs(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		want    StackFlags
-		yes     bool
-		json    bool
-		wantErr string
-	}{
-		{name: "personal env", args: nil},
-		{name: "positional", args: []string{"prod"}, want: StackFlags{Env: "prod"}},
-		{name: "flag", args: []string{"--env", "prod", "-y"}, want: StackFlags{Env: "prod"}, yes: true},
-		{name: "same twice", args: []string{"prod", "-e", "prod"}, want: StackFlags{Env: "prod"}},
-		{name: "all flags", args: []string{"staging", "--yes", "--json", "--backend", "s3://b/p", "--region", "eu-west-1", "--profile", "ops", "-v"},
-			want: StackFlags{Env: "staging", Backend: "s3://b/p", Region: "eu-west-1", Profile: "ops", Verbose: true}, yes: true, json: true},
-		{name: "conflict", args: []string{"prod", "--env", "dev"},
-			wantErr: `environment given twice: "prod" as argument and "dev" with --env; give one`},
-		{name: "two envs", args: []string{"a", "b"}, wantErr: "deploy takes at most one environment, got 2 arguments: a b"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parse(t, newDeployCmd, tt.args)
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
-				if ExitCode(err) != ExitUsage {
-					t.Errorf("exit code = %d, want %d", ExitCode(err), ExitUsage)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.StackFlags != tt.want || got.Yes != tt.yes || got.JSON != tt.json {
-				t.Errorf("options = %+v yes=%v json=%v, want %+v yes=%v json=%v", got.StackFlags, got.Yes, got.JSON, tt.want, tt.yes, tt.json)
-			}
-		})
-	}
-}
-
-func TestOtherCommandArgs(t *testing.T) {
-	if o, err := parse(t, newDestroyCmd, []string{"dev", "--yes"}); err != nil || o.Env != "dev" || !o.Yes {
-		t.Errorf("destroy dev --yes = %+v, %v", o, err)
-	}
-	if o, err := parse(t, newDiffCmd, []string{"--env", "dev", "--json"}); err != nil || o.Env != "dev" || !o.JSON {
-		t.Errorf("diff --env dev --json = %+v, %v", o, err)
-	}
-	if o, err := parse(t, newOutputsCmd, []string{"prod", "--json"}); err != nil || o.Env != "prod" || !o.JSON {
-		t.Errorf("outputs prod --json = %+v, %v", o, err)
-	}
-	if o, err := parse(t, newRefreshCmd, []string{"-v"}); err != nil || o.Env != "" || !o.Verbose {
-		t.Errorf("refresh -v = %+v, %v", o, err)
-	}
-	if o, err := parse(t, newUnlockCmd, []string{"dev", "--force"}); err != nil || o.Env != "dev" || !o.Force {
-		t.Errorf("unlock dev --force = %+v, %v", o, err)
-	}
+func TestInitArgs(t *testing.T) {
 	if o, err := parse(t, newInitCmd, []string{"shop", "--name", "my-shop", "--stelvio-path", "/src/stelvio", "--no-tidy"}); err != nil ||
 		!strings.HasSuffix(o.Dir, "/shop") || o.Name != "my-shop" || o.StelvioPath != "/src/stelvio" || !o.NoTidy {
 		t.Errorf("init shop ... = %+v, %v", o, err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 
 	"github.com/stelvio-go/stelvio/internal/devserver"
 )
@@ -19,8 +20,6 @@ type DevOptions struct {
 	// RuntimeAPI sends handlers their invocations through the Lambda Runtime API over HTTP.
 	RuntimeAPI bool
 }
-
-func init() { addCommand(func(f *Factory) *cobra.Command { return newDevCmd(f, runDev) }) }
 
 func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 	opts := &DevOptions{Factory: f}
@@ -54,7 +53,7 @@ func runDev(opts *DevOptions) error {
 	if err != nil {
 		return err
 	}
-	table, err := f.Program.Load(env, f.Dir)
+	table, err := f.Program.LoadChecked(f.Context, env, f.Dir, registry.Checker(f.Dir))
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stelvio-go/stelvio/internal/engine"
+	"github.com/stelvio-go/stelvio/internal/project"
 )
 
 // envNamePattern is what an environment name may contain; it becomes a
@@ -61,6 +61,20 @@ func maxOneEnv(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// AddStackFlags adds the flags every environment command has.
+func AddStackFlags(cmd *cobra.Command, s *StackFlags) { addStackFlags(cmd, s) }
+
+// EnvArg merges the optional positional ENV with --env.
+func EnvArg(s *StackFlags, args []string) error { return envArg(s, args) }
+
+// MaxOneEnv accepts at most one positional argument, the environment.
+func MaxOneEnv(cmd *cobra.Command, args []string) error { return maxOneEnv(cmd, args) }
+
+// ResolveEnv picks the environment a command works on (see resolveEnv).
+func ResolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName string) (string, error) {
+	return resolveEnv(f, explicit, requireExplicitOnCI, cmdName)
+}
+
 // resolveEnv picks the environment a command works on: the explicit one,
 // else (outside CI, or when explicitOnCI is false) the user's personal
 // environment from .stelvio/userenv, created from the OS user name on first
@@ -68,6 +82,7 @@ func maxOneEnv(cmd *cobra.Command, args []string) error {
 // declares any).
 func resolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName string) (string, error) {
 	env := explicit
+	fromFile := "" // the file env was read from, named in its errors
 	if env == "" {
 		if requireExplicitOnCI && f.Getenv("CI") != "" {
 			return "", usageErrorf("CI is set, so %s needs an explicit environment: %s ENV or --env ENV", cmdName, cmdName)
@@ -76,21 +91,27 @@ func resolveEnv(f *Factory, explicit string, requireExplicitOnCI bool, cmdName s
 		if env, err = userEnv(f.Dir); err != nil {
 			return "", err
 		}
+		fromFile = filepath.Join(project.StateDir, "userenv")
 	}
+	var err error
 	if f.Program != nil {
-		if err := f.Program.CheckEnv(env); err != nil {
-			return "", &UsageError{Err: err}
-		}
+		err = f.Program.CheckEnv(env)
 	} else if !envNamePattern.MatchString(env) {
-		return "", usageErrorf("environment %q is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. \"prod\" or \"dev\"", env)
+		err = fmt.Errorf("environment %q is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. \"prod\" or \"dev\"", env)
 	}
-	return env, nil
+	switch {
+	case err == nil:
+		return env, nil
+	case fromFile != "":
+		return "", usageErrorf("your personal environment, read from %s: %v; fix the name in that file, delete it (stelvio writes it again from your OS user name), or name the environment explicitly", fromFile, err)
+	}
+	return "", &UsageError{Err: err}
 }
 
 // userEnv reads the personal environment from .stelvio/userenv, creating it
 // from the OS user name when missing. Users may edit the file.
 func userEnv(dir string) (string, error) {
-	file := filepath.Join(dir, engine.StateDir, "userenv")
+	file := filepath.Join(dir, project.StateDir, "userenv")
 	data, err := os.ReadFile(file)
 	if err == nil {
 		env := strings.TrimSpace(string(data))
@@ -100,7 +121,7 @@ func userEnv(dir string) (string, error) {
 		return env, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("read personal environment: %w", err)
+		return "", fmt.Errorf("read your personal environment from %s: %w", filepath.Join(project.StateDir, "userenv"), err)
 	}
 	u, err := user.Current()
 	if err != nil {
@@ -111,7 +132,7 @@ func userEnv(dir string) (string, error) {
 		return "", usageErrorf("OS user name %q gives no usable environment name; name the environment explicitly", u.Username)
 	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return "", fmt.Errorf("create %s: %w", engine.StateDir, err)
+		return "", fmt.Errorf("create %s: %w", project.StateDir, err)
 	}
 	if err := os.WriteFile(file, []byte(env+"\n"), 0o644); err != nil {
 		return "", fmt.Errorf("write personal environment: %w", err)

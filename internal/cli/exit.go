@@ -3,8 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-
-	"github.com/stelvio-go/stelvio/internal/engine"
 )
 
 // Exit codes of every stelvio command.
@@ -24,6 +22,18 @@ type UsageError struct {
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
+// CodedError is an error that carries its own exit code (a locked stack: ExitLocked).
+type CodedError struct {
+	Code int
+	Err  error
+}
+
+func (e *CodedError) Error() string { return e.Err.Error() }
+func (e *CodedError) Unwrap() error { return e.Err }
+
+// UsageErrorf returns a UsageError with a formatted message.
+func UsageErrorf(format string, args ...any) error { return usageErrorf(format, args...) }
+
 // usageErrorf returns a UsageError with a formatted message.
 func usageErrorf(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
@@ -39,12 +49,12 @@ func (e *CancelError) Error() string { return e.What + " cancelled; nothing was 
 // ExitCode maps an error returned by a command to the process exit code.
 func ExitCode(err error) int {
 	var usage *UsageError
-	var locked *engine.LockedError
+	var coded *CodedError
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.As(err, &locked):
-		return ExitLocked
+	case errors.As(err, &coded):
+		return coded.Code
 	case errors.As(err, &usage):
 		return ExitUsage
 	default:

@@ -225,6 +225,9 @@ func isStelvioCheckout(dir string) bool {
 }
 
 // goVersion is the go directive for new projects: the running toolchain's.
+// GoVersion is the go directive of generated go.mod files: this toolchain's version.
+func GoVersion() string { return goVersion() }
+
 func goVersion() string {
 	v := strings.TrimPrefix(runtime.Version(), "go")
 	if !regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`).MatchString(v) {

@@ -2,36 +2,20 @@ package cli
 
 import (
 	"bytes"
-	"context"
-	"io"
-	"net"
-	"net/http"
+	"github.com/stelvio-go/stelvio/internal/cli/clitest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
-
-// repoRoot is the stelvio checkout these tests run in.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
-	if !isStelvioCheckout(root) {
-		t.Fatalf("%s is not the stelvio checkout", root)
-	}
-	return root
-}
 
 func TestInitRendersProject(t *testing.T) {
 	f, out, _ := testFactory(t, nil)
 	dir := filepath.Join(f.Dir, "Pet Shop")
-	root := repoRoot(t)
+	root := clitest.RepoRoot(t)
 	err := runInit(&InitOptions{Factory: f, Dir: dir, StelvioPath: root, NoTidy: true})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +64,7 @@ func TestInitProjectWorks(t *testing.T) {
 	}
 	f, _, _ := testFactory(t, nil)
 	dir := filepath.Join(f.Dir, "hello")
-	if err := runInit(&InitOptions{Factory: f, Dir: dir, StelvioPath: repoRoot(t)}); err != nil {
+	if err := runInit(&InitOptions{Factory: f, Dir: dir, StelvioPath: clitest.RepoRoot(t)}); err != nil {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "hello")
@@ -109,7 +93,7 @@ func TestInitProjectWorks(t *testing.T) {
 		}
 	}
 
-	port := freePort(t)
+	port := clitest.FreePort(t)
 	out.Reset()
 	dev := exec.Command(bin, "dev", "--port", strconv.Itoa(port))
 	dev.Dir, dev.Stdout, dev.Stderr = dir, &out, &out
@@ -124,43 +108,9 @@ func TestInitProjectWorks(t *testing.T) {
 	})
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	for path, want := range map[string]string{"/hello": `"hello from hello"`, "/greet/ann": `"hello, ann"`} {
-		body := getWhenUp(t, base+path, &out)
+		body := clitest.GetWhenUp(t, base+path, &out)
 		if !strings.Contains(body, want) {
 			t.Errorf("GET %s = %q, want it to contain %s", path, body, want)
-		}
-	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// getWhenUp GETs url, retrying while the server starts.
-func getWhenUp(t *testing.T, url string, log *bytes.Buffer) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			b, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(b)
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("GET %s: %v\nserver output:\n%s", url, err, log.String())
-		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,8 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stelvio-go/stelvio/internal/app"
-	"github.com/stelvio-go/stelvio/internal/engine"
-	"github.com/stelvio-go/stelvio/internal/route"
 )
 
 // Factory holds what every command needs: the app program, the standard
@@ -31,26 +30,22 @@ type Factory struct {
 	Getenv func(string) string
 	// Context is cancelled on interrupt.
 	Context context.Context
-	// Resources turns an environment's route table into the program the
-	// engine deploys. Main sets the AWS components; tests may set their own.
-	Resources func(context.Context, *route.Table) (engine.Program, error)
+	// Deploy makes the commands that run the deployment engine (plan, deploy, diff, destroy,
+	// outputs, refresh, unlock): internal/cli/deploy's in a build with the engine, or commands that
+	// build one and hand over to it (ExecDeploy).
+	Deploy func(*Factory) []*cobra.Command
 
 	// started is set once cobra has parsed the arguments and runs a command.
 	started bool
 }
 
-// commands are the constructors of the root's subcommands; each command's
-// file adds its own from an init function.
-var commands []func(*Factory) *cobra.Command
-
-// addCommand registers a subcommand constructor.
-func addCommand(newCmd func(*Factory) *cobra.Command) {
-	commands = append(commands, newCmd)
-}
+// Started marks that cobra parsed the arguments and runs a command: errors from here on are the
+// command's, not usage errors.
+func (f *Factory) Started() { f.started = true }
 
 // Main runs the command line for p with args (without the program name) and
-// returns the process exit code.
-func Main(p *app.Program, args []string, stdout, stderr io.Writer) int {
+// returns the process exit code. deploy makes the deployment commands (see Factory.Deploy).
+func Main(p *app.Program, args []string, stdout, stderr io.Writer, deploy func(*Factory) []*cobra.Command) int {
 	// The project directory is the app's (where its main.go is) when known,
 	// so the program works from any working directory.
 	dir := p.Dir
@@ -65,9 +60,8 @@ func Main(p *app.Program, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	f := &Factory{
-		Program: p, Dir: dir, In: os.Stdin, Out: stdout, Err: stderr, Getenv: os.Getenv, Context: ctx,
+		Program: p, Dir: dir, In: os.Stdin, Out: stdout, Err: stderr, Getenv: os.Getenv, Context: ctx, Deploy: deploy,
 	}
-	f.Resources = awsResources(f)
 	return Run(f, args)
 }
 
@@ -75,6 +69,15 @@ func Main(p *app.Program, args []string, stdout, stderr io.Writer) int {
 // error to f.Err and returns the exit code.
 func Run(f *Factory, args []string) int {
 	return execute(f, newRootCmd(f), args)
+}
+
+// Execute runs args against root (made with NewBaseCmd), prints any error to f.Err and returns the
+// exit code; tests of other command sets use it.
+func Execute(f *Factory, root *cobra.Command, args []string) int { return execute(f, root, args) }
+
+// NewBaseCmd is a root command with stelvio's settings and sub as its commands.
+func NewBaseCmd(f *Factory, use, short string, sub ...*cobra.Command) *cobra.Command {
+	return newBaseCmd(f, use, short, sub...)
 }
 
 func execute(f *Factory, root *cobra.Command, args []string) int {
@@ -87,6 +90,10 @@ func execute(f *Factory, root *cobra.Command, args []string) int {
 		// Cobra failed before any command ran: unknown command, bad flag or
 		// wrong number of arguments.
 		err = &UsageError{Err: err}
+	}
+	var silent *silentExit
+	if errors.As(err, &silent) {
+		return silent.code
 	}
 	fmt.Fprintf(f.Err, "error: %v\n", err)
 	code := ExitCode(err)
@@ -110,9 +117,9 @@ func newRootCmd(f *Factory) *cobra.Command {
 	if name == "" || strings.HasSuffix(name, ".test") {
 		name = "stelvio"
 	}
-	cmds := make([]*cobra.Command, 0, len(commands))
-	for _, newCmd := range commands {
-		cmds = append(cmds, newCmd(f))
+	cmds := []*cobra.Command{newDevCmd(f, runDev), newTokenCmd(f, runToken), newVersionCmd(f)}
+	if f.Deploy != nil {
+		cmds = append(cmds, f.Deploy(f)...)
 	}
 	return newBaseCmd(f, name+" <command>", "Build, run locally and deploy the serverless app declared in this program", cmds...)
 }

@@ -34,8 +34,6 @@ type TokenOptions struct {
 	TTL time.Duration
 }
 
-func init() { addCommand(func(f *Factory) *cobra.Command { return newTokenCmd(f, runToken) }) }
-
 func newTokenCmd(f *Factory, runF func(*TokenOptions) error) *cobra.Command {
 	opts := &TokenOptions{Factory: f}
 	cmd := &cobra.Command{

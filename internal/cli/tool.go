@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stelvio-go/stelvio/internal/engine"
+	"github.com/stelvio-go/stelvio/internal/project"
 )
 
 // ToolMain runs the stelvio binary's own command line (init, version): the
@@ -37,7 +37,7 @@ func newVersionCmd(f *Factory) *cobra.Command {
 		Short: "Print the stelvio and pulumi versions",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(f.Out, "stelvio %s (pulumi v%s)\n", Version(), engine.PulumiVersion)
+			fmt.Fprintf(f.Out, "stelvio %s (pulumi v%s)\n", Version(), project.PulumiVersion)
 			return nil
 		},
 	}

@@ -9,8 +9,6 @@ import (
 // modulePath is stelvio's Go module.
 const modulePath = "github.com/stelvio-go/stelvio"
 
-func init() { addCommand(newVersionCmd) }
-
 // Version is the version of the stelvio module in this binary, from the
 // build information; "(devel)" when built from a checkout.
 func Version() string {

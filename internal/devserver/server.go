@@ -312,7 +312,7 @@ func (s *Server) target(r *route.Route) *target {
 		}
 		dir, patterns, recursive := s.builder.Sources(r.Function)
 		t = &target{server: s, fn: r.Function, tgt: r.Target, name: name,
-			sources: &sources{dir: pathJoin(s.opts.ProjectDir, dir), patterns: patterns, recursive: recursive, notify: s.notify}}
+			sources: &sources{project: s.opts.ProjectDir, dir: pathJoin(s.opts.ProjectDir, dir), patterns: patterns, recursive: recursive, notify: s.notify}}
 		s.targets[key] = t
 	}
 	return t

@@ -71,6 +71,7 @@ func (b *runtimeBuilder) Worker(ctx context.Context, fn *route.Function, _ route
 // change), and otherwise one stat per directory and per file the walk saw: a file edited in place
 // changes its own size or time, and a file added, removed or renamed changes its directory's time.
 type sources struct {
+	project   string // the project directory: links among the sources may not leave it
 	dir       string
 	patterns  []string
 	recursive bool
@@ -125,7 +126,7 @@ func (s *sources) fingerprint() (string, error) {
 		}
 	}
 	s.dirty.Store(false) // a change from now on is seen by the next look
-	fp, seen, err := walkSources(s.dir, s.patterns, s.recursive)
+	fp, seen, err := walkSources(s.project, s.dir, s.patterns, s.recursive)
 	if err != nil {
 		return "", err
 	}
@@ -142,7 +143,7 @@ func (s *sources) fingerprint() (string, error) {
 
 func (s *sources) unchanged() bool {
 	for _, e := range s.seen {
-		info, err := os.Lstat(e.path)
+		info, err := os.Stat(e.path) // through links, as the walk saw them
 		if err != nil {
 			if e.mtime != -1 {
 				return false
@@ -157,22 +158,27 @@ func (s *sources) unchanged() bool {
 }
 
 // walkSources hashes the names, sizes and modification times of the files matching patterns in dir
-// and returns what it saw.
-func walkSources(dir string, patterns []string, recursive bool) (string, []seenEntry, error) {
+// and returns what it saw. Symbolic links are followed by the rule of the packages (runtime.FollowLink):
+// the local server never runs code from a link the deployment would refuse.
+func walkSources(project, dir string, patterns []string, recursive bool) (string, []seenEntry, error) {
+	if project == "" {
+		project = dir
+	}
 	h := sha256.New()
 	seen := []seenEntry{{path: dir, dir: true, mtime: -1}}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	skip := func(name string, isDir bool) bool {
+		if isDir {
+			return !recursive || strings.HasPrefix(name, ".") || name == "__pycache__"
 		}
-		if d.IsDir() {
-			if path != dir && (!recursive || strings.HasPrefix(d.Name(), ".") || d.Name() == "__pycache__") {
-				return filepath.SkipDir
+		for _, p := range patterns {
+			if ok, _ := filepath.Match(p, name); ok {
+				return false
 			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
+		}
+		return true
+	}
+	err := runtime.Walk(project, dir, skip, func(path string, info fs.FileInfo) error {
+		if info.IsDir() {
 			if path == dir {
 				seen[0].mtime = info.ModTime().UnixNano()
 			} else {
@@ -180,17 +186,8 @@ func walkSources(dir string, patterns []string, recursive bool) (string, []seenE
 			}
 			return nil
 		}
-		for _, p := range patterns {
-			if ok, _ := filepath.Match(p, d.Name()); ok {
-				info, err := d.Info()
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(h, "%s %d %d\n", path, info.Size(), info.ModTime().UnixNano())
-				seen = append(seen, seenEntry{path: path, size: info.Size(), mtime: info.ModTime().UnixNano()})
-				break
-			}
-		}
+		fmt.Fprintf(h, "%s %d %d\n", path, info.Size(), info.ModTime().UnixNano())
+		seen = append(seen, seenEntry{path: path, size: info.Size(), mtime: info.ModTime().UnixNano()})
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

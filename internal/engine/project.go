@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"github.com/stelvio-go/stelvio/internal/project"
+
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -11,7 +13,7 @@ import (
 )
 
 // StateDir is the project-relative folder stelvio keeps its files in.
-const StateDir = ".stelvio"
+const StateDir = project.StateDir
 
 // DefaultBackend returns the file backend URL for a project directory:
 // file://<dir>/.stelvio/state.

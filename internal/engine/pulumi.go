@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"github.com/stelvio-go/stelvio/internal/project"
+
 	"errors"
 	"fmt"
 	"os"
@@ -13,7 +15,7 @@ import (
 
 // PulumiVersion is the pulumi CLI version stelvio drives; it matches the
 // Pulumi SDK in go.mod.
-const PulumiVersion = "3.274.1"
+const PulumiVersion = project.PulumiVersion
 
 // MissingPulumiError reports that no pulumi CLI was found. Its message says
 // where stelvio looked and how to install one.

@@ -16,10 +16,11 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stelvio-go/stelvio/internal/infra/restapi"
-	"github.com/stelvio-go/stelvio/internal/infra/function"
+	"github.com/stelvio-go/stelvio/dns"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
+	"github.com/stelvio-go/stelvio/internal/infra/function"
+	"github.com/stelvio-go/stelvio/internal/infra/restapi"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 )
@@ -130,8 +131,12 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 				}
 			}
 			args := &restapi.RestApiArgs{App: t.App, Env: t.Env, Api: api, Functions: lambdas, USEast1: east}
-			if p != nil {
-				args.DNS = p.DNS
+			if p != nil && p.DNS != nil {
+				d, ok := p.DNS.(dns.Provider)
+				if !ok {
+					return fmt.Errorf("the app's DNS provider %T is not a dns.Provider", p.DNS)
+				}
+				args.DNS = d
 			}
 			r, err := restapi.NewRestApi(ctx, api.Name, args, res...)
 			if err != nil {

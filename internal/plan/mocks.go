@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,12 @@ type Mocks struct {
 	mu        sync.Mutex
 	resources []Resource
 	urns      map[string]bool
+	providers map[string]provider // by URN
+}
+
+// provider is a provider resource the program made: its name and the region it works in.
+type provider struct {
+	name, region string
 }
 
 var _ pulumi.MockResourceMonitor = (*Mocks)(nil)
@@ -79,8 +86,19 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		m.urns = map[string]bool{}
 	}
 	m.urns[r.URN] = true
+	if strings.HasPrefix(args.TypeToken, "pulumi:providers:") {
+		// A provider without a region works in the environment's (AWS_REGION, the profile's).
+		region, _ := r.Inputs["region"].(string)
+		if m.providers == nil {
+			m.providers = map[string]provider{}
+		}
+		m.providers[r.URN] = provider{name: args.Name, region: cmp.Or(region, m.Region)}
+	}
+	if p, ok := m.providers[r.Provider]; ok {
+		r.ProviderName, r.ProviderRegion = p.name, p.region
+	}
 	m.resources = append(m.resources, r)
-	id, outs := m.outputs(args)
+	id, outs := m.outputs(args, cmp.Or(r.ProviderRegion, m.Region))
 	return id, outs, nil
 }
 
@@ -101,8 +119,9 @@ func (m *Mocks) urn(parent, typ, name string) string {
 	return string(resource.NewURN(tokens.QName(m.Env), tokens.PackageName(m.App), parentType, tokens.Type(typ), name))
 }
 
-// outputs are the id and output properties of a resource: its inputs, plus what AWS would add.
-func (m *Mocks) outputs(args pulumi.MockResourceArgs) (string, resource.PropertyMap) {
+// outputs are the id and output properties of a resource: its inputs, plus what AWS would add. region
+// is the region of the resource's provider, which its ARNs and URLs name.
+func (m *Mocks) outputs(args pulumi.MockResourceArgs, region string) (string, resource.PropertyMap) {
 	in := args.Inputs
 	out := in.Copy()
 	str := func(k string) string {
@@ -132,18 +151,18 @@ func (m *Mocks) outputs(args pulumi.MockResourceArgs) (string, resource.Property
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", Account, id))
 	case "aws:lambda/function:Function":
 		id = str("name")
-		arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", m.Region, Account, id)
+		arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, Account, id)
 		set("arn", arn)
-		set("invokeArn", fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", m.Region, arn))
+		set("invokeArn", fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", region, arn))
 	case "aws:apigateway/restApi:RestApi":
 		set("rootResourceId", placeholder("rootResourceId"))
-		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", m.Region, Account, id))
+		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, Account, id))
 	case "aws:apigateway/stage:Stage":
 		api, stage := str("restApi"), str("stageName")
-		set("invokeUrl", fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", api, m.Region, stage))
-		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", m.Region, Account, api, stage))
+		set("invokeUrl", fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", api, region, stage))
+		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, Account, api, stage))
 	case "aws:acm/certificate:Certificate":
-		set("arn", fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", m.Region, Account, id))
+		set("arn", fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", region, Account, id))
 		// One domain: ACM asks for one CNAME whose name and value it makes up.
 		out["domainValidationOptions"] = resource.NewProperty([]resource.PropertyValue{
 			resource.NewProperty(resource.PropertyMap{

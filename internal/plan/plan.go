@@ -38,6 +38,11 @@ type Resource struct {
 	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
 	// Inputs are the resource's inputs: secrets are "[secret]", archives their project-relative path.
 	Inputs map[string]any `json:"inputs"`
+	// ProviderName and ProviderRegion name the provider resource the resource is made with and the
+	// region that provider works in: an edge-optimized API's certificate is made in us-east-1 through
+	// "aws-us-east-1", whatever the app's region.
+	ProviderName   string `json:"provider,omitempty"`
+	ProviderRegion string `json:"providerRegion,omitempty"`
 
 	// Provider is the URN of the provider the resource is managed with; DependsOn the URNs it waits
 	// for (explicitly or through its inputs). Tests read them; the printed plan leaves them out.
@@ -81,6 +86,9 @@ type Options struct {
 	Env string
 	// ProjectDir is the directory handler paths are relative to.
 	ProjectDir string
+	// Check checks the handler code of the program's functions (registry.Checker); its problems are
+	// reported with the program's own. nil checks nothing beyond building the packages.
+	Check func(context.Context, *route.Table) []route.Problem
 	// Packager builds the packages; nil builds them with stelvio's runtimes (cached in .stelvio/build).
 	Packager infra.Packager
 	// Region and Profile are the AWS settings; an empty Region falls back to the app's, then AWS_REGION
@@ -93,7 +101,7 @@ type Options struct {
 
 // Run loads and validates p's program for opts.Env (all problems are returned together) and plans it.
 func Run(ctx context.Context, p *app.Program, opts Options) (*Plan, error) {
-	t, err := p.Load(opts.Env, opts.ProjectDir)
+	t, err := p.LoadChecked(ctx, opts.Env, opts.ProjectDir, opts.Check)
 	if err != nil {
 		return nil, err
 	}

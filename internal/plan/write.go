@@ -27,12 +27,19 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// WriteText writes the plan as a tree: each resource's type and name indented under its component,
-// its inputs below it one per line (nested keys joined with "."), then the stack outputs and the
-// number of resources of each type.
+// WriteText writes the plan as a tree: each resource's type and name indented under its component
+// (with the provider it is made with and that provider's region, when the plan's resources use more
+// than one region), its inputs below it one per line (nested keys joined with "."), then the stack
+// outputs and the number of resources of each type.
 func (p *Plan) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Plan of %s in environment %s (offline: ids, the account and unknown values are placeholders)\n\n", p.App, p.Env)
+	regions := map[string]bool{}
+	for _, r := range p.Resources {
+		if r.ProviderRegion != "" {
+			regions[r.ProviderRegion] = true
+		}
+	}
 	depth := map[string]int{}
 	for _, r := range p.Resources {
 		d := 0
@@ -48,6 +55,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 		}
 		if r.RetainOnDelete {
 			notes = append(notes, "kept on destroy")
+		}
+		if len(regions) > 1 && r.ProviderName != "" {
+			notes = append(notes, fmt.Sprintf("provider %s, %s", r.ProviderName, r.ProviderRegion))
 		}
 		if len(notes) > 0 {
 			fmt.Fprintf(&b, "  (%s)", strings.Join(notes, "; "))

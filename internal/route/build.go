@@ -69,7 +69,8 @@ func (b *builder) add(source, subject, format string, args ...any) {
 }
 
 // Build resolves and validates a program's declarations against the files in projectDir. It reports all
-// problems at once (as Problems) and returns a table only when there are none.
+// problems at once (as Problems); with problems, the table it returns holds only what resolved, for
+// further checks, and must not be used otherwise.
 func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 	b := &builder{
 		dir:           projectDir,
@@ -135,7 +136,9 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		// The functions that resolved are still returned, so that their handler code can be checked
+		// and its problems reported in the same run; a table with problems is never deployed or served.
+		return b.table, errs
 	}
 	return b.table, nil
 }
@@ -166,6 +169,12 @@ func (b *builder) outputs(d *Decls) {
 			}
 		}
 	}
+}
+
+// Sorted orders problems by where they were declared, keeping the order of problems at one place.
+func Sorted(ps Problems) Problems {
+	slices.SortStableFunc(ps, func(x, y Problem) int { return compareSource(x.Source, y.Source) })
+	return ps
 }
 
 // compareSource orders "file:line" sources by file, then by line number, so that problems are listed

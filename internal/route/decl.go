@@ -46,7 +46,7 @@ type Statement struct {
 
 // configured reports whether c sets anything beyond where the code is (Handler, Folder).
 func (c FunctionConfig) configured() bool {
-	return c.Runtime != "" || c.Architecture != "" || c.MemorySet || c.TimeoutSet ||
+	return c.Runtime != "" || c.Architecture != "" || c.MemorySet || c.TimeoutSet || c.Memory != 0 || c.Timeout != 0 ||
 		len(c.Environment) > 0 || len(c.Outputs) > 0 || c.Requirements != "" || c.NoRequirements ||
 		len(c.Permissions) > 0
 }

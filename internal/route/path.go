@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// MaxPathParams is the most path parameters one route may have.
-const MaxPathParams = 10
+// No API Gateway quota limits the number of path parameters of a route: the REST API quotas
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html)
+// list "Resources per API | 300" (MaxResources) and nothing per path.
 
 // SegmentKind tells literal segments from parameters.
 type SegmentKind int
@@ -15,7 +16,7 @@ type SegmentKind int
 const (
 	Literal SegmentKind = iota // users
 	Param                      // {id}
-	Greedy                     // {proxy+}
+	Greedy                     // {proxy+}, or any {name+}
 )
 
 // Segment is one element of a path between slashes.
@@ -104,9 +105,6 @@ func ParsePath(s string) (Path, error) {
 		}
 		p.Segments = append(p.Segments, seg)
 	}
-	if n := len(seen); n > MaxPathParams {
-		return Path{}, fmt.Errorf("path %q has %d path parameters; API Gateway allows at most %d; pass the others in the query string or the body", s, n, MaxPathParams)
-	}
 	return p, nil
 }
 
@@ -142,8 +140,11 @@ func parseSegment(path, part string) (Segment, error) {
 	if !paramNameRE.MatchString(name) {
 		return Segment{}, fmt.Errorf("path %q: parameter name %q must start with a letter or _ and contain only letters, digits and _", path, name)
 	}
-	if kind == Greedy && name != "proxy" {
-		return Segment{}, fmt.Errorf("path %q: greedy parameter {%s+} must be named {proxy+}", path, name)
-	}
 	return Segment{Kind: kind, Value: name}, nil
 }
+
+// ResourceCount is the number of API Gateway resources the API has: the root "/" that API Gateway
+// creates with every REST API, and one per distinct path prefix of its routes (Resources:
+// "/users/{id}/orders" needs "/users", "/users/{id}" and itself). Compare it with MaxResources, the
+// documented default of "Resources per API" (the table above).
+func (a *Api) ResourceCount() int { return 1 + len(a.Resources()) }

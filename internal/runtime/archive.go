@@ -66,22 +66,11 @@ func (a *Archive) Has(name string) bool {
 
 // AddDir adds every regular file under root, recursively, at prefix (may be ""), except what Skipped
 // says to leave out. Names already present are kept when keep is true (user files win over
-// dependencies).
-func (a *Archive) AddDir(root, prefix string, keep bool) error {
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == root {
-			return nil
-		}
-		if Skipped(d.Name(), d.IsDir()) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
+// dependencies). Symbolic links are followed only to targets inside projectDir (see FollowLink): a link
+// to anything outside the project fails the package, naming the link and its target.
+func (a *Archive) AddDir(projectDir, root, prefix string, keep bool) error {
+	return Walk(projectDir, root, Skipped, func(p string, info fs.FileInfo) error {
+		if info.IsDir() {
 			return nil
 		}
 		rel, err := filepath.Rel(root, p)
@@ -90,9 +79,6 @@ func (a *Archive) AddDir(root, prefix string, keep bool) error {
 		}
 		name := path.Join(prefix, filepath.ToSlash(rel))
 		if keep && a.Has(name) {
-			return nil
-		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 			return nil
 		}
 		return a.AddFile(name, p)
@@ -174,10 +160,15 @@ func BuildDir(projectDir string) string { return filepath.Join(projectDir, ".ste
 
 // Cached returns the package of function name for the inputs hashed as key, calling build to make its
 // archive only when no package with that key is cached. Older packages of the function are removed.
+// A package larger than Lambda accepts (CheckSize) is refused before it is written, and a cached one
+// before it is used, so that a deploy stops before any cloud call.
 func Cached(projectDir, name, key, handler string, build func() (*Archive, error)) (Package, error) {
 	dir := filepath.Join(BuildDir(projectDir), name)
 	zipPath := filepath.Join(dir, key[:32]+".zip")
 	if data, err := os.ReadFile(zipPath); err == nil {
+		if err := CheckSize(name, data); err != nil {
+			return Package{}, err
+		}
 		return Package{Path: zipPath, Hash: Hash(data), Handler: handler}, nil
 	}
 	a, err := build()
@@ -188,11 +179,14 @@ func Cached(projectDir, name, key, handler string, build func() (*Archive, error
 	if _, err := a.WriteTo(&buf); err != nil {
 		return Package{}, fmt.Errorf("function %q: write package: %w", name, err)
 	}
+	if err := CheckSize(name, buf.Bytes()); err != nil {
+		return Package{}, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Package{}, fmt.Errorf("function %q: write package: %w", name, err)
+		return Package{}, fmt.Errorf("function %q: write package: %w", name, StateError(projectDir, err))
 	}
 	if err := writeAtomic(zipPath, buf.Bytes()); err != nil {
-		return Package{}, fmt.Errorf("function %q: write package: %w", name, err)
+		return Package{}, fmt.Errorf("function %q: write package: %w", name, StateError(projectDir, err))
 	}
 	if old, err := filepath.Glob(filepath.Join(dir, "*.zip")); err == nil {
 		for _, o := range old {

@@ -25,5 +25,5 @@ def crash(event, context):
 def slow(event, context):
     import time
 
-    time.sleep(5)
+    time.sleep(20)
     return {"statusCode": 200, "body": "late"}

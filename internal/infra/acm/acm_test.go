@@ -7,8 +7,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stelvio-go/stelvio/internal/infra/acm"
 	"github.com/stelvio-go/stelvio/dns"
+	"github.com/stelvio-go/stelvio/internal/infra/acm"
 	"github.com/stelvio-go/stelvio/internal/resourcetest"
 )
 

@@ -8,8 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/apigateway"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stelvio-go/stelvio/internal/infra/acm"
 	"github.com/stelvio-go/stelvio/dns"
+	"github.com/stelvio-go/stelvio/internal/infra/acm"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
@@ -42,7 +42,7 @@ func checkDomain(args *RestApiArgs) error {
 		return nil
 	}
 	if args.DNS == nil {
-		return fmt.Errorf("api %q: domain %s needs a DNS provider; create the app with stelvio.WithDNS(route53.New(\"ZONE_ID\")) or stelvio.WithDNS(cloudflare.New(\"ZONE_ID\"))", api.Name, api.DomainName)
+		return fmt.Errorf("api %q: domain %s needs a DNS provider; create the app with stelvio.New(name, route53.Use(\"ZONE_ID\")) or cloudflare.Use(\"ZONE_ID\")", api.Name, api.DomainName)
 	}
 	if api.EndpointType == "EDGE" && args.USEast1 == nil {
 		return fmt.Errorf("api %q: domain %s: the certificate of an edge-optimized api must be in %s, but no aws provider for %s was given (RestApiArgs.USEast1), so it would be made in the stack's region; pass one, or make the api regional (apigateway.Regional)", api.Name, api.DomainName, acm.EdgeRegion, acm.EdgeRegion)

@@ -8,11 +8,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stelvio-go/stelvio/internal/infra/acm"
-	"github.com/stelvio-go/stelvio/internal/infra/restapi"
 	"github.com/stelvio-go/stelvio/aws/route53"
 	"github.com/stelvio-go/stelvio/cloudflare"
 	"github.com/stelvio-go/stelvio/dns"
+	"github.com/stelvio-go/stelvio/internal/infra/acm"
+	"github.com/stelvio-go/stelvio/internal/infra/restapi"
 	"github.com/stelvio-go/stelvio/internal/resourcetest"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
@@ -201,7 +201,7 @@ func TestApiDomainErrors(t *testing.T) {
 	}{
 		{
 			name: "no dns provider", endpoint: "REGIONAL",
-			want: `api "todo-api": domain api.example.com needs a DNS provider; create the app with stelvio.WithDNS(route53.New("ZONE_ID")) or stelvio.WithDNS(cloudflare.New("ZONE_ID"))`,
+			want: `api "todo-api": domain api.example.com needs a DNS provider; create the app with stelvio.New(name, route53.Use("ZONE_ID")) or cloudflare.Use("ZONE_ID")`,
 		},
 		{
 			name: "edge certificate not in us-east-1", endpoint: "EDGE", dns: route53.New("Z1"), noUSEast1: true,

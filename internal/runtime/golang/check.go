@@ -3,16 +3,20 @@ package golang
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/printer"
+	"go/scanner"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/stelvio-go/stelvio/internal/authorizer"
@@ -32,18 +36,90 @@ type handlerFunc struct {
 }
 
 // Check verifies that every target of fn is an exported top-level function of the handler package
-// with a supported signature.
+// with a supported signature, and that the package compiles for Lambda. Every problem is reported, as
+// a *runtime.CheckError.
 func (r *Runtime) Check(ctx context.Context, projectDir string, fn *route.Function) error {
-	_, err := inspect(projectDir, fn)
-	return err
+	if _, err := inspect(projectDir, fn); err != nil {
+		return err
+	}
+	return r.compileCheck(ctx, projectDir, fn)
 }
 
-// inspect parses the handler package and returns its targets' signatures.
+// compileCheck compiles fn's handler package (not the generated main) with the flags of the package
+// build, for the same platform, so that go's build cache serves the package build that follows. A
+// package that compiled is remembered under .stelvio/build/go-check by the hash of the module's Go
+// code (see key), so that an unchanged module costs a walk and no go command.
+func (r *Runtime) compileCheck(ctx context.Context, projectDir string, fn *route.Function) error {
+	mod, err := findModule(filepath.Join(projectDir, filepath.FromSlash(fn.Dir)))
+	if err != nil {
+		return fmt.Errorf("function %q: %w", fn.Name, err)
+	}
+	goarch := GOARCH(fn.Architecture)
+	key, err := r.key(ctx, mod, []byte("compile check of "+fn.Dir), "linux", goarch, buildFlags)
+	if err != nil {
+		return fmt.Errorf("function %q: %w", fn.Name, err)
+	}
+	stamp := filepath.Join(runtime.BuildDir(projectDir), "go-check", key[:32])
+	if _, err := os.Stat(stamp); err == nil {
+		return nil
+	}
+	args := append([]string{"build"}, buildFlags...)
+	args = append(args, "./"+fn.Dir)
+	cmd := exec.CommandContext(ctx, r.gocmd(), args...)
+	cmd.Dir = projectDir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	checkCompiles.Add(1)
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("check function %q: %w", fn.Name, ctx.Err())
+		}
+		return &runtime.CheckError{Function: fn.Name, Problems: compilerProblems(fn.Name, rel(projectDir, output.String()), err)}
+	}
+	if err := runtime.WriteFileAtomic(stamp, nil); err != nil {
+		return fmt.Errorf("function %q: %w", fn.Name, runtime.StateError(projectDir, err))
+	}
+	return nil
+}
+
+// checkCompiles counts the compile checks that ran go build.
+var checkCompiles atomic.Int64
+
+// compilerProblems makes one problem of each compiler message in go build's output ("file:line:col:
+// message", with its indented continuation lines), leaving out the "# package" headers.
+func compilerProblems(function, output string, err error) []runtime.Problem {
+	var out []runtime.Problem
+	for _, line := range strings.Split(strings.TrimRight(output, "\n"), "\n") {
+		switch {
+		case line == "" || strings.HasPrefix(line, "# "):
+		case (strings.HasPrefix(line, "\t") || strings.HasPrefix(line, " ")) && len(out) > 0:
+			out[len(out)-1].Message += "\n" + line
+		default:
+			out = append(out, runtime.Problem{Function: function, Message: line})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, runtime.Problem{Function: function, Message: fmt.Sprintf("go build failed (%v) without output", err)})
+	}
+	return out
+}
+
+// inspect parses the handler package and returns its targets' signatures, or a *runtime.CheckError
+// with every problem found.
 func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, error) {
 	dir := filepath.Join(projectDir, filepath.FromSlash(fn.Dir))
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("function %q: Go package directory %s: %w", fn.Name, fn.Dir, err)
+	}
+	var problems []runtime.Problem
+	add := func(t *route.Target, format string, args ...any) {
+		p := runtime.Problem{Function: fn.Name, Message: fmt.Sprintf(format, args...)}
+		if t != nil {
+			p.Route = runtime.FirstRoute(fn, *t)
+		}
+		problems = append(problems, p)
 	}
 	fset := token.NewFileSet()
 	type decl struct {
@@ -51,7 +127,6 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 		file *ast.File
 	}
 	funcs := map[string]decl{}
-	var problems []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
@@ -59,11 +134,18 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 		}
 		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
 		if err != nil {
-			problems = append(problems, strings.ReplaceAll(err.Error(), filepath.Join(projectDir, ""), ""))
+			var list scanner.ErrorList
+			if errors.As(err, &list) {
+				for _, e := range list {
+					add(nil, "%s:%d:%d: %s", rel(projectDir, e.Pos.Filename), e.Pos.Line, e.Pos.Column, e.Msg)
+				}
+			} else {
+				add(nil, "%s", rel(projectDir, err.Error()))
+			}
 			continue
 		}
 		if f.Name.Name == "main" {
-			problems = append(problems, fmt.Sprintf("%s/%s is package main; a Go handler lives in an importable package (e.g. package %s)", fn.Dir, name, filepath.Base(dir)))
+			add(nil, "%s/%s is package main; a Go handler lives in an importable package (e.g. package %s)", fn.Dir, name, filepath.Base(dir))
 			break
 		}
 		for _, d := range f.Decls {
@@ -73,14 +155,17 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 		}
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("function %q: %s", fn.Name, rel(projectDir, strings.Join(problems, "\n  ")))
+		return nil, &runtime.CheckError{Function: fn.Name, Problems: problems}
 	}
 	out := map[string]handlerFunc{}
+	ev := proxyEvents
+	if fn.Authorizer != nil {
+		ev = authorizerEvents(fn.Authorizer.Kind)
+	}
 	for _, t := range fn.Targets() {
-		where := runtime.RouteOf(fn, t)
 		d, ok := funcs[t.Func]
 		if !ok {
-			problems = append(problems, fmt.Sprintf("%s: package %s has no function %s; add \"func %s(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)\" or fix the handler string", where, fn.Dir, t.Func, t.Func))
+			add(&t, "package %s has no function %s; add \"func %s(ctx context.Context, req events.%s) (events.%s, error)\" or fix the handler string", fn.Dir, t.Func, t.Func, ev.in, ev.out)
 			continue
 		}
 		pos := fset.Position(d.fn.Pos())
@@ -88,52 +173,82 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 		if !ast.IsExported(t.Func) {
 			up := []rune(t.Func)
 			up[0] = unicode.ToUpper(up[0])
-			problems = append(problems, fmt.Sprintf("%s: %s: function %s is not exported; rename it %s so that the generated main package can call it", where, at, t.Func, string(up)))
+			add(&t, "%s: function %s is not exported; rename it %s so that the generated main package can call it", at, t.Func, string(up))
 			continue
 		}
-		want, in, outType := Signature, "APIGatewayProxyRequest", "APIGatewayProxyResponse"
-		if fn.Authorizer != nil {
-			want, in, outType = authorizerSignature(fn.Authorizer.Kind)
-		}
-		h, ok := signature(d.fn.Type, d.file, in, outType)
-		if !ok {
-			problems = append(problems, fmt.Sprintf("%s: %s: %s has the signature %s; a Go handler must be %s (the context is optional)", where, at, t.Func, printType(fset, d.fn.Type), want))
+		h, why := signature(d.fn.Type, d.file, ev)
+		if why != "" {
+			add(&t, "%s: %s has the signature %s; %s. %s", at, t.Func, printType(fset, d.fn.Type), why, ev.accepted(t.Func))
 			continue
 		}
 		if d.fn.Type.TypeParams != nil {
-			problems = append(problems, fmt.Sprintf("%s: %s: %s is generic; a Go handler must be %s", where, at, t.Func, Signature))
+			add(&t, "%s: %s is generic; %s", at, t.Func, accepted(fn, t.Func))
 			continue
 		}
 		out[t.Func] = h
 	}
 	if len(problems) > 0 {
-		sort.Strings(problems)
-		return nil, fmt.Errorf("function %q:\n  %s", fn.Name, strings.Join(problems, "\n  "))
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].String() < problems[j].String() })
+		return nil, &runtime.CheckError{Function: fn.Name, Problems: problems}
 	}
 	return out, nil
 }
 
-func rel(projectDir, s string) string {
-	abs, err := filepath.Abs(projectDir)
-	if err != nil {
-		return s
+// accepted says which handler signatures aws-lambda-go's lambda.Start accepts and which of them fn
+// needs.
+func accepted(fn *route.Function, name string) string {
+	if fn.Authorizer != nil {
+		return authorizerEvents(fn.Authorizer.Kind).accepted(name)
 	}
-	return strings.ReplaceAll(s, abs+string(filepath.Separator), "")
+	return proxyEvents.accepted(name)
 }
 
-// authorizerSignature is the handler signature of a Lambda authorizer of kind, and its event and
-// result types in package events.
-func authorizerSignature(kind authorizer.Kind) (sig, in, out string) {
-	in, out = "APIGatewayCustomAuthorizerRequest", "APIGatewayCustomAuthorizerResponse"
+// handlerEvents are the event and result types (of package events) of a kind of handler.
+type handlerEvents struct {
+	in, out string
+	// what names the handler in messages.
+	what string
+}
+
+// proxyEvents are an API route's.
+var proxyEvents = handlerEvents{"APIGatewayProxyRequest", "APIGatewayProxyResponse", "an API route's handler"}
+
+// authorizerEvents are those of a Lambda authorizer of kind.
+func authorizerEvents(kind authorizer.Kind) handlerEvents {
 	if kind == authorizer.KindRequest {
-		in = "APIGatewayCustomAuthorizerRequestTypeRequest"
+		return handlerEvents{"APIGatewayCustomAuthorizerRequestTypeRequest", "APIGatewayCustomAuthorizerResponse", "a REQUEST authorizer"}
 	}
-	return fmt.Sprintf("func(context.Context, events.%s) (events.%s, error)", in, out), in, out
+	return handlerEvents{"APIGatewayCustomAuthorizerRequest", "APIGatewayCustomAuthorizerResponse", "a TOKEN authorizer"}
 }
 
-// signature reports whether ft is a supported handler signature taking the event type in and
-// returning out (types of package events), and whether it takes a context.
-func signature(ft *ast.FuncType, f *ast.File, in, out string) (handlerFunc, bool) {
+func (e handlerEvents) accepted(name string) string {
+	if e.in != proxyEvents.in {
+		return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; %s takes TIn events.%s and returns (events.%s, error): write \"func %s(ctx context.Context, req events.%s) (events.%s, error)\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", e.what, e.in, e.out, name, e.in, e.out)
+	}
+	return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; an API route's handler takes TIn events.APIGatewayProxyRequest and returns (events.APIGatewayProxyResponse, error): write \"func %s(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", name)
+}
+
+// rel makes the paths of projectDir in s project-relative ("functions/gobad/gobad.go:3:14").
+func rel(projectDir, s string) string {
+	for _, dir := range []string{projectDir, absOr(projectDir)} {
+		if dir != "" {
+			s = strings.ReplaceAll(s, filepath.Clean(dir)+string(filepath.Separator), "")
+		}
+	}
+	return s
+}
+
+func absOr(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	return abs
+}
+
+// signature checks that ft is a supported handler signature and reports whether it takes a context,
+// or says what is wrong with it.
+func signature(ft *ast.FuncType, f *ast.File, ev handlerEvents) (handlerFunc, string) {
 	imports := map[string]string{} // local name -> import path
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
@@ -173,19 +288,33 @@ func signature(ft *ast.FuncType, f *ast.File, in, out string) (handlerFunc, bool
 			}
 		}
 	}
-	if len(results) != 2 || !is(results[0], eventsPath, out) {
-		return handlerFunc{}, false
+	resultsOK := len(results) == 2 && is(results[0], eventsPath, ev.out)
+	if resultsOK {
+		id, ok := results[1].(*ast.Ident)
+		resultsOK = ok && id.Name == "error"
 	}
-	if id, ok := results[1].(*ast.Ident); !ok || id.Name != "error" {
-		return handlerFunc{}, false
+	var h handlerFunc
+	paramsOK := false
+	switch {
+	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, ev.in):
+		h, paramsOK = handlerFunc{withContext: true}, true
+	case len(params) == 1 && is(params[0], eventsPath, ev.in):
+		paramsOK = true
+	}
+	for _, p := range params {
+		if is(p, eventsPath, "APIGatewayV2HTTPRequest") {
+			return h, "a REST API sends the proxy event of payload format 1.0, events.APIGatewayProxyRequest, not an HTTP API's events.APIGatewayV2HTTPRequest"
+		}
 	}
 	switch {
-	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, in):
-		return handlerFunc{withContext: true}, true
-	case len(params) == 1 && is(params[0], eventsPath, in):
-		return handlerFunc{}, true
+	case !paramsOK && !resultsOK:
+		return h, fmt.Sprintf("it does not take events.%s nor return (events.%s, error)", ev.in, ev.out)
+	case !paramsOK:
+		return h, fmt.Sprintf("it does not take events.%s (after an optional context.Context)", ev.in)
+	case !resultsOK:
+		return h, fmt.Sprintf("it does not return (events.%s, error)", ev.out)
 	}
-	return handlerFunc{}, false
+	return h, ""
 }
 
 func printType(fset *token.FileSet, ft *ast.FuncType) string {

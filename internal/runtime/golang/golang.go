@@ -256,7 +256,7 @@ func (r *Runtime) generated(projectDir string, fn *route.Function) (src []byte, 
 		src  []byte
 	}{{"main.go", src}, {"start_lambda.go", []byte(startLambda)}, {"start_dev.go", []byte(startDev)}} {
 		if err := runtime.WriteFileAtomic(filepath.Join(projectDir, genRel, f.name), f.src); err != nil {
-			return nil, module{}, "", fmt.Errorf("function %q: write generated main: %w", fn.Name, err)
+			return nil, module{}, "", fmt.Errorf("function %q: write generated main: %w", fn.Name, runtime.StateError(projectDir, err))
 		}
 	}
 	return src, mod, "./" + filepath.ToSlash(genRel), nil
@@ -326,7 +326,9 @@ func (r *Runtime) build(ctx context.Context, projectDir string, fn *route.Functi
 		if ctx.Err() != nil {
 			return fmt.Errorf("build function %q: %w", fn.Name, ctx.Err())
 		}
-		return &runtime.BuildError{Function: fn.Name, Output: output.String(), Err: fmt.Errorf("go build %s failed (%v); fix the errors below", fn.Dir, err)}
+		// go build names files relative to its working directory, the project; a file outside it
+		// (another package of the module) may still be absolute.
+		return &runtime.BuildError{Function: fn.Name, Output: rel(projectDir, output.String()), Err: fmt.Errorf("go build %s failed (%v); fix the errors below", fn.Dir, err)}
 	}
 	return nil
 }

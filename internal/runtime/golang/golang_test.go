@@ -230,7 +230,7 @@ func TestCheckErrors(t *testing.T) {
 	fn := runtimetest.Function(t, table, "go:functions/bad")
 	want := `function "functions-bad":
   route GET /missing: package functions/bad has no function Missing; add "func Missing(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)" or fix the handler string
-  route GET /wrong: functions/bad/bad.go:15: Wrong has the signature func(name string) string; a Go handler must be func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) (the context is optional)`
+  route GET /wrong: functions/bad/bad.go:15: Wrong has the signature func(name string) string; it does not take events.APIGatewayProxyRequest nor return (events.APIGatewayProxyResponse, error). aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; an API route's handler takes TIn events.APIGatewayProxyRequest and returns (events.APIGatewayProxyResponse, error): write "func Wrong(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)" (the context is optional; events is github.com/aws/aws-lambda-go/events)`
 	err := New().Check(context.Background(), dir, fn)
 	if err == nil || err.Error() != want {
 		t.Errorf("error =\n%v\nwant\n%s", err, want)

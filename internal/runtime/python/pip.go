@@ -50,11 +50,11 @@ func (r *Runtime) install(ctx context.Context, projectDir string, fn *route.Func
 		return target, nil
 	}
 	if err := os.MkdirAll(base, 0o755); err != nil {
-		return "", fmt.Errorf("function %q: install requirements: %w", fn.Name, err)
+		return "", fmt.Errorf("function %q: install requirements: %w", fn.Name, runtime.StateError(projectDir, err))
 	}
 	tmp, err := os.MkdirTemp(base, key+".tmp-")
 	if err != nil {
-		return "", fmt.Errorf("function %q: install requirements: %w", fn.Name, err)
+		return "", fmt.Errorf("function %q: install requirements: %w", fn.Name, runtime.StateError(projectDir, err))
 	}
 	defer os.RemoveAll(tmp)
 	args := []string{"-m", "pip", "install"}

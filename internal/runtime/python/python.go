@@ -1,11 +1,11 @@
 package python
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -71,79 +71,162 @@ func file(fn *route.Function, t route.Target) string {
 	return path.Join(fn.Dir, strings.ReplaceAll(t.Module, ".", "/")+".py")
 }
 
-// checkScript reads a Python file with ast and prints its top-level names, or its syntax error.
+// checkScript reads the Python files named by its arguments with ast and prints, one JSON line per
+// file, what their module-level names are bound to (a function with its parameters, a class, a
+// module, a literal's type, or "" when only running the module would tell), or the syntax error.
+// Nothing of the user's code runs.
 const checkScript = `
 import ast, json, sys
-try:
-    with open(sys.argv[1], "rb") as f:
-        tree = ast.parse(f.read(), filename=sys.argv[1])
-except SyntaxError as e:
-    print(json.dumps({"syntax": e.msg, "line": e.lineno or 0}))
-    sys.exit(0)
-defs, names = {}, []
-for node in tree.body:
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        defs[node.name] = node.lineno
-    elif isinstance(node, ast.Assign):
-        names += [t.id for t in node.targets if isinstance(t, ast.Name)]
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        names += [(a.asname or a.name).split(".")[0] for a in node.names]
-print(json.dumps({"defs": defs, "names": names}))
+LITERALS = {ast.List: "list", ast.Dict: "dict", ast.Set: "set", ast.Tuple: "tuple", ast.JoinedStr: "str",
+            ast.ListComp: "list", ast.DictComp: "dict", ast.SetComp: "set", ast.GeneratorExp: "generator"}
+def kind(v):
+    if isinstance(v, ast.Constant):
+        return type(v.value).__name__
+    return LITERALS.get(type(v), "")
+def scan(body, names):
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            pos = len(a.posonlyargs) + len(a.args)
+            names[node.name] = {"kind": "function", "line": node.lineno, "min": pos - len(a.defaults),
+                                "max": -1 if a.vararg else pos,
+                                "kwonly": [k.arg for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]}
+        elif isinstance(node, ast.ClassDef):
+            names[node.name] = {"kind": "class", "line": node.lineno}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    names[t.id] = {"kind": kind(node.value) if node.value is not None else "", "line": node.lineno}
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                names[(a.asname or a.name).split(".")[0]] = {"kind": "module", "line": node.lineno}
+        elif isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                names[a.asname or a.name] = {"kind": "", "line": node.lineno}
+        else:
+            for field in ("body", "orelse", "finalbody"):
+                scan(getattr(node, field, []) or [], names)
+            for h in getattr(node, "handlers", []) or []:
+                scan(h.body, names)
+def check(path):
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(), filename=path)
+    except SyntaxError as e:
+        return {"syntax": e.msg, "line": e.lineno or 0}
+    names = {}
+    scan(tree.body, names)
+    return {"names": names}
+for path in sys.argv[1:]:
+    print(json.dumps(check(path)))
 `
 
 type checkResult struct {
-	Syntax string         `json:"syntax"`
-	Line   int            `json:"line"`
-	Defs   map[string]int `json:"defs"`
-	Names  []string       `json:"names"`
+	Syntax string             `json:"syntax"`
+	Line   int                `json:"line"`
+	Names  map[string]binding `json:"names"`
 }
 
-// Check verifies that every target's file exists, parses, and defines the function.
+// binding is what a module-level name is bound to.
+type binding struct {
+	// Kind is "function", "class", "module", a literal's type ("int", "str", "NoneType", "dict") or ""
+	// when it cannot be told without running the module (a call's result, an imported name).
+	Kind string `json:"kind"`
+	Line int    `json:"line"`
+	// Min and Max count a function's positional parameters without and with defaults (Max -1 with
+	// *args); KwOnly lists its keyword-only parameters without a default.
+	Min    int      `json:"min"`
+	Max    int      `json:"max"`
+	KwOnly []string `json:"kwonly"`
+}
+
+// Check verifies that every target's file exists, parses, and binds the handler name to a function
+// Lambda can call with (event, context). Every problem of the function is reported, as a
+// *runtime.CheckError.
 func (r *Runtime) Check(ctx context.Context, projectDir string, fn *route.Function) error {
-	var problems []string
+	var problems []runtime.Problem
+	add := func(t *route.Target, format string, args ...any) {
+		p := runtime.Problem{Function: fn.Name, Message: fmt.Sprintf(format, args...)}
+		if t != nil {
+			p.Route = runtime.FirstRoute(fn, *t)
+		}
+		problems = append(problems, p)
+	}
 	results := map[string]checkResult{}
 	for _, t := range fn.Targets() {
 		rel := file(fn, t)
-		where := runtime.RouteOf(fn, t)
 		res, ok := results[rel]
 		if !ok {
 			abs := filepath.Join(projectDir, filepath.FromSlash(rel))
 			if _, err := os.Stat(abs); err != nil {
-				problems = append(problems, fmt.Sprintf("%s: handler file %s not found; create it or fix the handler string", where, rel))
+				add(&t, "handler file %s not found; create it or fix the handler string", rel)
 				results[rel] = checkResult{Syntax: "-"}
 				continue
 			}
 			var err error
 			if res, err = r.parse(ctx, projectDir, abs); err != nil {
-				return fmt.Errorf("check %s with %s: %w", rel, r.python(), err)
+				var state *stateError
+				if errors.As(err, &state) {
+					add(nil, "%v", state.err)
+				} else {
+					add(nil, "check %s with %s: %v", rel, r.python(), err)
+				}
+				results[rel] = checkResult{Syntax: "-"}
+				continue
 			}
 			results[rel] = res
 			if res.Syntax != "" {
-				problems = append(problems, fmt.Sprintf("%s: %s:%d: syntax error: %s", where, rel, res.Line, res.Syntax))
+				add(&t, "%s:%d: syntax error: %s", rel, res.Line, res.Syntax)
 				continue
 			}
 		}
 		if res.Syntax != "" {
 			continue
 		}
-		_, isDef := res.Defs[t.Func]
-		if !isDef && !contains(res.Names, t.Func) {
-			problems = append(problems, fmt.Sprintf("%s: %s has no function %q; add \"def %s(event, context):\" or fix the handler string", where, rel, t.Func, t.Func))
+		b, ok := res.Names[t.Func]
+		switch {
+		case !ok:
+			add(&t, "%s has no function %q; add \"def %s(event, context):\" or fix the handler string", rel, t.Func, t.Func)
+		case b.Kind == "function":
+			if msg := arity(b); msg != "" {
+				add(&t, "%s:%d: %s %s; Lambda calls the handler with two arguments: write \"def %s(event, context):\"", rel, b.Line, t.Func, msg, t.Func)
+			}
+		case b.Kind != "":
+			add(&t, "%s:%d: %s is not a function (it is %s); Lambda calls the handler as %s(event, context): define \"def %s(event, context):\" or fix the handler string", rel, b.Line, t.Func, article(b.Kind), t.Func, t.Func)
 		}
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("function %q:\n  %s", fn.Name, strings.Join(problems, "\n  "))
+		return &runtime.CheckError{Function: fn.Name, Problems: problems}
 	}
 	return nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// arity says why a function cannot be called as f(event, context), or "".
+func arity(b binding) string {
+	switch {
+	case b.Min > 2:
+		return fmt.Sprintf("needs %d arguments", b.Min)
+	case b.Max >= 0 && b.Max < 2:
+		if b.Max == 1 {
+			return "takes 1 argument"
 		}
+		return fmt.Sprintf("takes %d arguments", b.Max)
+	case len(b.KwOnly) > 0:
+		return fmt.Sprintf("needs the keyword argument %s", strings.Join(b.KwOnly, ", "))
 	}
-	return false
+	return ""
+}
+
+// article names a kind with its article: "an int", "a class", "None".
+func article(kind string) string {
+	switch kind {
+	case "NoneType":
+		return "None"
+	case "int", "ellipsis":
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // files adds the function's own files to a: the single file at the root, or the whole folder.
@@ -155,7 +238,7 @@ func files(projectDir string, fn *route.Function, a *runtime.Archive) error {
 		}
 		return nil
 	}
-	if err := a.AddDir(filepath.Join(projectDir, filepath.FromSlash(fn.Dir)), "", false); err != nil {
+	if err := a.AddDir(projectDir, filepath.Join(projectDir, filepath.FromSlash(fn.Dir)), "", false); err != nil {
 		return fmt.Errorf("function %q: package folder %s: %w", fn.Name, fn.Dir, err)
 	}
 	return nil
@@ -179,7 +262,7 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 		if err != nil {
 			return runtime.Package{}, err
 		}
-		if err := a.AddDir(deps, "", true); err != nil {
+		if err := a.AddDir(projectDir, deps, "", true); err != nil {
 			return runtime.Package{}, fmt.Errorf("function %q: add requirements: %w", fn.Name, err)
 		}
 	}
@@ -232,30 +315,76 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 	return w, nil
 }
 
-// parse runs checkScript on the file at path. Results are cached under .stelvio/build/python-check by
-// the file's contents, so that an unchanged file is not parsed again (starting Python costs more than
-// zipping a package).
-func (r *Runtime) parse(ctx context.Context, projectDir, path string) (checkResult, error) {
-	var res checkResult
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return res, err
+// PrepareCheck parses the handler files of fns that are not cached yet with one python process, so
+// that the Check of each function that follows finds them cached (starting Python costs more than
+// parsing). Problems are left to Check to report.
+func (r *Runtime) PrepareCheck(ctx context.Context, projectDir string, fns []*route.Function) {
+	seen := map[string]bool{}
+	var paths []string
+	for _, fn := range fns {
+		for _, t := range fn.Targets() {
+			abs := filepath.Join(projectDir, filepath.FromSlash(file(fn, t)))
+			if !seen[abs] {
+				seen[abs] = true
+				if _, err := os.Stat(abs); err == nil {
+					paths = append(paths, abs)
+				}
+			}
+		}
 	}
-	sum := sha256.Sum256(append([]byte(generator+"\n"+checkScript+"\n"), src...))
-	cache := filepath.Join(runtime.BuildDir(projectDir), "python-check", hex.EncodeToString(sum[:16])+".json")
-	if data, err := os.ReadFile(cache); err == nil && json.Unmarshal(data, &res) == nil {
-		return res, nil
-	}
-	out, err := exec.CommandContext(ctx, r.python(), "-c", checkScript, path).CombinedOutput()
-	if err != nil {
-		return res, fmt.Errorf("%v\n%s", err, out)
-	}
-	out = bytes.TrimSpace(out)
-	if err := json.Unmarshal(out, &res); err != nil {
-		return res, fmt.Errorf("%v\n%s", err, out)
-	}
-	if err := runtime.WriteFileAtomic(cache, out); err != nil {
-		return res, err
-	}
-	return res, nil
+	_, _ = r.parseAll(ctx, projectDir, paths)
 }
+
+// parse runs checkScript on the file at path (see parseAll).
+func (r *Runtime) parse(ctx context.Context, projectDir, path string) (checkResult, error) {
+	res, err := r.parseAll(ctx, projectDir, []string{path})
+	return res[path], err
+}
+
+// parseAll runs checkScript once on those of paths that are not cached. Results are cached under
+// .stelvio/build/python-check by the file's contents, so that an unchanged file is not parsed again.
+func (r *Runtime) parseAll(ctx context.Context, projectDir string, paths []string) (map[string]checkResult, error) {
+	out := make(map[string]checkResult, len(paths))
+	var todo, caches []string
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return out, err
+		}
+		sum := sha256.Sum256(append([]byte(generator+"\n"+checkScript+"\n"), src...))
+		cache := filepath.Join(runtime.BuildDir(projectDir), "python-check", hex.EncodeToString(sum[:16])+".json")
+		var res checkResult
+		if data, err := os.ReadFile(cache); err == nil && json.Unmarshal(data, &res) == nil {
+			out[path] = res
+			continue
+		}
+		todo, caches = append(todo, path), append(caches, cache)
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	stdout, err := exec.CommandContext(ctx, r.python(), append([]string{"-c", checkScript}, todo...)...).CombinedOutput()
+	if err != nil {
+		return out, fmt.Errorf("%v\n%s", err, stdout)
+	}
+	lines := strings.Split(strings.TrimSpace(string(stdout)), "\n")
+	if len(lines) != len(todo) {
+		return out, fmt.Errorf("%d results for %d files\n%s", len(lines), len(todo), stdout)
+	}
+	for i, line := range lines {
+		var res checkResult
+		if err := json.Unmarshal([]byte(line), &res); err != nil {
+			return out, fmt.Errorf("%v\n%s", err, stdout)
+		}
+		out[todo[i]] = res
+		if err := runtime.WriteFileAtomic(caches[i], []byte(line)); err != nil {
+			return out, &stateError{runtime.StateError(projectDir, err)}
+		}
+	}
+	return out, nil
+}
+
+// stateError is a failure to write under .stelvio, already explained by runtime.StateError.
+type stateError struct{ err error }
+
+func (e *stateError) Error() string { return e.err.Error() }

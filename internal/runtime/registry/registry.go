@@ -3,7 +3,10 @@
 package registry
 
 import (
+	"context"
+
 	"github.com/stelvio-go/stelvio/internal/handler"
+	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 	"github.com/stelvio-go/stelvio/internal/runtime/golang"
 	"github.com/stelvio-go/stelvio/internal/runtime/python"
@@ -20,4 +23,24 @@ func Default(interpreter string) runtime.Registry {
 // Packager returns a packager of the default runtimes for the project in projectDir.
 func Packager(projectDir string) *runtime.Packager {
 	return &runtime.Packager{ProjectDir: projectDir, Runtimes: Default("")}
+}
+
+// Checker checks the handler code of every function of a table with the default runtimes, and gives
+// each problem the file:line of the route (or function.New) that declared the function.
+func Checker(projectDir string) func(context.Context, *route.Table) []route.Problem {
+	return func(ctx context.Context, t *route.Table) []route.Problem {
+		var out []route.Problem
+		for _, p := range runtime.CheckAll(ctx, projectDir, Default(""), t) {
+			rp := route.Problem{Message: p.Message}
+			if p.Route != nil {
+				rp.Source, rp.Subject = p.Route.Source, "route "+p.Route.String()
+			} else if fn := t.FunctionByName(p.Function); fn != nil {
+				rp.Source, rp.Subject = fn.Source, "function "+fn.Name
+			} else {
+				rp.Subject = "function " + p.Function
+			}
+			out = append(out, rp)
+		}
+		return out
+	}
 }

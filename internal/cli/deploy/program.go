@@ -1,7 +1,9 @@
-package cli
+package deploy
 
 import (
 	"errors"
+	"github.com/stelvio-go/stelvio/internal/cli"
+	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
@@ -20,7 +22,7 @@ func appName(p *app.Program) string {
 // route table into the program the engine runs (deploy, diff); operations
 // that only read or delete state do not need it, so a program with errors
 // can still be destroyed, unlocked or inspected.
-func engineOptions(f *Factory, s StackFlags, withProgram bool) (engine.Options, error) {
+func engineOptions(f *Factory, s cli.StackFlags, withProgram bool) (engine.Options, error) {
 	opts := engine.Options{
 		App:     appName(f.Program),
 		Env:     s.Env,
@@ -41,7 +43,7 @@ func engineOptions(f *Factory, s StackFlags, withProgram bool) (engine.Options, 
 	}
 	// The whole program is resolved and validated before any engine call,
 	// so every problem is reported at once and nothing is half-deployed.
-	table, err := p.Load(s.Env, f.Dir)
+	table, err := p.LoadChecked(f.Context, s.Env, f.Dir, registry.Checker(f.Dir))
 	if err != nil {
 		return opts, err
 	}

@@ -1,7 +1,8 @@
-package cli
+package deploy
 
 import (
 	"encoding/json"
+	"github.com/stelvio-go/stelvio/internal/cli"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ func TestPlanArgs(t *testing.T) {
 	if o, err := parse(t, newPlanCmd, []string{"-e", "dev"}); err != nil || o.Env != "dev" || o.JSON {
 		t.Errorf("plan -e dev = %+v, %v", o, err)
 	}
-	if _, err := parse(t, newPlanCmd, []string{"a", "b"}); err == nil || ExitCode(err) != ExitUsage {
+	if _, err := parse(t, newPlanCmd, []string{"a", "b"}); err == nil || cli.ExitCode(err) != cli.ExitUsage {
 		t.Errorf("plan a b: %v, want a usage error", err)
 	}
 }
@@ -43,7 +44,7 @@ func TestPlanCommand(t *testing.T) {
 	f, out, errOut := planFactory(t, func(s *app.State) error {
 		return declareApi(s, "api", [3]string{"GET", "/hello", "functions/hello.index"})
 	})
-	if code := Run(f, []string{"plan", "test", "--json", "--region", "eu-west-1"}); code != ExitOK {
+	if code := Run(f, []string{"plan", "test", "--json", "--region", "eu-west-1"}); code != cli.ExitOK {
 		t.Fatalf("exit code %d\n%s", code, errOut)
 	}
 	var rs []struct {
@@ -64,7 +65,7 @@ func TestPlanCommand(t *testing.T) {
 	}
 
 	out.Reset()
-	if code := Run(f, []string{"plan", "--env", "test", "--region", "eu-west-1"}); code != ExitOK {
+	if code := Run(f, []string{"plan", "--env", "test", "--region", "eu-west-1"}); code != cli.ExitOK {
 		t.Fatalf("exit code %d\n%s", code, errOut)
 	}
 	for _, want := range []string{
@@ -87,8 +88,8 @@ func TestPlanBadProgram(t *testing.T) {
 			[3]string{"GET", "/hello/{id}/{id}", "functions/hello.index"},
 			[3]string{"GET", "/bye", "functions/bye.index"})
 	})
-	if code := Run(f, []string{"plan", "test"}); code != ExitFailed {
-		t.Errorf("exit code %d, want %d", code, ExitFailed)
+	if code := Run(f, []string{"plan", "test"}); code != cli.ExitFailed {
+		t.Errorf("exit code %d, want %d", code, cli.ExitFailed)
 	}
 	if out.Len() != 0 {
 		t.Errorf("a bad program printed a plan:\n%s", out)

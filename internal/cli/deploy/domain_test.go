@@ -1,7 +1,10 @@
-package cli
+package deploy
 
 import (
+	"github.com/stelvio-go/stelvio/internal/cli/clitest"
+
 	"encoding/json"
+	"github.com/stelvio-go/stelvio/internal/cli"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +26,7 @@ func TestCustomDomainLifecycle(t *testing.T) {
 	expect := expectCode(t)
 
 	r := run("deploy", "test", "--yes", "--json")
-	expect(r, ExitOK, "first deploy")
+	expect(r, cli.ExitOK, "first deploy")
 	created := map[string]bool{}
 	for _, op := range doneOps(t, r.out) {
 		if strings.HasPrefix(op, "create ") {
@@ -39,7 +42,7 @@ func TestCustomDomainLifecycle(t *testing.T) {
 		}
 	}
 	r = run("outputs", "test", "--json")
-	expect(r, ExitOK, "outputs")
+	expect(r, cli.ExitOK, "outputs")
 	var outs map[string]string
 	if err := json.Unmarshal([]byte(r.out), &outs); err != nil {
 		t.Fatalf("outputs --json = %q: %v", r.out, err)
@@ -62,10 +65,10 @@ func TestCustomDomainLifecycle(t *testing.T) {
 	if changed == string(src) {
 		t.Fatal("custom-domain main.go no longer has the Domain constant this test changes")
 	}
-	writeFile(t, main, changed)
-	goCmd(t, dir, "build", "-o", bin, ".")
+	clitest.WriteFile(t, main, changed)
+	clitest.GoCmd(t, dir, "build", "-o", bin, ".")
 	r = run("deploy", "test", "--yes", "--json")
-	expect(r, ExitOK, "deploy after a domain change")
+	expect(r, cli.ExitOK, "deploy after a domain change")
 	ops := doneOps(t, r.out)
 	t.Logf("domain change:\n  %s", strings.Join(ops, "\n  "))
 	changedTypes := map[string]bool{}
@@ -87,15 +90,15 @@ func TestCustomDomainLifecycle(t *testing.T) {
 		}
 	}
 	r = run("outputs", "test", "--json")
-	expect(r, ExitOK, "outputs after the domain change")
+	expect(r, cli.ExitOK, "outputs after the domain change")
 	if err := json.Unmarshal([]byte(r.out), &outs); err != nil || outs["todo-api-domain-url"] != "https://test.api.example.org" {
 		t.Errorf("todo-api-domain-url after the change = %q (%v), want https://test.api.example.org", outs["todo-api-domain-url"], err)
 	}
 
 	r = run("destroy", "test", "--yes")
-	expect(r, ExitOK, "destroy")
+	expect(r, cli.ExitOK, "destroy")
 	r = run("outputs", "test", "--json")
-	expect(r, ExitOK, "outputs after destroy")
+	expect(r, cli.ExitOK, "outputs after destroy")
 	if strings.TrimSpace(r.out) != "{}" {
 		t.Errorf("outputs after destroy = %q, want {}", r.out)
 	}

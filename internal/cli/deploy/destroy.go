@@ -1,19 +1,18 @@
-package cli
+package deploy
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/stelvio-go/stelvio/internal/cli"
 )
 
 // DestroyOptions are the inputs of destroy.
 type DestroyOptions struct {
 	Factory *Factory
-	StackFlags
+	cli.StackFlags
 	// Yes skips typing the environment name.
 	Yes  bool
 	JSON bool
 }
-
-func init() { addCommand(func(f *Factory) *cobra.Command { return newDestroyCmd(f, runDestroy) }) }
 
 func newDestroyCmd(f *Factory, runF func(*DestroyOptions) error) *cobra.Command {
 	opts := &DestroyOptions{Factory: f}
@@ -21,15 +20,15 @@ func newDestroyCmd(f *Factory, runF func(*DestroyOptions) error) *cobra.Command 
 		Use:   "destroy [ENV]",
 		Short: "Delete every resource of an environment",
 		Long:  "Delete every resource of ENV. Without --yes you confirm by typing the environment name.",
-		Args:  maxOneEnv,
+		Args:  cli.MaxOneEnv,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := envArg(&opts.StackFlags, args); err != nil {
+			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
 				return err
 			}
 			return runF(opts)
 		},
 	}
-	addStackFlags(cmd, &opts.StackFlags)
+	cli.AddStackFlags(cmd, &opts.StackFlags)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "destroy without typing the environment name")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "stream progress as JSON objects, one per line")
 	return cmd
@@ -37,24 +36,24 @@ func newDestroyCmd(f *Factory, runF func(*DestroyOptions) error) *cobra.Command 
 
 func runDestroy(opts *DestroyOptions) error {
 	f := opts.Factory
-	env, err := resolveEnv(f, opts.Env, true, "destroy")
+	env, err := cli.ResolveEnv(f.Factory, opts.Env, true, "destroy")
 	if err != nil {
 		return err
 	}
 	opts.Env = env
 	if !opts.Yes {
 		if opts.JSON {
-			return usageErrorf("destroy --json cannot ask for confirmation; add --yes")
+			return cli.UsageErrorf("destroy --json cannot ask for confirmation; add --yes")
 		}
 		answer, err := confirm(f, "This deletes every resource of "+env+". Type the environment name to confirm: ")
 		if err != nil {
 			return err
 		}
 		if answer != env {
-			return &CancelError{What: "destroy (typed " + quote(answer) + ", not " + quote(env) + ")"}
+			return &cli.CancelError{What: "destroy (typed " + quote(answer) + ", not " + quote(env) + ")"}
 		}
 	}
-	st, err := openStack(f, opts.StackFlags, false, false, opts.JSON)
+	st, err := openStack(f, opts.StackFlags, stackOpen{json: opts.JSON})
 	if err != nil {
 		return err
 	}

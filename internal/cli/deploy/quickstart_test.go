@@ -1,9 +1,11 @@
-package cli
+package deploy
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/stelvio-go/stelvio/internal/cli"
+	"github.com/stelvio-go/stelvio/internal/cli/clitest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,11 +31,11 @@ func TestQuickstartLifecycle(t *testing.T) {
 	expect := expectCode(t)
 
 	r := qs("deploy", "test", "--yes")
-	expect(r, ExitOK, "first deploy")
+	expect(r, cli.ExitOK, "first deploy")
 	if !strings.Contains(r.out, "Deployed test: ") || !regexp.MustCompile(`(?m)^Outputs:\n(.*\n)*  my-api-url: +https://`).MatchString(r.out) {
 		t.Errorf("first deploy output lacks summary or url:\n%s", r.out)
 	}
-	t.Logf("first deploy:\n%s", lastLines(r.out, 12))
+	t.Logf("first deploy:\n%s", clitest.LastLines(r.out, 12))
 	for _, p := range []string{".stelvio/state/.pulumi/stacks/quickstart/test.json", ".stelvio/passphrase", ".stelvio/logs"} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
 			t.Errorf("state file %s: %v", p, err)
@@ -41,14 +43,14 @@ func TestQuickstartLifecycle(t *testing.T) {
 	}
 
 	r = qs("outputs", "test", "--json")
-	expect(r, ExitOK, "outputs")
+	expect(r, cli.ExitOK, "outputs")
 	var outs map[string]string
 	if err := json.Unmarshal([]byte(r.out), &outs); err != nil || !strings.HasSuffix(outs["my-api-url"], ".execute-api.us-east-1.amazonaws.com/v1") {
 		t.Errorf("outputs --json = %q (%v)", r.out, err)
 	}
 
 	r = qs("deploy", "test", "--yes")
-	expect(r, ExitOK, "second deploy")
+	expect(r, cli.ExitOK, "second deploy")
 	if !strings.Contains(r.out, "Deployed test: 0 change(s)") {
 		t.Errorf("second deploy changed something:\n%s", r.out)
 	}
@@ -64,10 +66,10 @@ func TestQuickstartLifecycle(t *testing.T) {
 	if changed == string(src) {
 		t.Fatal("quickstart main.go no longer has the GET /orders route this test changes")
 	}
-	writeFile(t, main, changed)
-	goCmd(t, dir, "build", "-o", bin, ".")
+	clitest.WriteFile(t, main, changed)
+	clitest.GoCmd(t, dir, "build", "-o", bin, ".")
 	r = qs("deploy", "test", "--yes", "--json")
-	expect(r, ExitOK, "deploy after a route change")
+	expect(r, cli.ExitOK, "deploy after a route change")
 	ops := doneOps(t, r.out)
 	t.Logf("route change:\n  %s", strings.Join(ops, "\n  "))
 	var replacedDeployment bool
@@ -89,7 +91,7 @@ func TestQuickstartLifecycle(t *testing.T) {
 
 	// Wrong environment: usage error, exit 2.
 	r = qs("deploy", "Prod", "--yes")
-	expect(r, ExitUsage, "deploy to an invalid environment")
+	expect(r, cli.ExitUsage, "deploy to an invalid environment")
 
 	// A deploy in progress (a lock held by a live process) refuses with exit 4.
 	lockDir := filepath.Join(dir, ".stelvio/state/.pulumi/locks/organization/quickstart/test")
@@ -97,17 +99,17 @@ func TestQuickstartLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	host, _ := os.Hostname()
-	writeFile(t, filepath.Join(lockDir, "b2.json"), fmt.Sprintf(`{"pid":%d,"username":"ann","hostname":%q,"timestamp":"2026-01-02T03:04:05Z"}`, os.Getpid(), host))
+	clitest.WriteFile(t, filepath.Join(lockDir, "b2.json"), fmt.Sprintf(`{"pid":%d,"username":"ann","hostname":%q,"timestamp":"2026-01-02T03:04:05Z"}`, os.Getpid(), host))
 	r = qs("deploy", "test", "--yes")
-	expect(r, ExitLocked, "deploy of a locked environment")
+	expect(r, cli.ExitLocked, "deploy of a locked environment")
 	r = qs("unlock", "test", "--force")
-	expect(r, ExitOK, "unlock --force")
+	expect(r, cli.ExitOK, "unlock --force")
 
 	r = qs("destroy", "test", "--yes")
-	expect(r, ExitOK, "destroy")
-	t.Logf("destroy: %s", lastLines(r.out, 1))
+	expect(r, cli.ExitOK, "destroy")
+	t.Logf("destroy: %s", clitest.LastLines(r.out, 1))
 	r = qs("outputs", "test", "--json")
-	expect(r, ExitOK, "outputs after destroy")
+	expect(r, cli.ExitOK, "outputs after destroy")
 	if strings.TrimSpace(r.out) != "{}" {
 		t.Errorf("outputs after destroy = %q", r.out)
 	}
@@ -127,71 +129,23 @@ func TestQuickstartLifecycle(t *testing.T) {
 	}
 }
 
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
-
-func goCmd(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, b)
-	}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() {
-			if d.Name() == ".stelvio" || d.Name() == "__pycache__" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // buildExample copies examples/<name> into a module of its own that requires this checkout, builds it,
 // and returns its directory, its binary, and a function running the binary there (with CI unset).
 func buildExample(t *testing.T, name string) (string, string, func(args ...string) cliRun) {
 	t.Helper()
-	root := repoRoot(t)
+	root := clitest.RepoRoot(t)
 	dir := filepath.Join(t.TempDir(), name)
-	copyDir(t, filepath.Join(root, "examples", name), dir)
-	gomod := fmt.Sprintf("module %s\n\ngo %s\n\nrequire github.com/stelvio-go/stelvio v0.0.0-00010101000000-000000000000\n\nreplace github.com/stelvio-go/stelvio => %s\n", name, goVersion(), root)
-	writeFile(t, filepath.Join(dir, "go.mod"), gomod)
+	clitest.CopyDir(t, filepath.Join(root, "examples", name), dir)
+	gomod := fmt.Sprintf("module %s\n\ngo %s\n\nrequire github.com/stelvio-go/stelvio v0.0.0-00010101000000-000000000000\n\nreplace github.com/stelvio-go/stelvio => %s\n", name, cli.GoVersion(), root)
+	clitest.WriteFile(t, filepath.Join(dir, "go.mod"), gomod)
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
-	goCmd(t, dir, "mod", "tidy")
+	clitest.WriteFile(t, filepath.Join(dir, "go.sum"), string(sum))
+	clitest.GoCmd(t, dir, "mod", "tidy")
 	bin := filepath.Join(t.TempDir(), name)
-	goCmd(t, dir, "build", "-o", bin, ".")
+	clitest.GoCmd(t, dir, "build", "-o", bin, ".")
 	run := func(args ...string) cliRun {
 		t.Helper()
 		var out, errOut bytes.Buffer

@@ -1,8 +1,9 @@
-package cli
+package deploy
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/stelvio-go/stelvio/internal/cli"
 
 	"github.com/spf13/cobra"
 
@@ -12,38 +13,36 @@ import (
 // OutputsOptions are the inputs of outputs.
 type OutputsOptions struct {
 	Factory *Factory
-	StackFlags
+	cli.StackFlags
 	JSON bool
 }
-
-func init() { addCommand(func(f *Factory) *cobra.Command { return newOutputsCmd(f, runOutputs) }) }
 
 func newOutputsCmd(f *Factory, runF func(*OutputsOptions) error) *cobra.Command {
 	opts := &OutputsOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "outputs [ENV]",
 		Short: "Print the outputs of an environment's last deployment (URLs, names)",
-		Args:  maxOneEnv,
+		Args:  cli.MaxOneEnv,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := envArg(&opts.StackFlags, args); err != nil {
+			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
 				return err
 			}
 			return runF(opts)
 		},
 	}
-	addStackFlags(cmd, &opts.StackFlags)
+	cli.AddStackFlags(cmd, &opts.StackFlags)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the outputs as one JSON object")
 	return cmd
 }
 
 func runOutputs(opts *OutputsOptions) error {
 	f := opts.Factory
-	env, err := resolveEnv(f, opts.Env, false, "outputs")
+	env, err := cli.ResolveEnv(f.Factory, opts.Env, false, "outputs")
 	if err != nil {
 		return err
 	}
 	opts.Env = env
-	st, err := openStack(f, opts.StackFlags, false, false, opts.JSON)
+	st, err := openStack(f, opts.StackFlags, stackOpen{json: opts.JSON})
 	if err != nil {
 		return err
 	}

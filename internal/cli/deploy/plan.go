@@ -1,7 +1,9 @@
-package cli
+package deploy
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/stelvio-go/stelvio/internal/cli"
+	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 
 	"github.com/stelvio-go/stelvio/internal/plan"
 )
@@ -17,8 +19,6 @@ type PlanOptions struct {
 	JSON bool
 }
 
-func init() { addCommand(func(f *Factory) *cobra.Command { return newPlanCmd(f, runPlan) }) }
-
 func newPlanCmd(f *Factory, runF func(*PlanOptions) error) *cobra.Command {
 	opts := &PlanOptions{Factory: f}
 	cmd := &cobra.Command{
@@ -27,10 +27,10 @@ func newPlanCmd(f *Factory, runF func(*PlanOptions) error) *cobra.Command {
 		Long: "Validate the app, build its Lambda packages and list every AWS resource a deploy to ENV would\n" +
 			"create, with its inputs, without an AWS account or the pulumi CLI (the program runs under Pulumi\n" +
 			"mocks; ids and the account are placeholders). Every problem of the app is reported at once.",
-		Args: maxOneEnv,
+		Args: cli.MaxOneEnv,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s := StackFlags{Env: opts.Env}
-			if err := envArg(&s, args); err != nil {
+			s := cli.StackFlags{Env: opts.Env}
+			if err := cli.EnvArg(&s, args); err != nil {
 				return err
 			}
 			opts.Env = s.Env
@@ -45,12 +45,12 @@ func newPlanCmd(f *Factory, runF func(*PlanOptions) error) *cobra.Command {
 
 func runPlan(opts *PlanOptions) error {
 	f := opts.Factory
-	env, err := resolveEnv(f, opts.Env, false, "plan")
+	env, err := cli.ResolveEnv(f.Factory, opts.Env, false, "plan")
 	if err != nil {
 		return err
 	}
 	opts.Env = env
-	pl, err := plan.Run(f.Context, f.Program, plan.Options{Env: env, ProjectDir: f.Dir, Region: opts.Region})
+	pl, err := plan.Run(f.Context, f.Program, plan.Options{Env: env, ProjectDir: f.Dir, Region: opts.Region, Check: registry.Checker(f.Dir)})
 	if err != nil {
 		return err
 	}

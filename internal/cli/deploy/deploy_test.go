@@ -1,10 +1,11 @@
-package cli
+package deploy
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/stelvio-go/stelvio/internal/cli"
 	"os"
 	"path/filepath"
 	"sort"
@@ -90,10 +91,10 @@ func TestDeployCommands(t *testing.T) {
 	env := map[string]string{}
 	run := func(stdin string, args ...string) cliRun {
 		var out, errOut bytes.Buffer
-		f := &Factory{
+		f := &Factory{Factory: &cli.Factory{
 			Program: prog, Dir: dir, In: strings.NewReader(stdin), Out: &out, Err: &errOut,
-			Getenv: func(k string) string { return env[k] }, Context: context.Background(), Resources: tableResources,
-		}
+			Getenv: func(k string) string { return env[k] }, Context: context.Background(),
+		}, Resources: tableResources}
 		code := Run(f, args)
 		return cliRun{code, out.String(), errOut.String()}
 	}
@@ -105,37 +106,37 @@ func TestDeployCommands(t *testing.T) {
 	}
 
 	r := run("", "deploy", "staging", "--yes")
-	expect(r, ExitUsage, "deploy to an environment the app does not allow")
+	expect(r, cli.ExitUsage, "deploy to an environment the app does not allow")
 	if want := "error: environment \"staging\" is not one of this app's environments (test, prod)\n"; !strings.HasPrefix(r.err, want) {
 		t.Errorf("stderr = %q, want prefix %q", r.err, want)
 	}
 	env["CI"] = "true"
 	r = run("", "diff")
-	expect(r, ExitUsage, "diff on CI without an environment")
+	expect(r, cli.ExitUsage, "diff on CI without an environment")
 	if want := "error: CI is set, so diff needs an explicit environment: diff ENV or --env ENV\n"; !strings.HasPrefix(r.err, want) {
 		t.Errorf("stderr = %q", r.err)
 	}
 
 	r = run("", "outputs", "test")
-	expect(r, ExitFailed, "outputs before any deploy")
+	expect(r, cli.ExitFailed, "outputs before any deploy")
 	if want := "error: environment \"test\" of app \"shop\" was never deployed; run `deploy test` first\n"; r.err != want {
 		t.Errorf("stderr = %q, want %q", r.err, want)
 	}
 
 	// Without --yes deploy shows the plan and asks; "n" changes nothing.
 	r = run("n\n", "deploy", "test")
-	expect(r, ExitFailed, "declined deploy")
+	expect(r, cli.ExitFailed, "declined deploy")
 	if !strings.Contains(r.out, "+ create   aws:apigateway/deployment:Deployment api") || r.err != "Deploy these changes to test? [y/N] error: deploy cancelled; nothing was changed\n" {
 		t.Errorf("declined deploy: stdout %q stderr %q", r.out, r.err)
 	}
 	r = run("y\n", "deploy", "test")
-	expect(r, ExitOK, "confirmed deploy")
+	expect(r, cli.ExitOK, "confirmed deploy")
 	if !strings.Contains(r.out, "Deployed test: 5 change(s) (5 create)") {
 		t.Errorf("deploy output lacks the summary:\n%s", r.out)
 	}
 
 	r = run("", "outputs", "test", "--json")
-	expect(r, ExitOK, "outputs --json")
+	expect(r, cli.ExitOK, "outputs --json")
 	var outs map[string]string
 	if err := json.Unmarshal([]byte(r.out), &outs); err != nil || !strings.HasPrefix(outs["api-deployment"], "api-") {
 		t.Errorf("outputs --json = %q (%v)", r.out, err)
@@ -145,7 +146,7 @@ func TestDeployCommands(t *testing.T) {
 	// JSON progress: one object per line.
 	routes = append(routes, "/hello/{name}")
 	r = run("", "deploy", "test", "--yes", "--json")
-	expect(r, ExitOK, "deploy --json")
+	expect(r, cli.ExitOK, "deploy --json")
 	var kinds []string
 	for _, line := range strings.Split(strings.TrimSpace(r.out), "\n") {
 		var e engine.Event
@@ -158,7 +159,7 @@ func TestDeployCommands(t *testing.T) {
 		t.Errorf("json events = %s, want %s", strings.Join(kinds, ","), want)
 	}
 	r = run("", "outputs", "test")
-	expect(r, ExitOK, "outputs")
+	expect(r, cli.ExitOK, "outputs")
 	if strings.Contains(r.out, firstDeployment) || !strings.HasPrefix(r.out, "  api-deployment:  api-") {
 		t.Errorf("outputs after a route change = %q; want a new deployment id", r.out)
 	}
@@ -174,34 +175,34 @@ func TestDeployCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = run("", "deploy", "test", "--yes")
-	expect(r, ExitLocked, "deploy of a locked environment")
+	expect(r, cli.ExitLocked, "deploy of a locked environment")
 	if want := fmt.Sprintf("error: environment \"test\" is locked by another operation; held by ann@%s (pid %d) since 2026-01-02T03:04:05Z; wait for it to finish, or if it no longer runs, remove the lock with `unlock test`\n", host, os.Getpid()); r.err != want {
 		t.Errorf("stderr = %q, want %q", r.err, want)
 	}
 	r = run("", "unlock", "test")
-	expect(r, ExitFailed, "unlock of a live lock")
+	expect(r, cli.ExitFailed, "unlock of a live lock")
 	r = run("", "unlock", "test", "--force")
-	expect(r, ExitOK, "unlock --force")
+	expect(r, cli.ExitOK, "unlock --force")
 	if !strings.HasPrefix(r.out, "removed 1 stale lock(s) on environment \"test\":") {
 		t.Errorf("unlock output = %q", r.out)
 	}
 
 	r = run("", "refresh", "test")
-	expect(r, ExitOK, "refresh")
+	expect(r, cli.ExitOK, "refresh")
 
 	// destroy wants the environment name typed.
 	r = run("prod\n", "destroy", "test")
-	expect(r, ExitFailed, "destroy with the wrong name typed")
+	expect(r, cli.ExitFailed, "destroy with the wrong name typed")
 	if !strings.HasSuffix(r.err, "error: destroy (typed \"prod\", not \"test\") cancelled; nothing was changed\n") {
 		t.Errorf("stderr = %q", r.err)
 	}
 	r = run("test\n", "destroy", "test")
-	expect(r, ExitOK, "destroy")
+	expect(r, cli.ExitOK, "destroy")
 	if !strings.Contains(r.out, "Destroyed test: 5 change(s) (5 delete)") {
 		t.Errorf("destroy output:\n%s", r.out)
 	}
 	r = run("", "outputs", "test", "--json")
-	expect(r, ExitOK, "outputs after destroy")
+	expect(r, cli.ExitOK, "outputs after destroy")
 	if strings.TrimSpace(r.out) != "{}" {
 		t.Errorf("outputs after destroy = %q, want {}", r.out)
 	}

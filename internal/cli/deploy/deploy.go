@@ -1,6 +1,7 @@
-package cli
+package deploy
 
 import (
+	"github.com/stelvio-go/stelvio/internal/cli"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -9,14 +10,12 @@ import (
 // DeployOptions are the inputs of deploy.
 type DeployOptions struct {
 	Factory *Factory
-	StackFlags
+	cli.StackFlags
 	// Yes skips the preview and the confirmation.
 	Yes bool
 	// JSON streams progress as JSON lines.
 	JSON bool
 }
-
-func init() { addCommand(func(f *Factory) *cobra.Command { return newDeployCmd(f, runDeploy) }) }
 
 func newDeployCmd(f *Factory, runF func(*DeployOptions) error) *cobra.Command {
 	opts := &DeployOptions{Factory: f}
@@ -25,15 +24,15 @@ func newDeployCmd(f *Factory, runF func(*DeployOptions) error) *cobra.Command {
 		Short: "Deploy the app to an environment",
 		Long: "Deploy the app to ENV (default: your personal environment, kept in .stelvio/userenv).\n" +
 			"Without --yes, deploy shows what would change and asks before changing anything.",
-		Args: maxOneEnv,
+		Args: cli.MaxOneEnv,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := envArg(&opts.StackFlags, args); err != nil {
+			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
 				return err
 			}
 			return runF(opts)
 		},
 	}
-	addStackFlags(cmd, &opts.StackFlags)
+	cli.AddStackFlags(cmd, &opts.StackFlags)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without showing the changes and asking")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "stream progress as JSON objects, one per line")
 	return cmd
@@ -41,18 +40,18 @@ func newDeployCmd(f *Factory, runF func(*DeployOptions) error) *cobra.Command {
 
 func runDeploy(opts *DeployOptions) error {
 	f := opts.Factory
-	env, err := resolveEnv(f, opts.Env, true, "deploy")
+	env, err := cli.ResolveEnv(f.Factory, opts.Env, true, "deploy")
 	if err != nil {
 		return err
 	}
 	opts.Env = env
-	st, err := openStack(f, opts.StackFlags, true, true, opts.JSON)
+	st, err := openStack(f, opts.StackFlags, stackOpen{create: true, withProgram: true, json: opts.JSON})
 	if err != nil {
 		return err
 	}
 	if !opts.Yes {
 		if opts.JSON {
-			return usageErrorf("deploy --json cannot ask for confirmation; add --yes")
+			return cli.UsageErrorf("deploy --json cannot ask for confirmation; add --yes")
 		}
 		plan, err := st.Preview(f.Context)
 		if err != nil {
@@ -66,7 +65,7 @@ func runDeploy(opts *DeployOptions) error {
 			return err
 		}
 		if a := strings.ToLower(answer); a != "y" && a != "yes" {
-			return &CancelError{What: "deploy"}
+			return &cli.CancelError{What: "deploy"}
 		}
 	}
 	_, err = st.Up(f.Context)

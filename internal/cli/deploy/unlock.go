@@ -1,7 +1,8 @@
-package cli
+package deploy
 
 import (
 	"fmt"
+	"github.com/stelvio-go/stelvio/internal/cli"
 
 	"github.com/spf13/cobra"
 )
@@ -9,12 +10,10 @@ import (
 // UnlockOptions are the inputs of unlock.
 type UnlockOptions struct {
 	Factory *Factory
-	StackFlags
+	cli.StackFlags
 	// Force removes a lock even when its process still runs here.
 	Force bool
 }
-
-func init() { addCommand(func(f *Factory) *cobra.Command { return newUnlockCmd(f, runUnlock) }) }
 
 func newUnlockCmd(f *Factory, runF func(*UnlockOptions) error) *cobra.Command {
 	opts := &UnlockOptions{Factory: f}
@@ -23,27 +22,27 @@ func newUnlockCmd(f *Factory, runF func(*UnlockOptions) error) *cobra.Command {
 		Short: "Remove the lock a crashed or killed deployment left on an environment",
 		Long: "Remove the lock an interrupted operation left on ENV's state, and say whose it was.\n" +
 			"A lock held by a process still running on this machine is kept unless --force.",
-		Args: maxOneEnv,
+		Args: cli.MaxOneEnv,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := envArg(&opts.StackFlags, args); err != nil {
+			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
 				return err
 			}
 			return runF(opts)
 		},
 	}
-	addStackFlags(cmd, &opts.StackFlags)
+	cli.AddStackFlags(cmd, &opts.StackFlags)
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "remove the lock even if its process still runs")
 	return cmd
 }
 
 func runUnlock(opts *UnlockOptions) error {
 	f := opts.Factory
-	env, err := resolveEnv(f, opts.Env, false, "unlock")
+	env, err := cli.ResolveEnv(f.Factory, opts.Env, false, "unlock")
 	if err != nil {
 		return err
 	}
 	opts.Env = env
-	st, err := openStack(f, opts.StackFlags, false, false, false)
+	st, err := openStack(f, opts.StackFlags, stackOpen{})
 	if err != nil {
 		return err
 	}
