@@ -6,9 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +21,7 @@ import (
 
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/devserver"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -47,7 +51,9 @@ func start(t *testing.T, table *route.Table, opts devserver.Options) *server {
 	t.Helper()
 	keyDir := t.TempDir()
 	log := &bytes.Buffer{}
-	opts.ProjectDir = "."
+	if opts.ProjectDir == "" {
+		opts.ProjectDir = "."
+	}
 	opts.Log = &lockedWriter{w: log}
 	opts.Authorizers = authorizer.Options{DevKeyDir: keyDir, Credentials: []authorizer.Credential{{
 		AccessKeyID: keyID, SecretAccessKey: secretKey, AccountID: "123456789012", User: "AIDADEV", UserArn: "arn:aws:iam::123456789012:user/dev",
@@ -334,4 +340,64 @@ func TestDevCacheAndFailures(t *testing.T) {
 	r.Body = io.NopCloser(strings.NewReader(strings.Repeat("x", 64)))
 	r.ContentLength = 64
 	checkGateway(t, "large body", s.do(t, r), 413, "RequestTooLarge", `{"message":"Request Too Large"}`)
+}
+
+// TestDevAuthorizerChanged: editing an authorizer's code under dev flushes the cached answers, as a
+// redeployment flushes them on AWS, so the next request runs the new code.
+func TestDevAuthorizerChanged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Python handlers")
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"functions/echo.py", "testdata/counting.py"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	table, err := app.ProgramOf(App(), func(ctx *stelvio.Context) error {
+		api := apigateway.New(ctx, "reload", apigateway.CORS(apigateway.CORSConfig{AllowOrigin: origin, AllowCredentials: true}))
+		counting := api.TokenAuthorizer("counting", "testdata/counting.check", apigateway.TTL(time.Hour))
+		api.Route("GET", "/me", "functions/echo.me").Auth(counting)
+		return nil
+	}).Load("test", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, table, devserver.Options{ProjectDir: dir})
+	context := func() string {
+		t.Helper()
+		auth := echoed(t, "GET /me", s.get(t, "/me", "Authorization", "ada"))["authorizer"].(map[string]any)
+		return fmt.Sprint(auth["calls"], "/", auth["version"])
+	}
+	if got := context(); got != "1/<nil>" {
+		t.Fatalf("first answer %s, want 1/<nil>", got)
+	}
+	if got := context(); got != "1/<nil>" {
+		t.Fatalf("cached answer %s, want 1/<nil>", got)
+	}
+	file := filepath.Join(dir, "testdata/counting.py")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(src), `"context": {"calls": calls}`, `"context": {"calls": calls, "version": 2}`, 1)
+	if changed == string(src) {
+		t.Fatal("counting.py no longer has the context this test changes")
+	}
+	if err := os.WriteFile(file, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := context(); got != "1/2" {
+		t.Errorf("answer after the change %s, want 1/2 (the new code, in a new worker)", got)
+	}
+	if !strings.Contains(s.log.String(), "[authorizer] reload-counting changed; the authorizer result caches of api reload are flushed") {
+		t.Errorf("the log does not say the caches were flushed:\n%s", s.log.String())
+	}
 }

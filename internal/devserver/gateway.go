@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -21,10 +22,14 @@ import (
 // as each deployed API does).
 type gateway struct {
 	engines map[*route.Api]*authorizer.Engine
+
+	mu sync.Mutex
+	// sources are the last seen source fingerprints of the authorizers' functions, by function name.
+	sources map[string]string
 }
 
 func newGateway(s *Server) *gateway {
-	g := &gateway{engines: map[*route.Api]*authorizer.Engine{}}
+	g := &gateway{engines: map[*route.Api]*authorizer.Engine{}, sources: map[string]string{}}
 	opts := s.opts.Authorizers
 	if opts.Log == nil {
 		opts.Log = &prefixWriter{w: s.log, prefix: "[authorizer] "}
@@ -133,6 +138,7 @@ func (s *Server) authorize(ctx context.Context, w http.ResponseWriter, r *http.R
 		return payload, 0
 	}
 	engine := s.gw.engines[m.api]
+	s.flushChanged(m, rt.Auth)
 	var ev struct {
 		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
 		RequestContext    json.RawMessage     `json:"requestContext"`
@@ -169,6 +175,31 @@ func (s *Server) authorize(ctx context.Context, w http.ResponseWriter, r *http.R
 		return s.authorizerFailed(w, requestID, err)
 	}
 	return out, 0
+}
+
+// flushChanged empties the API's authorizer caches when the sources of a Lambda authorizer's function
+// changed since its last request: a changed authorizer is a new deployment, and API Gateway flushes
+// the caches on redeployment.
+func (s *Server) flushChanged(m *mountedAPI, cfg *authorizer.Config) {
+	if cfg.Kind != authorizer.KindToken && cfg.Kind != authorizer.KindRequest {
+		return
+	}
+	fn := s.table.FunctionByName(cfg.Function)
+	if fn == nil {
+		return
+	}
+	fp, err := s.functionTarget(fn).sources.fingerprint()
+	if err != nil {
+		return // the invocation reports it
+	}
+	s.gw.mu.Lock()
+	prev, seen := s.gw.sources[fn.Name]
+	s.gw.sources[fn.Name] = fp
+	s.gw.mu.Unlock()
+	if seen && prev != fp {
+		s.logf("[authorizer] %s changed; the authorizer result caches of api %s are flushed\n", fn.Name, m.api.Name)
+		s.gw.engines[m.api].Flush()
+	}
 }
 
 // accountID is the account id of the local server's events and method ARNs.
