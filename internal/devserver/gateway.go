@@ -3,6 +3,7 @@ package devserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -273,6 +274,23 @@ func (s *Server) invokeAuthorizer(ctx context.Context, function string, event []
 		return nil, fmt.Errorf("function %s: %w", t.name, res.Err)
 	}
 	return res.Payload, nil
+}
+
+// prepareAuthorizers builds the functions of the Lambda authorizers ahead of the first request, as
+// Prepare builds the routes'.
+func (s *Server) prepareAuthorizers(ctx context.Context) {
+	for _, m := range s.apis {
+		for _, cfg := range m.api.Authorizers {
+			fn := s.table.FunctionByName(cfg.Function)
+			if fn == nil || cfg.Kind != authorizer.KindToken && cfg.Kind != authorizer.KindRequest {
+				continue
+			}
+			t := s.functionTarget(fn)
+			if _, err := t.current(ctx); err != nil && !errors.As(err, new(*BuildError)) {
+				s.logf("[%s] %s\n", t.name, err)
+			}
+		}
+	}
 }
 
 // functionTarget returns the runner of a function with no routes of its own (an authorizer's).

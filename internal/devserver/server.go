@@ -152,6 +152,7 @@ func (s *Server) Prepare(ctx context.Context) {
 			}
 		}
 	}
+	s.prepareAuthorizers(ctx) // gateway.go
 }
 
 // Close stops every worker of every function.
