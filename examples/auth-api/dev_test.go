@@ -47,7 +47,7 @@ type server struct {
 	log    *bytes.Buffer
 }
 
-func start(t *testing.T, table *route.Table, opts devserver.Options) *server {
+func start(t testing.TB, table *route.Table, opts devserver.Options) *server {
 	t.Helper()
 	keyDir := t.TempDir()
 	log := &bytes.Buffer{}

@@ -13,7 +13,7 @@ import (
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
-func load(t *testing.T, run func(*stelvio.Context) error) (*route.Table, error) {
+func load(t testing.TB, run func(*stelvio.Context) error) (*route.Table, error) {
 	t.Helper()
 	return app.ProgramOf(App(), run).Load("test", ".")
 }

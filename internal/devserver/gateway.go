@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -140,31 +141,35 @@ func (s *Server) authorize(ctx context.Context, w http.ResponseWriter, r *http.R
 	}
 	engine := s.gw.engines[m.api]
 	s.flushChanged(m, rt.Auth)
-	var ev struct {
-		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-		RequestContext    json.RawMessage     `json:"requestContext"`
-	}
-	if err := json.Unmarshal(payload, &ev); err != nil {
-		return s.authorizerFailed(w, requestID, fmt.Errorf("read the event: %w", err))
-	}
-	var rc struct {
-		RequestID string `json:"requestId"`
-		Identity  struct {
-			SourceIP  string  `json:"sourceIp"`
-			UserAgent *string `json:"userAgent"`
-		} `json:"identity"`
-	}
-	json.Unmarshal(ev.RequestContext, &rc) //nolint:errcheck // The event was made by the server itself.
-	vars := map[string]string{"requestId": rc.RequestID, "identity.sourceIp": rc.Identity.SourceIP}
-	if rc.Identity.UserAgent != nil {
-		vars["identity.userAgent"] = *rc.Identity.UserAgent
-	}
-	res := engine.Authorize(ctx, rt.Auth, &authorizer.Request{
+	areq := &authorizer.Request{
 		HTTP: r, Body: body, Resource: rt.Resource(), PathParameters: params,
 		Region: s.opts.Region, AccountID: accountID, APIID: m.id, Stage: m.api.StageName,
-		Scopes: rt.Scopes, MultiValueHeaders: ev.MultiValueHeaders, RequestContext: ev.RequestContext,
-		ContextVariables: vars,
-	}, s.invokeAuthorizer)
+		Scopes: rt.Scopes,
+	}
+	if rt.Auth.Kind == authorizer.KindRequest {
+		// A REQUEST authorizer's event has the handler event's headers and requestContext.
+		var ev struct {
+			MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+			RequestContext    json.RawMessage     `json:"requestContext"`
+		}
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return s.authorizerFailed(w, requestID, fmt.Errorf("read the event: %w", err))
+		}
+		var rc struct {
+			RequestID string `json:"requestId"`
+			Identity  struct {
+				SourceIP  string  `json:"sourceIp"`
+				UserAgent *string `json:"userAgent"`
+			} `json:"identity"`
+		}
+		json.Unmarshal(ev.RequestContext, &rc) //nolint:errcheck // The event was made by the server itself.
+		vars := map[string]string{"requestId": rc.RequestID, "identity.sourceIp": rc.Identity.SourceIP}
+		if rc.Identity.UserAgent != nil {
+			vars["identity.userAgent"] = *rc.Identity.UserAgent
+		}
+		areq.MultiValueHeaders, areq.RequestContext, areq.ContextVariables = ev.MultiValueHeaders, ev.RequestContext, vars
+	}
+	res := engine.Authorize(ctx, rt.Auth, areq, s.invokeAuthorizer)
 	if res.Answer != nil {
 		res.Answer.Headers.Set("x-amzn-RequestId", requestID)
 		res.Answer.Headers.Set("Content-Length", strconv.Itoa(len(res.Answer.Body)))
@@ -217,6 +222,9 @@ func (s *Server) authorizerFailed(w http.ResponseWriter, requestID string, err e
 // withAuthorizer sets requestContext.authorizer of the event payload (and the AWS_IAM caller's fields
 // of requestContext.identity), leaving every other field as the event builder wrote it.
 func withAuthorizer(payload []byte, res authorizer.Result) ([]byte, error) {
+	if res.Identity == nil {
+		return insertAuthorizer(payload, res.Authorizer)
+	}
 	var ev map[string]json.RawMessage
 	if err := json.Unmarshal(payload, &ev); err != nil {
 		return nil, fmt.Errorf("read the event: %w", err)
@@ -251,6 +259,38 @@ func withAuthorizer(payload []byte, res authorizer.Result) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(ev)
+}
+
+// requestContextKey opens the event's requestContext object. Inside a JSON string its quotes would be
+// escaped, and no other object of the event has a key requestContext whose value is an object (query
+// parameters' values are strings and lists), so it occurs once, at the top level.
+var requestContextKey = []byte(`"requestContext":{`)
+
+// insertAuthorizer is withAuthorizer for a result without identity fields: requestContext.authorizer,
+// encoded by encoding/json, is inserted as the first member of requestContext without decoding the
+// rest of the event (a Lambda authorizer's answer from the cache then costs microseconds, not a
+// decode and encode of the whole event).
+func insertAuthorizer(payload []byte, auth map[string]any) ([]byte, error) {
+	if auth == nil {
+		return payload, nil
+	}
+	i := bytes.Index(payload, requestContextKey)
+	if i < 0 {
+		return nil, errors.New("the event has no requestContext")
+	}
+	a, err := json.Marshal(auth)
+	if err != nil {
+		return nil, fmt.Errorf("encode requestContext.authorizer: %w", err)
+	}
+	at := i + len(requestContextKey)
+	out := make([]byte, 0, len(payload)+len(a)+16)
+	out = append(out, payload[:at]...)
+	out = append(out, `"authorizer":`...)
+	out = append(out, a...)
+	if payload[at] != '}' {
+		out = append(out, ',')
+	}
+	return append(out, payload[at:]...), nil
 }
 
 // invokeAuthorizer runs an authorizer's function on its workers, as routes' functions run. A failed
