@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
+	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 )
 
 // TestProblems: every mistake in declaring CORS and authorizers is reported with the others, each with
@@ -126,5 +129,24 @@ func TestProblems(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestCheckedProblems: the handler code of an authorizer is checked with the routes' (dev, plan and
+// deploy load the app so), and a Go authorizer must have the authorizer signature of its kind.
+func TestCheckedProblems(t *testing.T) {
+	_, err := app.ProgramOf(App(), func(ctx *stelvio.Context) error {
+		api := apigateway.New(ctx, "x")
+		tokens := api.TokenAuthorizer("tokens", "functions/auth.nothere")
+		keys := api.RequestAuthorizer("keys", "functions/admin.Nope", apigateway.IdentityHeader("X-Api-Key"))
+		api.Route("GET", "/me", "functions/echo.me").Auth(tokens)
+		api.Route("GET", "/admin", "functions/echo.admin").Auth(keys)
+		return nil
+	}).LoadChecked(context.Background(), "test", ".", registry.Checker("."))
+	want := `2 problems in the app:
+  problems_test.go:140: function x-tokens: functions/auth.py has no function "nothere"; add "def nothere(event, context):" or fix the handler string
+  problems_test.go:141: function x-keys: package functions/admin has no function Nope; add "func Nope(ctx context.Context, req events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error)" or fix the handler string`
+	if err == nil || err.Error() != want {
+		t.Errorf("problems:\n%v\nwant:\n%s", err, want)
 	}
 }
