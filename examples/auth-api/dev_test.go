@@ -283,6 +283,9 @@ func TestDev(t *testing.T) {
 					t.Errorf("OPTIONS %s: %s = %q, want %q", path, k, got, v)
 				}
 			}
+			if a.header.Get("x-amzn-RequestId") == "" {
+				t.Errorf("OPTIONS %s: no x-amzn-RequestId", path)
+			}
 			if a.header.Get("x-amzn-ErrorType") != "" {
 				t.Errorf("OPTIONS %s: x-amzn-ErrorType %q", path, a.header.Get("x-amzn-ErrorType"))
 			}

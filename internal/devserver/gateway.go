@@ -53,7 +53,7 @@ func newGateway(s *Server) *gateway {
 // preflight answers an OPTIONS request on a path of an API with CORS as the API's OPTIONS mock
 // method does (API Gateway runs no authorizer for it); done is false for every other request. An
 // OPTIONS request on a path without routes falls through to the 403 of a missing resource.
-func (s *Server) preflight(w http.ResponseWriter, r *http.Request, m *mountedAPI, path string) (status int, done bool) {
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request, m *mountedAPI, path, requestID string) (status int, done bool) {
 	if m == nil || m.api.CORS == nil || r.Method != http.MethodOptions {
 		return 0, false
 	}
@@ -69,6 +69,7 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request, m *mountedAPI
 	for k, v := range pre.Headers {
 		w.Header()[k] = v
 	}
+	w.Header().Set("x-amzn-RequestId", requestID)
 	w.Header().Set("Content-Length", strconv.Itoa(len(pre.Body)))
 	w.WriteHeader(pre.Status)
 	w.Write(pre.Body) //nolint:errcheck // The client may have gone; nothing to do about it.

@@ -200,7 +200,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 	m, path := s.mount(r.URL.Path)
 	// CORS (gateway.go): the preflight is answered here, and every answer of the gateway itself below
 	// gets the API's CORS headers.
-	if status, done := s.preflight(w, r, m, path); done {
+	if status, done := s.preflight(w, r, m, path, requestID); done {
 		return status, "-"
 	}
 	w = s.gatewayWriter(w, m)
