@@ -6,7 +6,7 @@
 //	files := function.New(ctx, "files", "functions/files.handler", function.EnvOutput("BUCKET", bucketName))
 //	api.RouteFunction("ANY", "/files/{key+}", files)
 //	extend.Pulumi(ctx, func(p *pulumi.Context, app *extend.App) error {
-//		bucket, err := s3.NewBucketV2(p, "uploads", nil, app.AWSProvider())
+//		bucket, err := s3.NewBucket(p, "uploads", nil, app.AWSProvider())
 //		if err != nil {
 //			return err
 //		}
@@ -91,13 +91,19 @@ func (a *App) Set(o *stelvio.Output, v pulumi.StringInput) error {
 	return a.m.Set(d, v)
 }
 
+// Export makes a stack output of the environment: deploy prints it, outputs lists it, plan shows it.
+func (a *App) Export(name string, v pulumi.StringInput) {
+	a.m.Export(name, v.ToStringOutput())
+}
+
 // Function is a function of the app as deployed.
 type Function struct {
 	ctx  *pulumi.Context
 	name string
-	// Lambda is the Lambda function; Role its execution role.
+	// Lambda is the Lambda function.
 	Lambda *lambda.Function
-	Role   *iam.Role
+	// Role is the function's execution role; Allow adds policies to it.
+	Role *iam.Role
 }
 
 // Function returns the deployed fn (made with function.New). It returns nil when fn is not a function
@@ -150,10 +156,11 @@ func (f *Function) Allow(policy string, actions []string, resources ...pulumi.St
 
 // Api is a REST API of the app as deployed.
 type Api struct {
-	// RestApi is the API; Stage the stage it is deployed to.
+	// RestApi is the API.
 	RestApi *awsapigateway.RestApi
-	Stage   *awsapigateway.Stage
-	url     pulumi.StringOutput
+	// Stage is the stage the API is deployed to.
+	Stage *awsapigateway.Stage
+	url   pulumi.StringOutput
 }
 
 // Api returns the deployed api, or nil when it is not an API of this app.

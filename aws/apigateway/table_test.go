@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
@@ -27,11 +28,11 @@ func TestAllProblemsReportedTogether(t *testing.T) {
 	dir, _ := project(t)
 	_, err := load(dir, true, func(ctx *stelvio.Context) {
 		api := apigateway.New(ctx, "shop")
-		api.Route("FETCH", "/a", users)                        // @all1
-		api.Route("GET", "b", users)                           // @all2
-		api.Route("GET", "/c", "functions/missing.index")      // @all3
-		api.Route("GET", "/d", users, function.Memory(1))      // @all4
-		function.New(ctx, "bad name", function.Handler(users)) // @all5
+		api.Route("FETCH", "/a", users)                   // @all1
+		api.Route("GET", "b", users)                      // @all2
+		api.Route("GET", "/c", "functions/missing.index") // @all3
+		api.Route("GET", "/d", users, function.Memory(1)) // @all4
+		function.New(ctx, "bad name", users)              // @all5
 	})
 	var problems route.Problems
 	if !errors.As(err, &problems) {
@@ -55,31 +56,24 @@ func TestHandlerForms(t *testing.T) {
 	dir, _ := project(t)
 	folder := []struct {
 		name string
-		run  func(api *apigateway.Api)
+		run  func(ctx *stelvio.Context, api *apigateway.Api)
 	}{
-		{"string with ::", func(api *apigateway.Api) { api.Route("POST", "/orders", "functions/orders::handler.index") }},
-		{"function.Config", func(api *apigateway.Api) {
-			api.Route("POST", "/orders", function.Config{Folder: "functions/orders", Handler: "handler.index"})
+		{"string with ::", func(_ *stelvio.Context, api *apigateway.Api) {
+			api.Route("POST", "/orders", "functions/orders::handler.index")
 		}},
-		{"*function.Config", func(api *apigateway.Api) {
-			api.Route("POST", "/orders", &function.Config{Folder: "functions/orders", Handler: "handler.index"})
-		}},
-		{"map with src", func(api *apigateway.Api) {
-			api.Route("POST", "/orders", map[string]any{"src": "functions/orders", "handler": "handler.index"})
-		}},
-		{"options", func(api *apigateway.Api) {
-			api.Route("POST", "/orders", function.Folder("functions/orders"), function.Handler("handler.index"))
-		}},
-		{"map of strings", func(api *apigateway.Api) {
-			api.Route("POST", "/orders", map[string]string{"src": "functions/orders", "handler": "handler.index"})
-		}},
-		{"string and folder option", func(api *apigateway.Api) {
+		{"string and folder option", func(_ *stelvio.Context, api *apigateway.Api) {
 			api.Route("POST", "/orders", "handler.index", function.Folder("functions/orders"))
+		}},
+		{"string and function.Config", func(_ *stelvio.Context, api *apigateway.Api) {
+			api.Route("POST", "/orders", "handler.index", function.Config{Folder: "functions/orders"})
+		}},
+		{"string, function.Config and options", func(_ *stelvio.Context, api *apigateway.Api) {
+			api.Route("POST", "/orders", "handler.index", function.Config{Folder: "functions/orders"}, function.Python312)
 		}},
 	}
 	for _, tt := range folder {
 		t.Run("folder/"+tt.name, func(t *testing.T) {
-			table := mustLoad(t, dir, func(ctx *stelvio.Context) { tt.run(apigateway.New(ctx, "shop")) })
+			table := mustLoad(t, dir, func(ctx *stelvio.Context) { tt.run(ctx, apigateway.New(ctx, "shop")) })
 			if len(table.Functions) != 1 {
 				t.Fatalf("%d functions, want 1", len(table.Functions))
 			}
@@ -93,52 +87,214 @@ func TestHandlerForms(t *testing.T) {
 			}
 		})
 	}
-	t.Run("folder/function.New", func(t *testing.T) {
-		table := mustLoad(t, dir, func(ctx *stelvio.Context) {
-			apigateway.New(ctx, "shop").Route("GET", "/orders",
-				function.New(ctx, "orders-function", function.Folder("functions/orders"), function.Handler("handler.index")))
+	// A function.New instance is its own Lambda, named as given, with the folder given either way.
+	for name, fn := range map[string]func(ctx *stelvio.Context) *function.Function{
+		"folder option": func(ctx *stelvio.Context) *function.Function {
+			return function.New(ctx, "orders-function", "handler.index", function.Folder("functions/orders"))
+		},
+		"string with ::": func(ctx *stelvio.Context) *function.Function {
+			return function.New(ctx, "orders-function", "functions/orders::handler.index")
+		},
+	} {
+		t.Run("folder/function.New with "+name, func(t *testing.T) {
+			var declared *function.Function
+			table := mustLoad(t, dir, func(ctx *stelvio.Context) {
+				declared = fn(ctx)
+				api := apigateway.New(ctx, "shop")
+				api.RouteFunction("GET", "/orders", declared)
+				api.RouteFunction("POST", "/orders", declared)
+			})
+			if len(table.Functions) != 1 {
+				t.Fatalf("%d functions, want the one instance", len(table.Functions))
+			}
+			f := table.Functions[0]
+			if f.Name != "orders-function" || f.Key != "instance:orders-function" || !f.Instance || !f.FolderBased ||
+				f.Dir != "functions/orders" || f.Entry.String() != "handler.index" || len(f.Routes) != 2 || f.NeedsRouter() {
+				t.Errorf("function %+v, want the instance orders-function serving 2 routes", *f)
+			}
+			if declared.Name() != "orders-function" || declared.Handler() == "" {
+				t.Errorf("the declared function answers Name %q, Handler %q", declared.Name(), declared.Handler())
+			}
+			for _, r := range table.Apis[0].Routes {
+				if r.Function != f || r.Target.String() != "handler.index" {
+					t.Errorf("route %s calls %s of %s", r, r.Target, r.Function.Name)
+				}
+			}
 		})
-		f := table.Functions[0]
-		if f.Name != "orders-function" || !f.Instance || !f.FolderBased || f.Dir != "functions/orders" || f.Entry.String() != "handler.index" {
-			t.Errorf("function %+v, want the instance orders-function", *f)
-		}
-	})
+	}
 
 	// Configuration reaches the function the same way in every form.
 	configured := []struct {
 		name string
-		run  func(api *apigateway.Api)
+		run  func(ctx *stelvio.Context, api *apigateway.Api)
 	}{
-		{"options", func(api *apigateway.Api) {
-			api.Route("GET", "/users", users, function.Memory(512), function.Timeout(30), function.Architecture("arm64"),
+		{"options", func(_ *stelvio.Context, api *apigateway.Api) {
+			api.Route("GET", "/users", users, function.Memory(512), function.Timeout(30*time.Second), function.ARM64,
 				function.Environment(map[string]string{"LEVEL": "debug"}))
 		}},
-		{"function.Config", func(api *apigateway.Api) {
-			api.Route("GET", "/users", function.Config{Handler: users, Memory: 512, Timeout: 30, Architecture: "arm64",
+		{"Env option", func(_ *stelvio.Context, api *apigateway.Api) {
+			api.Route("GET", "/users", users, function.Memory(512), function.Timeout(30*time.Second), function.ARM64,
+				function.Env("LEVEL", "debug"))
+		}},
+		{"function.Config", func(_ *stelvio.Context, api *apigateway.Api) {
+			api.Route("GET", "/users", users, function.Config{Memory: 512, Timeout: 30 * time.Second, Architecture: function.ARM64,
 				Environment: map[string]string{"LEVEL": "debug"}})
 		}},
-		{"map", func(api *apigateway.Api) {
-			api.Route("GET", "/users", map[string]any{"handler": users, "memory": 512, "timeout": int64(30),
-				"architecture": "arm64", "environment": map[string]any{"LEVEL": "debug"}})
+		{"function.Config then options", func(_ *stelvio.Context, api *apigateway.Api) {
+			api.Route("GET", "/users", users, function.Config{Memory: 256, Architecture: function.ARM64},
+				function.Memory(512), function.Timeout(30*time.Second), function.Env("LEVEL", "debug"))
 		}},
-		{"map from JSON numbers", func(api *apigateway.Api) {
-			api.Route("GET", "/users", map[string]any{"handler": users, "memory": 512.0, "timeout": 30.0,
-				"architecture": "arm64", "environment": map[string]string{"LEVEL": "debug"}})
-		}},
-		{"options only", func(api *apigateway.Api) {
-			api.Route("GET", "/users", function.Handler(users), function.Memory(512), function.Timeout(30),
-				function.Architecture("arm64"), function.Environment(map[string]string{"LEVEL": "debug"}))
+		{"options on another route of the file", func(_ *stelvio.Context, api *apigateway.Api) {
+			api.Route("GET", "/users", users)
+			api.Route("GET", "/users/{id}", "functions/users.get", function.Memory(512), function.Timeout(30*time.Second),
+				function.ARM64, function.Env("LEVEL", "debug"))
 		}},
 	}
 	for _, tt := range configured {
 		t.Run("config/"+tt.name, func(t *testing.T) {
-			table := mustLoad(t, dir, func(ctx *stelvio.Context) { tt.run(apigateway.New(ctx, "shop")) })
+			table := mustLoad(t, dir, func(ctx *stelvio.Context) { tt.run(ctx, apigateway.New(ctx, "shop")) })
 			f := table.Functions[0]
 			if f.Key != "file:functions/users.py" || f.File != "functions/users.py" || f.Memory != 512 || f.Timeout != 30 ||
 				f.Architecture != "arm64" || f.Environment["LEVEL"] != "debug" || len(f.Environment) != 1 {
 				t.Errorf("function %+v, want functions/users.py with 512 MB, 30 s, arm64 and LEVEL=debug", *f)
 			}
 		})
+	}
+	t.Run("config/function.New with options", func(t *testing.T) {
+		table := mustLoad(t, dir, func(ctx *stelvio.Context) {
+			apigateway.New(ctx, "shop").RouteFunction("GET", "/users", function.New(ctx, "users", users,
+				function.Memory(512), function.Timeout(30*time.Second), function.ARM64, function.Env("LEVEL", "debug")))
+		})
+		f := table.Functions[0]
+		if f.Name != "users" || f.Memory != 512 || f.Timeout != 30 || f.Architecture != "arm64" || f.Environment["LEVEL"] != "debug" {
+			t.Errorf("function %+v, want users with 512 MB, 30 s, arm64 and LEVEL=debug", *f)
+		}
+	})
+}
+
+// TestConfigZeroFieldsMeanDefault: the fields a function.Config leaves zero keep the defaults, while
+// the Memory and Timeout options given explicitly as 0 are refused (TestRejectedPrograms).
+func TestConfigZeroFieldsMeanDefault(t *testing.T) {
+	dir, _ := project(t)
+	table := mustLoad(t, dir, func(ctx *stelvio.Context) {
+		shop(ctx).Route("GET", "/users", users, function.Config{Environment: map[string]string{"LEVEL": "debug"}})
+	})
+	f := table.Functions[0]
+	if f.Memory != route.DefaultMemory || f.Timeout != route.DefaultTimeout || f.Architecture != route.DefaultArchitecture ||
+		f.RuntimeID != "python3.12" || f.Environment["LEVEL"] != "debug" {
+		t.Errorf("function %+v, want the defaults with LEVEL=debug", *f)
+	}
+}
+
+// TestPermissionsAndOutputs: IAM statements and deploy-time environment values reach the table; an
+// output's dev value is what dev and offline plans use.
+func TestPermissionsAndOutputs(t *testing.T) {
+	dir, _ := project(t)
+	var bucket *stelvio.Output
+	table := mustLoad(t, dir, func(ctx *stelvio.Context) {
+		bucket = ctx.Output("uploads-bucket", "local-uploads")
+		read := function.Statement{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::reports/*"}}
+		function.New(ctx, "reports", "functions/reports.handler", function.EnvOutput("BUCKET", bucket),
+			function.Env("LEVEL", "info"), function.Permissions(read),
+			function.Config{Permissions: []function.Statement{{Actions: []string{"ses:SendEmail"}, Resources: []string{"*"}}}})
+	})
+	if bucket.Name() != "uploads-bucket" || bucket.DevValue() != "local-uploads" {
+		t.Errorf("output %q with dev value %q", bucket.Name(), bucket.DevValue())
+	}
+	f := table.FunctionByName("reports")
+	if f == nil {
+		t.Fatal("no function reports")
+	}
+	if o := f.Outputs["BUCKET"]; o == nil || o.Name != "uploads-bucket" || o.Dev != "local-uploads" {
+		t.Errorf("BUCKET output %+v, want uploads-bucket (local-uploads)", o)
+	}
+	if len(table.Outputs) != 1 || table.Outputs[0] != f.Outputs["BUCKET"] {
+		t.Errorf("table outputs %v, want the one declared", table.Outputs)
+	}
+	if f.Environment["LEVEL"] != "info" || len(f.Environment) != 1 {
+		t.Errorf("environment %v, want LEVEL only (BUCKET is an output)", f.Environment)
+	}
+	want := []route.Statement{
+		{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::reports/*"}},
+		{Actions: []string{"ses:SendEmail"}, Resources: []string{"*"}},
+	}
+	if fmt.Sprint(f.Permissions) != fmt.Sprint(want) {
+		t.Errorf("permissions %v, want %v", f.Permissions, want)
+	}
+}
+
+// TestEnvironmentSizeLimit: 4096 bytes of the JSON object Lambda stores are accepted. Lambda allows
+// 4 KB of environment variables in total
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); stelvio measures them as
+// the JSON object of the function's configuration, the larger of the two readings.
+func TestEnvironmentSizeLimit(t *testing.T) {
+	dir, _ := project(t)
+	// {"CERT":"x…x"} is 9 + 4085 + 2 = 4096 bytes.
+	table := mustLoad(t, dir, func(ctx *stelvio.Context) {
+		shop(ctx).Route("GET", "/users", users, function.Env("CERT", strings.Repeat("x", 4085)))
+	})
+	if got := len(table.Functions[0].Environment["CERT"]); got != 4085 {
+		t.Errorf("CERT has %d bytes", got)
+	}
+}
+
+func TestBinaryMediaTypes(t *testing.T) {
+	dir, _ := project(t)
+	table := mustLoad(t, dir, func(ctx *stelvio.Context) {
+		api := apigateway.New(ctx, "shop", apigateway.BinaryMediaTypes("image/png", "application/vnd.ms-excel+xml"),
+			apigateway.BinaryMediaTypes("image/png", "*/*"))
+		api.Route("GET", "/users", users)
+	})
+	if got := strings.Join(table.Apis[0].BinaryMediaTypes, " "); got != "image/png application/vnd.ms-excel+xml */*" {
+		t.Errorf("binary media types %s, want each type once in declaration order", got)
+	}
+}
+
+// TestResourceQuotaWarning: more resource paths than the REST API quota is a warning of the table, not
+// an error: AWS raises the quota on request.
+func TestResourceQuotaWarning(t *testing.T) {
+	dir, _ := project(t)
+	source := marks(t, "table_test.go")["@quota"]
+	table := mustLoad(t, dir, func(ctx *stelvio.Context) {
+		api := apigateway.New(ctx, "shop") // @quota
+		for i := range 151 {
+			api.Route("GET", fmt.Sprintf("/r%d/{id}", i), users) // 302 resources: /rN and /rN/{id}
+		}
+	})
+	if n := len(table.Apis[0].Resources()); n != 302 {
+		t.Fatalf("%d resources, want 302", n)
+	}
+	want := route.Problem{Source: source, Subject: `api "shop"`, Warning: true,
+		Message: "302 resource paths; a REST API has a default quota of 300 resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API"}
+	if len(table.Warnings) != 1 || table.Warnings[0] != want {
+		t.Errorf("warnings %v, want [%v]", table.Warnings, want)
+	}
+	if got := table.Warnings[0].String(); !strings.HasPrefix(got, source+": warning: api \"shop\": 302 resource paths") {
+		t.Errorf("warning reads %q", got)
+	}
+
+	// With an error in the program, the error is reported alone: a warning never stops a program nor
+	// reads as one of its problems.
+	_, err := load(dir, true, func(ctx *stelvio.Context) {
+		api := apigateway.New(ctx, "shop")
+		for i := range 151 {
+			api.Route("GET", fmt.Sprintf("/r%d/{id}", i), users)
+		}
+		api.Route("GET", "bad", users) // @quotaerr
+	})
+	if want := "1 problem in the app:\n  " + marks(t, "table_test.go")["@quotaerr"] + `: route GET bad: path "bad" must start with "/"; write "/bad"`; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+
+	// At the quota there is no warning.
+	table = mustLoad(t, dir, func(ctx *stelvio.Context) {
+		api := apigateway.New(ctx, "shop")
+		for i := range 150 {
+			api.Route("GET", fmt.Sprintf("/r%d/{id}", i), users)
+		}
+	})
+	if len(table.Warnings) != 0 {
+		t.Errorf("warnings %v at 300 resources", table.Warnings)
 	}
 }
 
@@ -171,7 +327,7 @@ func TestSharedFunctionInheritsConfig(t *testing.T) {
 func TestMethodForms(t *testing.T) {
 	dir, _ := project(t)
 	tests := []struct {
-		method any
+		method string
 		want   string
 	}{
 		{"GET", "GET"},
@@ -180,11 +336,13 @@ func TestMethodForms(t *testing.T) {
 		{"ANY", "ANY"},
 		{"any", "ANY"},
 		{"*", "ANY"},
-		{[]string{"post", "GET"}, "GET,POST"},
-		{[]string{"DELETE", "patch", "Put", "head", "OPTIONS"}, "DELETE,HEAD,OPTIONS,PATCH,PUT"},
+		{" get ", "GET"},
+		{"post,GET", "GET,POST"},
+		{"GET, POST", "GET,POST"},
+		{"DELETE,patch,Put,head,OPTIONS", "DELETE,HEAD,OPTIONS,PATCH,PUT"},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.method), func(t *testing.T) {
+		t.Run(tt.method, func(t *testing.T) {
 			table := mustLoad(t, dir, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop").Route(tt.method, "/x", users) })
 			r := table.Apis[0].Routes[0]
 			if got := strings.Join(r.Methods, ","); got != tt.want {
@@ -263,8 +421,8 @@ func TestPhysicalNamesShortened(t *testing.T) {
 	dir, _ := project(t)
 	long := strings.Repeat("reports-", 8)
 	table := mustLoad(t, dir, func(ctx *stelvio.Context) {
-		function.New(ctx, long+"daily", function.Handler("functions/reports.handler"))
-		function.New(ctx, long+"weekly", function.Handler("functions/reports.handler"))
+		function.New(ctx, long+"daily", "functions/reports.handler")
+		function.New(ctx, long+"weekly", "functions/reports.handler")
 	})
 	a := naming.Physical(table.App, table.Env, table.Functions[0].Name, naming.LambdaLimit)
 	b := naming.Physical(table.App, table.Env, table.Functions[1].Name, naming.LambdaLimit)

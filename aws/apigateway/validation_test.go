@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -15,6 +16,8 @@ import (
 	"github.com/stelvio-go/stelvio/aws/apigateway"
 	"github.com/stelvio-go/stelvio/aws/function"
 	"github.com/stelvio-go/stelvio/dns"
+	"github.com/stelvio-go/stelvio/extend"
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
@@ -80,7 +83,7 @@ func load(dir string, withDNS bool, run func(ctx *stelvio.Context)) (*route.Tabl
 	if withDNS {
 		opts = append(opts, extend.DNS(fakeDNS{}))
 	}
-	return stelvio.New("shop", opts...).Program(func(ctx *stelvio.Context) error {
+	return app.ProgramOf(stelvio.New("shop", opts...), func(ctx *stelvio.Context) error {
 		run(ctx)
 		return nil
 	}).Load("dev", dir)
@@ -110,7 +113,21 @@ func shop(ctx *stelvio.Context) *apigateway.Api { return apigateway.New(ctx, "sh
 
 const users = "functions/users.index"
 
+// declaredElsewhere are a function and an output declared by another program: a program may only use
+// those declared on its own context.
+type declaredElsewhere struct {
+	fn  *function.Function
+	out *stelvio.Output
+}
+
 func TestRejectedPrograms(t *testing.T) {
+	var other declaredElsewhere
+	if _, err := load(t.TempDir(), false, func(ctx *stelvio.Context) {
+		other.out = ctx.Output("bucket", "local")
+		other.fn = function.New(ctx, "users", "functions/users.index")
+	}); err == nil {
+		t.Fatal("the other program loaded without its handler file")
+	}
 	tests := []struct {
 		name    string
 		noDNS   bool
@@ -150,7 +167,7 @@ func TestRejectedPrograms(t *testing.T) {
 		{"handler missing file in folder", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "functions/inventory::missing.index") }, // @h15
 			[]string{`@h15: route GET /x: handler "functions/inventory::missing.index": file functions/inventory/missing.py not found in the project`}},
 		{"handler ambiguous python and go", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "functions/amb.index") }, // @h16
-			[]string{`@h16: route GET /x: handler "functions/amb.index" is ambiguous: both functions/amb.py and Go package functions/amb/ exist; set the runtime (function.Runtime("python3.12") or function.Runtime("provided.al2023"))`}},
+			[]string{`@h16: route GET /x: handler "functions/amb.index" is ambiguous: both functions/amb.py and Go package functions/amb/ exist; set the runtime (function.Python312 or function.GoAL2023)`}},
 		{"handler unexported go function", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "functions/hello.hello") }, // @h17
 			[]string{`@h17: route GET /x: handler "functions/hello.hello": Go function "hello" is not exported; rename it to "Hello"`}},
 		{"handler function not identifier", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "functions/users.get-user") }, // @h18
@@ -161,30 +178,32 @@ func TestRejectedPrograms(t *testing.T) {
 			[]string{`@h20: route GET /x: handler "::handler.index" has an empty folder before "::"; write it as "folder::file.function"`}},
 		{"handler backslash", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", `functions\users.index`) }, // @h21
 			[]string{`@h21: route GET /x: handler "functions\\users.index" uses backslashes; separate folders with /`}},
-		{"handler given twice", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", users, function.Handler("functions/orders.index")) // @h22
-		},
-			[]string{`@h22: route GET /x: the handler is given twice ("functions/users.index" and function.Handler("functions/orders.index")); keep one`}},
-		{"handler nil", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", nil) }, // @h23
-			[]string{`@h23: route GET /x: no handler; pass a handler string such as "functions/users.index", a function.Config, or a function.New instance`}},
-		{"handler wrong type", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", 42) }, // @h24
-			[]string{`@h24: route GET /x: handler must be a string, function.Config, map[string]any or *function.Function, not int`}},
-		{"folder without handler", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", function.Folder("functions/inventory")) }, // @h25
-			[]string{`@h25: route GET /x: folder "functions/inventory" is given without a handler; add the file and function inside it, e.g. function.Handler("handler.index")`}},
+		{"folder without handler", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "", function.Folder("functions/inventory")) }, // @h25
+			[]string{`@h25: route GET /x: folder "functions/inventory" is given without a handler; give the file and function inside it as the handler, e.g. "handler.index"`}},
 		{"folder trailing slash", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", function.Folder("functions/inventory/"), function.Handler("handler.index")) // @h26
+			shop(ctx).Route("GET", "/x", "handler.index", function.Folder("functions/inventory/")) // @h26
 		}, []string{`@h26: route GET /x: folder "functions/inventory/" ends with "/"; write it as "functions/inventory"`}},
-		{"nil function", false, func(ctx *stelvio.Context) { var fn *function.Function; shop(ctx).Route("GET", "/x", fn) }, // @h27
-			[]string{`@h27: route GET /x: the function is nil; create it with function.New(ctx, name, ...) before passing it to the route`}},
-		{"function not made with New", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", &function.Function{Name: "users"}) }, // @h28
+		{"folder trailing slash in a Config", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", "handler.index", function.Config{Folder: "functions/inventory/"}) // @h26c
+		}, []string{`@h26c: route GET /x: folder "functions/inventory/" ends with "/"; write it as "functions/inventory"`}},
+		{"nil function", false, func(ctx *stelvio.Context) { shop(ctx).RouteFunction("GET", "/x", nil) }, // @h27
+			[]string{`@h27: route GET /x: the function is nil; create it with function.New(ctx, name, handler, ...) before passing it to the route`}},
+		{"zero function", false, func(ctx *stelvio.Context) { shop(ctx).RouteFunction("GET", "/x", &function.Function{}) }, // @h27z
+			[]string{`@h27z: route GET /x: the function is nil; create it with function.New(ctx, name, handler, ...) before passing it to the route`}},
+		{"function of another program", false, func(ctx *stelvio.Context) { shop(ctx).RouteFunction("GET", "/x", other.fn) }, // @h28
 			[]string{`@h28: route GET /x: function "users" was not made with function.New on this app's context; create it with function.New(ctx, "users", ...)`}},
 		{"handler single colon", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "functions/a:b.index") }, // @h29
 			[]string{`@h29: route GET /x: handler "functions/a:b.index" has a ":" outside "::"; write it as "folder::file.function" or "path/file.function"`}},
-		{"go runtime without go package", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Runtime("go")) }, // @h30
+		{"go runtime without go package", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.GoAL2023) }, // @h30
 			[]string{`@h30: route GET /x: handler "functions/users.index": Go package directory functions/users not found (or has no .go files)`}},
+		{"go runtime by its short name", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Runtime("go")) }, // @h30s
+			[]string{`@h30s: route GET /x: handler "functions/users.index": Go package directory functions/users not found (or has no .go files)`}},
 		{"go handler with a folder", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", "functions/hello::main.Hello", function.Runtime("go")) // @h31
+			shop(ctx).Route("GET", "/x", "functions/hello::main.Hello", function.GoAL2023) // @h31
 		}, []string{`@h31: route GET /x: handler "functions/hello::main.Hello": Go handlers are written "package/dir.Function", without a folder or "::"`}},
+		{"go handler with a folder option", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", "main.Hello", function.Folder("functions/hello"), function.GoAL2023) // @h32
+		}, []string{`@h32: route GET /x: handler "functions/hello::main.Hello": Go handlers are written "package/dir.Function", without a folder or "::"`}},
 
 		// Paths.
 		{"path no leading slash", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "users", users) }, // @p1
@@ -199,14 +218,8 @@ func TestRejectedPrograms(t *testing.T) {
 			[]string{`@p5: route GET /users/{user-id}: path "/users/{user-id}": parameter name "user-id" must start with a letter or _ and contain only letters, digits and _`}},
 		{"path duplicate parameter", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/a/{id}/b/{id}", users) }, // @p6
 			[]string{`@p6: route GET /a/{id}/b/{id}: path "/a/{id}/b/{id}": duplicate path parameter "id"; rename one of them`}},
-		{"path 11 parameters", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}/{j}/{k}", users) // @p7
-		},
-			[]string{`@p7: route GET /{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}/{j}/{k}: path "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}/{j}/{k}" has 11 path parameters; API Gateway allows at most 10; pass the others in the query string or the body`}},
 		{"path greedy not last", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/{proxy+}/x", users) }, // @p8
 			[]string{`@p8: route GET /{proxy+}/x: path "/{proxy+}/x": greedy parameter {proxy+} must be the last segment`}},
-		{"path greedy not proxy", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/files/{path+}", users) }, // @p9
-			[]string{`@p9: route GET /files/{path+}: path "/files/{path+}": greedy parameter {path+} must be named {proxy+}`}},
 		{"path adjacent parameters", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/{a}{b}", users) }, // @p10
 			[]string{`@p10: route GET /{a}{b}: path "/{a}{b}": segment "{a}{b}" has more than one parameter; put each parameter in its own segment, e.g. /{a}/{b}`}},
 		{"path text and parameter", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/users/id-{id}", users) }, // @p11
@@ -227,21 +240,21 @@ func TestRejectedPrograms(t *testing.T) {
 		// Methods.
 		{"method unknown", false, func(ctx *stelvio.Context) { shop(ctx).Route("FETCH", "/x", users) }, // @m1
 			[]string{`@m1: route FETCH /x: unknown HTTP method "FETCH"; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY (or *)`}},
-		{"method empty list", false, func(ctx *stelvio.Context) { shop(ctx).Route([]string{}, "/x", users) }, // @m2
-			[]string{`@m2: route [] /x: method list is empty; name at least one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS`}},
-		{"method ANY in list", false, func(ctx *stelvio.Context) { shop(ctx).Route([]string{"GET", "ANY"}, "/x", users) }, // @m3
-			[]string{`@m3: route GET,ANY /x: method list ["GET" "ANY"] contains "ANY"; use "ANY" on its own instead of a list`}},
-		{"method * in list", false, func(ctx *stelvio.Context) { shop(ctx).Route([]string{"*", "POST"}, "/x", users) }, // @m4
-			[]string{`@m4: route *,POST /x: method list ["*" "POST"] contains "*"; use "ANY" on its own instead of a list`}},
-		{"method wrong type", false, func(ctx *stelvio.Context) { shop(ctx).Route(42, "/x", users) }, // @m5
-			[]string{`@m5: route 42 /x: method must be a string or []string, not int`}},
-		{"method nil", false, func(ctx *stelvio.Context) { shop(ctx).Route(nil, "/x", users) }, // @m6
-			[]string{`@m6: route (no method) /x: method is missing; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY`}},
-		{"method twice in list", false, func(ctx *stelvio.Context) { shop(ctx).Route([]string{"GET", "get"}, "/x", users) }, // @m7
-			[]string{`@m7: route GET,get /x: method list ["GET" "get"] names GET twice; list each method once`}},
+		{"method list with an empty entry", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET,,POST", "/x", users) }, // @m2
+			[]string{`@m2: route GET,,POST /x: method list "GET,,POST" has an empty entry; separate methods with single commas, e.g. "GET,POST"`}},
+		{"method list with a trailing comma", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET,", "/x", users) }, // @m2b
+			[]string{`@m2b: route GET, /x: method list "GET," has an empty entry; separate methods with single commas, e.g. "GET,POST"`}},
+		{"method ANY in list", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET,ANY", "/x", users) }, // @m3
+			[]string{`@m3: route GET,ANY /x: method list "GET,ANY" contains "ANY"; use "ANY" on its own instead of a list`}},
+		{"method * in list", false, func(ctx *stelvio.Context) { shop(ctx).Route("*, POST", "/x", users) }, // @m4
+			[]string{`@m4: route *, POST /x: method list "*, POST" contains "*"; use "ANY" on its own instead of a list`}},
+		{"method twice in list", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET,get", "/x", users) }, // @m7
+			[]string{`@m7: route GET,get /x: method list "GET,get" names GET twice; list each method once`}},
 		{"method empty string", false, func(ctx *stelvio.Context) { shop(ctx).Route("", "/x", users) }, // @m8
-			[]string{`@m8: route "" /x: unknown HTTP method ""; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY (or *)`}},
-		{"method unknown in list", false, func(ctx *stelvio.Context) { shop(ctx).Route([]string{"GET", "FETCH"}, "/x", users) }, // @m9
+			[]string{`@m8: route "" /x: method is empty; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY`}},
+		{"method only spaces", false, func(ctx *stelvio.Context) { shop(ctx).Route("  ", "/x", users) }, // @m8s
+			[]string{`@m8s: route "  " /x: method is empty; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY`}},
+		{"method unknown in list", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET,FETCH", "/x", users) }, // @m9
 			[]string{`@m9: route GET,FETCH /x: unknown HTTP method "FETCH"; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY (or *)`}},
 		{"one route with three mistakes", false, func(ctx *stelvio.Context) { shop(ctx).Route("FETCH", "users", "functions/users") }, // @m10
 			[]string{
@@ -297,46 +310,6 @@ func TestRejectedPrograms(t *testing.T) {
 		}},
 
 		// Configuration maps and mixed forms.
-		{"config map unknown key", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "memroy": 512}) // @c1
-		}, []string{`@c1: route GET /x: unknown config key "memroy"; valid keys are architecture, environment, handler, memory, requirements, runtime, src, timeout`}},
-		{"config map folder key", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"folder": "functions/inventory", "handler": "handler.index"}) // @c2
-		}, []string{`@c2: route GET /x: unknown config key "folder"; the folder key is "src"`}},
-		{"config map handler not a string", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", map[string]any{"handler": 5}) }, // @c3
-			[]string{`@c3: route GET /x: config key "handler" must be a string, not 5`}},
-		{"config map memory a string", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "memory": "512"}) // @c4
-		}, []string{`@c4: route GET /x: config key "memory" must be a whole number, not "512"`}},
-		{"config map timeout fractional", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "timeout": 1.5}) // @c5
-		}, []string{`@c5: route GET /x: config key "timeout" must be a whole number, not 1.5`}},
-		{"config map environment a list", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "environment": []string{"A=1"}}) // @c6
-		}, []string{`@c6: route GET /x: config key "environment" must be a map of strings (map[string]string), not []string`}},
-		{"config map requirements true", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "requirements": true}) // @c7
-		}, []string{`@c7: route GET /x: config key "requirements" may be a path or false, not true`}},
-		{"config map and options", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users}, function.Memory(256)) // @c8
-		}, []string{`@c8: route GET /x: both a configuration map and options are given; put all configuration in the map`}},
-		{"config struct and options", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", function.Config{Handler: users}, function.Memory(256)) // @c9
-		}, []string{`@c9: route GET /x: both a function.Config and options are given; put all configuration in the Config`}},
-		{"config map environment value not a string", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "environment": map[string]any{"LEVEL": 1}}) // @c10
-		}, []string{`@c10: route GET /x: environment variable LEVEL must be a string, not 1`}},
-		{"config map requirements a number", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "requirements": 5}) // @c11
-		}, []string{`@c11: route GET /x: config key "requirements" must be a path or false, not 5`}},
-		{"config map runtime not a string", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", map[string]any{"handler": users, "runtime": 3.12}) // @c12
-		}, []string{`@c12: route GET /x: config key "runtime" must be a string, not 3.12`}},
-		{"nil config pointer", false, func(ctx *stelvio.Context) { var c *function.Config; shop(ctx).Route("GET", "/x", c) }, // @c13
-			[]string{`@c13: route GET /x: the *function.Config is nil; pass a function.Config with at least its Handler`}},
-		{"config pointer and options", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", &function.Config{Handler: users}, function.Timeout(5)) // @c14
-		}, []string{`@c14: route GET /x: both a function.Config and options are given; put all configuration in the Config`}},
 		{"requirements given and turned off", false, func(ctx *stelvio.Context) {
 			shop(ctx).Route("GET", "/x", users, function.Requirements("functions/requirements.txt"), function.NoRequirements()) // @c15
 		}, []string{`@c15: function functions/users.py: requirements "functions/requirements.txt" is given and also turned off; keep one`}},
@@ -350,27 +323,41 @@ func TestRejectedPrograms(t *testing.T) {
 		}, []string{`@t1b: function functions/users.py: configured on more than one route: GET /users (@t1a), POST /users (@t1b); configure it on one route only (the others share it), or create it once with function.New and pass it to each route`}},
 		{"config on two routes of one folder", false, func(ctx *stelvio.Context) {
 			api := shop(ctx)
-			api.Route("GET", "/inventory", map[string]any{"src": "functions/inventory", "handler": "handler.index", "timeout": 10}) // @t2a
-			api.Route("GET", "/inventory/{sku}", "functions/inventory::handler.get", function.Timeout(20))                          // @t2b
+			api.Route("GET", "/inventory", "handler.index", function.Config{Folder: "functions/inventory", Timeout: 10 * time.Second}) // @t2a
+			api.Route("GET", "/inventory/{sku}", "functions/inventory::handler.get", function.Timeout(20*time.Second))                 // @t2b
 		}, []string{`@t2b: function functions/inventory: configured on more than one route: GET /inventory (@t2a), GET /inventory/{sku} (@t2b); configure it on one route only (the others share it), or create it once with function.New and pass it to each route`}},
-		{"options with a function instance", false, func(ctx *stelvio.Context) {
-			reports := function.New(ctx, "reports", function.Handler("functions/reports.handler")) // @t3a
-			shop(ctx).Route("GET", "/reports", reports, function.Memory(512))                      // @t3b
-		}, []string{`@t3b: route GET /reports: configuration options are given together with function "reports"; set them in its function.New at @t3a instead`}},
 
 		// Configuration values.
 		{"memory too small", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Memory(64)) }, // @r1
 			[]string{`@r1: function functions/users.py: memory 64 MB is out of range; Lambda allows 128 to 10240 MB`}},
+		{"memory zero given", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Memory(0)) }, // @r1z
+			[]string{`@r1z: function functions/users.py: memory 0 MB is out of range; Lambda allows 128 to 10240 MB`}},
+		{"memory of a function.New zero given", false, func(ctx *stelvio.Context) {
+			function.New(ctx, "reports", "functions/reports.handler", function.Memory(0)) // @r1n
+		}, []string{`@r1n: function "reports": memory 0 MB is out of range; Lambda allows 128 to 10240 MB`}},
+		{"memory negative in a Config", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Config{Memory: -1}) }, // @r1c
+			[]string{`@r1c: function functions/users.py: memory -1 MB is out of range; Lambda allows 128 to 10240 MB`}},
 		{"memory too large", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Memory(20000)) }, // @r2
 			[]string{`@r2: function functions/users.py: memory 20000 MB is out of range; Lambda allows 128 to 10240 MB`}},
-		{"timeout too long", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Timeout(901)) }, // @r3
-			[]string{`@r3: function functions/users.py: timeout 901 s is out of range; Lambda allows 1 to 900 seconds`}},
-		{"timeout negative", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Timeout(-1)) }, // @r4
-			[]string{`@r4: function functions/users.py: timeout -1 s is out of range; Lambda allows 1 to 900 seconds`}},
+		{"timeout too long", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Timeout(901*time.Second)) }, // @r3
+			[]string{`@r3: function functions/users.py: timeout 15m1s is out of range; Lambda allows 1s to 15m0s (900 seconds)`}},
+		{"timeout negative", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Timeout(-time.Second)) }, // @r4
+			[]string{`@r4: function functions/users.py: timeout -1s is out of range; Lambda allows 1s to 15m0s (900 seconds)`}},
+		{"timeout zero given", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Timeout(0)) }, // @r4z
+			[]string{`@r4z: function functions/users.py: timeout 0s is out of range; Lambda allows 1s to 15m0s (900 seconds)`}},
+		{"timeout not whole seconds", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", users, function.Timeout(1500*time.Millisecond)) // @r4f
+		}, []string{`@r4f: function functions/users.py: timeout 1.5s is not a whole number of seconds; Lambda counts timeouts in seconds, e.g. function.Timeout(30 * time.Second)`}},
+		{"timeout in a Config not whole seconds", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", users, function.Config{Timeout: 2500 * time.Millisecond}) // @r4c
+		}, []string{`@r4c: function functions/users.py: timeout 2.5s is not a whole number of seconds; Lambda counts timeouts in seconds, e.g. function.Timeout(30 * time.Second)`}},
+		{"timeout of a function.New zero given", false, func(ctx *stelvio.Context) {
+			function.New(ctx, "reports", "functions/reports.handler", function.Timeout(0)) // @r4n
+		}, []string{`@r4n: function "reports": timeout 0s is out of range; Lambda allows 1s to 15m0s (900 seconds)`}},
 		{"architecture unknown", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Architecture("arm")) }, // @r5
-			[]string{`@r5: function functions/users.py: architecture "arm" is not supported; use "x86_64" or "arm64"`}},
+			[]string{`@r5: function functions/users.py: architecture "arm" is not supported; use function.X86_64 or function.ARM64`}},
 		{"runtime unknown", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", users, function.Runtime("nodejs20.x")) }, // @r6
-			[]string{`@r6: route GET /x: runtime "nodejs20.x" is not supported; use "python3.12" (or "python") or "provided.al2023" (or "go")`}},
+			[]string{`@r6: route GET /x: runtime "nodejs20.x" is not supported; use function.Python312 ("python3.12") or function.GoAL2023 ("provided.al2023")`}},
 		{"environment variable reserved", false, func(ctx *stelvio.Context) {
 			shop(ctx).Route("GET", "/x", users, function.Environment(map[string]string{"AWS_REGION": "eu-west-1"})) // @r7
 		}, []string{`@r7: function functions/users.py: environment variable AWS_REGION is reserved by AWS Lambda; choose another name`}},
@@ -381,10 +368,58 @@ func TestRejectedPrograms(t *testing.T) {
 			shop(ctx).Route("GET", "/x", users, function.Environment(map[string]string{"A": "x"})) // @r13
 		}, []string{`@r13: function functions/users.py: environment variable name "A" must start with a letter, have at least 2 characters and contain only letters, digits and _`}},
 		{"environment too large", false, func(ctx *stelvio.Context) {
-			shop(ctx).Route("GET", "/x", users, function.Environment(map[string]string{"CERT": strings.Repeat("x", 4093)})) // @r14
-		}, []string{`@r14: function functions/users.py: environment variables take 4097 bytes; Lambda allows 4096 in total, so keep large values in a file or a parameter store`}},
+			shop(ctx).Route("GET", "/x", users, function.Environment(map[string]string{"CERT": strings.Repeat("x", 4086)})) // @r14
+		}, []string{`@r14: function functions/users.py: environment variables take 4097 bytes as Lambda stores them (a JSON object); Lambda allows 4096 in total, so keep large values in a file or a parameter store`}},
+		{"environment too large only as JSON", false, func(ctx *stelvio.Context) {
+			// 4 + 2100 = 2104 bytes of names and values, but every quote is escaped in the JSON object.
+			shop(ctx).Route("GET", "/x", users, function.Env("DATA", strings.Repeat(`"`, 2100))) // @r14j
+		}, []string{`@r14j: function functions/users.py: environment variables take 4211 bytes as Lambda stores them (a JSON object); Lambda allows 4096 in total, so keep large values in a file or a parameter store`}},
+		{"environment too large with an output's dev value", false, func(ctx *stelvio.Context) {
+			big := ctx.Output("big", strings.Repeat("x", 4000))
+			shop(ctx).Route("GET", "/x", users, function.Env("SMALL", strings.Repeat("y", 100)), function.EnvOutput("BIG", big)) // @r14o
+		}, []string{`@r14o: function functions/users.py: environment variables take 4121 bytes as Lambda stores them (a JSON object); Lambda allows 4096 in total, so keep large values in a file or a parameter store`}},
+		{"environment variable both value and output", false, func(ctx *stelvio.Context) {
+			bucket := ctx.Output("bucket", "local")
+			shop(ctx).Route("GET", "/x", users, function.Env("BUCKET", "x"), function.EnvOutput("BUCKET", bucket)) // @r15
+		}, []string{`@r15: function functions/users.py: environment variable BUCKET is given both as a value and as an output; keep one`}},
+		{"environment output nil", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", users, function.EnvOutput("BUCKET", nil)) // @r16
+		}, []string{`@r16: function functions/users.py: environment variable BUCKET uses output "(nil output for BUCKET)", which was not made with ctx.Output on this app's context`}},
+		{"environment output of another program", false, func(ctx *stelvio.Context) {
+			function.New(ctx, "files", "functions/reports.handler", function.EnvOutput("BUCKET", other.out)) // @r17
+		}, []string{`@r17: function "files": environment variable BUCKET uses output "bucket", which was not made with ctx.Output on this app's context`}},
+		{"environment output reserved name", false, func(ctx *stelvio.Context) {
+			function.New(ctx, "files", "functions/reports.handler", function.EnvOutput("AWS_REGION", ctx.Output("region", "eu-west-1"))) // @r18
+		}, []string{`@r18: function "files": environment variable AWS_REGION is reserved by AWS Lambda; choose another name`}},
+		{"output declared twice", false, func(ctx *stelvio.Context) {
+			a := ctx.Output("bucket", "a") // @o1a
+			b := ctx.Output("bucket", "b") // @o1b
+			function.New(ctx, "files", "functions/reports.handler", function.EnvOutput("A_BUCKET", a), function.EnvOutput("B_BUCKET", b))
+		}, []string{`@o1b: output "bucket": another output is already named "bucket" (@o1a); give each output its own name`}},
+		{"output bad name", false, func(ctx *stelvio.Context) { ctx.Output("my bucket", "local") }, // @o2
+			[]string{`@o2: output "my bucket": name must start with a letter or digit and contain only letters, digits, - and _`}},
+
+		// Permissions.
+		{"permission bad action and resource", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", users, function.Permissions(function.Statement{Actions: []string{"s3 GetObject"}, Resources: []string{"my-bucket"}})) // @q1
+		}, []string{
+			`@q1: function functions/users.py: permission 1: action "s3 GetObject" is not an IAM action; write it as "service:Action", e.g. "s3:GetObject" (wildcards * allowed)`,
+			`@q1: function functions/users.py: permission 1: resource "my-bucket" is not an ARN; write "arn:aws:..." or "*" (for resources made at deploy time use the extend package)`,
+		}},
+		{"permission without actions or resources", false, func(ctx *stelvio.Context) {
+			function.New(ctx, "reports", "functions/reports.handler", function.Permissions( // @q2
+				function.Statement{Actions: []string{"s3:GetObject"}, Resources: []string{"*"}},
+				function.Statement{},
+			))
+		}, []string{
+			`@q2: function "reports": permission 2 has no actions; name them, e.g. "s3:GetObject"`,
+			`@q2: function "reports": permission 2 has no resources; name the ARNs it applies to, or "*"`,
+		}},
+		{"permission in a Config with an action without service", false, func(ctx *stelvio.Context) {
+			shop(ctx).Route("GET", "/x", users, function.Config{Permissions: []function.Statement{{Actions: []string{"GetObject"}, Resources: []string{"arn:aws:s3:::b/*"}}}}) // @q3
+		}, []string{`@q3: function functions/users.py: permission 1: action "GetObject" is not an IAM action; write it as "service:Action", e.g. "s3:GetObject" (wildcards * allowed)`}},
 		{"instance memory too large", false, func(ctx *stelvio.Context) {
-			function.New(ctx, "big", function.Handler("functions/reports.handler"), function.Memory(99999)) // @r9
+			function.New(ctx, "big", "functions/reports.handler", function.Memory(99999)) // @r9
 		}, []string{`@r9: function "big": memory 99999 MB is out of range; Lambda allows 128 to 10240 MB`}},
 		{"requirements on a go function", false, func(ctx *stelvio.Context) {
 			shop(ctx).Route("GET", "/x", "functions/hello.Hello", function.Requirements("functions/requirements.txt")) // @r10
@@ -395,28 +430,32 @@ func TestRejectedPrograms(t *testing.T) {
 			[]string{`@r12: function functions/users.py: requirements file missing.txt not found in the project`}},
 
 		// Function instances.
-		{"function name invalid", false, func(ctx *stelvio.Context) { function.New(ctx, "bad name!", function.Handler(users)) }, // @f1
+		{"function name invalid", false, func(ctx *stelvio.Context) { function.New(ctx, "bad name!", users) }, // @f1
 			[]string{`@f1: function "bad name!": name must start with a letter or digit and contain only letters, digits, - and _`}},
 		{"function name twice", false, func(ctx *stelvio.Context) {
-			function.New(ctx, "reports", function.Handler("functions/reports.handler")) // @f2a
-			function.New(ctx, "reports", function.Handler("functions/orders.index"))    // @f2b
+			function.New(ctx, "reports", "functions/reports.handler") // @f2a
+			function.New(ctx, "reports", "functions/orders.index")    // @f2b
 		}, []string{`@f2b: function "reports": another function is already named "reports" (@f2a); give each function.New its own name (names are not case-sensitive)`}},
 		{"function with a bad name and a bad handler", false, func(ctx *stelvio.Context) {
-			function.New(ctx, "bad name!", function.Handler("functions/users.py.index")) // @f4
+			function.New(ctx, "bad name!", "functions/users.py.index") // @f4
 		}, []string{
 			`@f4: function "bad name!": name must start with a letter or digit and contain only letters, digits, - and _`,
 			`@f4: function "bad name!": handler "functions/users.py.index": file path "functions/users.py" contains a dot; leave out the file extension and use only one "." before the function name`,
 		}},
 		{"function names differing in case", false, func(ctx *stelvio.Context) {
-			function.New(ctx, "Reports", function.Handler("functions/reports.handler")) // @f5a
-			function.New(ctx, "reports", function.Handler("functions/orders.index"))    // @f5b
+			function.New(ctx, "Reports", "functions/reports.handler") // @f5a
+			function.New(ctx, "reports", "functions/orders.index")    // @f5b
 		}, []string{`@f5b: function "reports": another function is already named "Reports" (@f5a); give each function.New its own name (names are not case-sensitive)`}},
 		{"api names differing in case", false, func(ctx *stelvio.Context) {
 			apigateway.New(ctx, "Shop") // @a6a
 			apigateway.New(ctx, "shop") // @a6b
 		}, []string{`@a6b: api "shop": api "Shop" is already declared at @a6a; give each api its own name (names are not case-sensitive)`}},
-		{"function without handler", false, func(ctx *stelvio.Context) { function.New(ctx, "empty", function.Memory(256)) }, // @f3
+		{"function without handler", false, func(ctx *stelvio.Context) { function.New(ctx, "empty", "", function.Memory(256)) }, // @f3
 			[]string{`@f3: function "empty": handler is empty; give it as "path/file.function", e.g. "functions/users.index"`}},
+		{"function on a nil context", false, func(ctx *stelvio.Context) { function.New(nil, "reports", "functions/reports.handler") }, // @f6
+			[]string{`@f6: function "reports": the *stelvio.Context is nil; pass the ctx your run function received (app.Main(func(ctx *stelvio.Context) error { ... }))`}},
+		{"output on a nil context", false, func(ctx *stelvio.Context) { var nilCtx *stelvio.Context; nilCtx.Output("bucket", "local") }, // @f7
+			[]string{`@f7: output "bucket": the *stelvio.Context is nil; pass the ctx your run function received (app.Main(func(ctx *stelvio.Context) error { ... }))`}},
 
 		// APIs and domains.
 		{"api name invalid", false, func(ctx *stelvio.Context) { apigateway.New(ctx, "my api") }, // @a1
@@ -438,6 +477,22 @@ func TestRejectedPrograms(t *testing.T) {
 			[]string{`@a3: api "shop": stage name "v 1" may contain only letters, digits, - and _ (at most 128)`}},
 		{"endpoint type unknown", false, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop", apigateway.EndpointType("private")) }, // @a4
 			[]string{`@a4: api "shop": endpoint type "private" is not supported; use "regional" or "edge"`}},
+		{"api on a nil context", false, func(ctx *stelvio.Context) {
+			api := apigateway.New(nil, "shop") // @a7a
+			api.Route("GET", "/x", users)
+		}, []string{`@a7a: api "shop": the *stelvio.Context is nil; pass the ctx your run function received (app.Main(func(ctx *stelvio.Context) error { ... }))`}},
+		{"route on a nil api", false, func(ctx *stelvio.Context) {
+			var api *apigateway.Api
+			api.Route("GET", "/x", users) // @a8
+		}, []string{`@a8: route GET /x: the api is nil; declare it with apigateway.New(ctx, name) and call Route on what it returns`}},
+		{"binary media type not a media type", false, func(ctx *stelvio.Context) {
+			apigateway.New(ctx, "shop", apigateway.BinaryMediaTypes("image/png", "png", "image/*/x", "*/*")) // @a9
+		}, []string{
+			`@a9: api "shop": binary media type "png" is not a media type; write it as type/subtype, e.g. "image/png", "image/*" or "*/*"`,
+			`@a9: api "shop": binary media type "image/*/x" is not a media type; write it as type/subtype, e.g. "image/png", "image/*" or "*/*"`,
+		}},
+		{"binary media type empty", false, func(ctx *stelvio.Context) { apigateway.New(ctx, "shop", apigateway.BinaryMediaTypes("")) }, // @a10
+			[]string{`@a10: api "shop": binary media type "" is not a media type; write it as type/subtype, e.g. "image/png", "image/*" or "*/*"`}},
 		{"domain bad label", false, func(ctx *stelvio.Context) {
 			apigateway.New(ctx, "shop", apigateway.DomainName("bad_label.example.com")) // @dm1
 		},

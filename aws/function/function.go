@@ -222,11 +222,7 @@ func (f *Function) Handler() string { return f.d.Config.Handler }
 // app, before anything is built or deployed.
 func New(ctx *stelvio.Context, name, handler string, opts ...Option) *Function {
 	fd := &route.FunctionDecl{Name: name, Source: route.Caller(1)}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(&fd.Config)
-		}
-	}
+	configure(&fd.Config, opts)
 	fd.Config.Handler = handler
 	d := app.Declare(ctx, fd.Source, fmt.Sprintf("function %q", name))
 	d.Functions = append(d.Functions, fd)
@@ -237,12 +233,22 @@ func New(ctx *stelvio.Context, name, handler string, opts ...Option) *Function {
 func configure(c *route.FunctionConfig, opts []Option) bool {
 	any := false
 	for _, o := range opts {
-		if o != nil {
+		if !absent(o) {
 			o.apply(c)
 			any = true
 		}
 	}
 	return any
+}
+
+// absent reports whether o configures nothing: a nil Option, or a nil *Config (a *Config is an Option
+// through Config's method, which a nil pointer cannot call).
+func absent(o Option) bool {
+	if o == nil {
+		return true
+	}
+	cfg, ok := o.(*Config)
+	return ok && cfg == nil
 }
 
 func init() {

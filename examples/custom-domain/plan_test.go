@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/stelvio-go/stelvio/internal/app"
-
 	"bytes"
 	"context"
 	"flag"
@@ -10,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/infra"
 	"github.com/stelvio-go/stelvio/internal/plan"
 )

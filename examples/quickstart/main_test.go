@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/stelvio-go/stelvio/internal/app"
-
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/devserver"
 )
 

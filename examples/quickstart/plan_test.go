@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/stelvio-go/stelvio/internal/app"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/cli"
+	"github.com/stelvio-go/stelvio/internal/cli/deploy"
 	"github.com/stelvio-go/stelvio/internal/plan"
 	"github.com/stelvio-go/stelvio/internal/plan/plantest"
 )
@@ -102,7 +102,7 @@ func TestQuickstartPlanGolden(t *testing.T) {
 		var out, errOut bytes.Buffer
 		f := &cli.Factory{
 			Program: app.ProgramOf(App(), Run), Dir: ".", In: strings.NewReader(""), Out: &out, Err: &errOut,
-			Getenv: func(string) string { return "" }, Context: context.Background(),
+			Getenv: func(string) string { return "" }, Context: context.Background(), Deploy: deploy.Commands,
 		}
 		if code := cli.Run(f, args); code != cli.ExitOK {
 			t.Fatalf("plan %v: exit code %d\n%s", args, code, errOut.String())

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"github.com/stelvio-go/stelvio/internal/app"
-
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
 )

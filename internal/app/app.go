@@ -139,6 +139,11 @@ func (p *Program) Load(env, projectDir string) (*route.Table, error) {
 			Message: "name must start with a letter or digit and contain only letters, digits, - and _ (at most 64); it begins every resource name, e.g. stelvio.New(\"my-app\")",
 		})
 	}
+	if err := CheckRegion(p.Region); err != nil {
+		ctx.decls.Problems = append(ctx.decls.Problems, route.Problem{
+			Source: p.Source, Subject: fmt.Sprintf("app %q", p.Name), Message: err.Error() + " in stelvio.WithRegion",
+		})
+	}
 	if p.DNS == nil {
 		for _, a := range ctx.decls.Apis {
 			if a.DomainName != "" {
@@ -168,6 +173,18 @@ func (p *Program) LoadChecked(ctx context.Context, env, projectDir string, check
 		return nil, route.Sorted(problems)
 	}
 	return t, nil
+}
+
+// regionRE is an AWS region name: us-east-1, eu-central-2, ap-southeast-4, us-gov-west-1, cn-north-1,
+// us-iso-east-1.
+var regionRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
+
+// CheckRegion rejects a region that is not an AWS region name; it would end up inside every ARN.
+func CheckRegion(r string) error {
+	if r == "" || regionRE.MatchString(r) {
+		return nil
+	}
+	return fmt.Errorf("region %q is not an AWS region name; use one such as \"us-east-1\" or \"eu-west-1\"", r)
 }
 
 // appNameRE is what an app name may be: it is the Pulumi project name and the start of every physical

@@ -64,3 +64,25 @@ func TestLoadRunFunction(t *testing.T) {
 		t.Errorf("the run function saw env %q and app %q", ctxEnv, ctxApp)
 	}
 }
+
+// TestCheckRegion: region names as AWS spells them pass; anything else would be pasted into every ARN
+// and is refused.
+func TestCheckRegion(t *testing.T) {
+	for _, r := range []string{"", "us-east-1", "eu-central-2", "ap-southeast-4", "us-gov-west-1", "cn-northwest-1", "us-isob-east-1", "il-central-1"} {
+		if err := app.CheckRegion(r); err != nil {
+			t.Errorf("CheckRegion(%q): %v", r, err)
+		}
+	}
+	for _, r := range []string{"not a region", "EU-WEST-1", "eu-west", "euwest1", "eu-west-1 ", "us-east-1a"} {
+		want := `region "` + r + `" is not an AWS region name; use one such as "us-east-1" or "eu-west-1"`
+		if err := app.CheckRegion(r); err == nil || err.Error() != want {
+			t.Errorf("CheckRegion(%q) = %v, want %s", r, err, want)
+		}
+	}
+	p := &app.Program{Name: "shop", Region: "not a region", Source: "main.go:3", Run: func(*app.State) error { return nil }}
+	_, err := p.Load("dev", t.TempDir())
+	want := "1 problem in the app:\n  main.go:3: app \"shop\": region \"not a region\" is not an AWS region name; use one such as \"us-east-1\" or \"eu-west-1\" in stelvio.WithRegion"
+	if err == nil || err.Error() != want {
+		t.Errorf("Load with a bad region = %v, want %s", err, want)
+	}
+}

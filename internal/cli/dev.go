@@ -1,10 +1,16 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+	"os/signal"
+	"syscall"
+
 	"github.com/spf13/cobra"
 	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 
 	"github.com/stelvio-go/stelvio/internal/devserver"
+	"github.com/stelvio-go/stelvio/internal/runtimeapi"
 )
 
 // DevOptions are the inputs of dev.
@@ -28,7 +34,8 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 		Short: "Serve the app's APIs on this machine with its real handlers",
 		Long: "Serve every API of the app on http://HOST:PORT as API Gateway would, running the real Python\n" +
 			"and Go handlers on this machine (no AWS, no containers). Changed handlers are picked up by the\n" +
-			"next request. Ctrl-C stops the server and every worker.",
+			"next request. Ctrl-C, SIGTERM or SIGHUP stops the server, every worker and every process a handler\n" +
+			"started.",
 		Args: maxOneEnv,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s := StackFlags{Env: opts.Env}
@@ -36,15 +43,29 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 				return err
 			}
 			opts.Env = s.Env
+			if err := opts.check(); err != nil {
+				return err
+			}
 			return runF(opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Env, "env", "", "environment (default: your personal environment)")
 	cmd.Flags().StringVar(&opts.Host, "host", devserver.DefaultHost, "address to listen on")
-	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on")
-	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, "warm workers per function (default 8)")
+	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on (0: a free port)")
+	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("most workers (execution environments) per function (default %d)", runtimeapi.DefaultConcurrency))
 	cmd.Flags().BoolVar(&opts.RuntimeAPI, "runtime-api", false, "invoke handlers through the Lambda Runtime API over HTTP instead of a pipe (slower)")
 	return cmd
+}
+
+// check rejects flag values dev cannot run with, before the app is loaded.
+func (o *DevOptions) check() error {
+	if o.Concurrency < 0 {
+		return usageErrorf("--concurrency %d: not a number of workers; use a positive number, or 0 for the default (%d per function)", o.Concurrency, runtimeapi.DefaultConcurrency)
+	}
+	if err := devserver.CheckAddress(o.Host, o.Port); err != nil {
+		return &UsageError{Err: err}
+	}
+	return nil
 }
 
 func runDev(opts *DevOptions) error {
@@ -57,12 +78,24 @@ func runDev(opts *DevOptions) error {
 	if err != nil {
 		return err
 	}
-	return devserver.Run(f.Context, table, devserver.Options{
+	// A terminal closing (SIGHUP) or a process manager stopping dev (SIGTERM) must stop the workers as
+	// Ctrl-C does: each worker's whole process group, so that no process a handler started outlives dev.
+	ctx, stop := signal.NotifyContext(f.Context, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	port := opts.Port
+	if port == 0 {
+		port = -1 // a free port
+	}
+	err = devserver.Run(ctx, table, devserver.Options{
 		Host:        opts.Host,
-		Port:        opts.Port,
+		Port:        port,
 		ProjectDir:  f.Dir,
 		Concurrency: opts.Concurrency,
 		RuntimeAPI:  opts.RuntimeAPI,
 		Log:         f.Err,
 	})
+	if addr := (*devserver.AddressError)(nil); errors.As(err, &addr) {
+		return &UsageError{Err: err}
+	}
+	return err
 }

@@ -45,6 +45,9 @@ func envArg(s *StackFlags, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
+	if args[0] == "" {
+		return usageErrorf("the environment argument is empty; name one, e.g. prod, or leave it out for your personal environment")
+	}
 	if s.Env != "" && s.Env != args[0] {
 		return usageErrorf("environment given twice: %q as argument and %q with --env; give one", args[0], s.Env)
 	}

@@ -25,10 +25,10 @@ var deployCommands = [][2]string{
 	{"plan", "List every AWS resource the app becomes, offline"},
 	{"deploy", "Deploy the app to an environment"},
 	{"diff", "Show what deploy would change in an environment"},
-	{"destroy", "Remove every resource of an environment"},
-	{"outputs", "Print an environment's outputs (API URLs, function names)"},
+	{"destroy", "Delete every resource of an environment"},
+	{"outputs", "Print the outputs of an environment's last deployment (URLs, names)"},
 	{"refresh", "Read the actual state of an environment's resources into its state"},
-	{"unlock", "Remove a stale lock from an environment's state"},
+	{"unlock", "Remove the lock a crashed or killed deployment left on an environment"},
 }
 
 // DeployCommandNames are the names and summaries of the deployment commands.

@@ -153,10 +153,10 @@ func TestEndToEnd(t *testing.T) {
 		wantHeader map[string]string
 	}{
 		{"list with query and headers", "GET", "/users?limit=5&tag=a&tag=b", nil, []string{"X-Custom", "one", "X-Custom", "two"}, 200,
-			`{"function": "functions-users", "greeting": "hello", "header": "two", "method": "GET", "multiHeader": ["one", "two"], "multiQuery": {"limit": ["5"], "tag": ["a", "b"]}, "path": "/users", "query": {"limit": "5", "tag": "b"}, "resource": "/users", "shout": "HI!", "sourceIp": "127.0.0.1", "stage": "v1"}`,
+			`{"function": "quick-dev-functions-users", "greeting": "hello", "header": "two", "method": "GET", "multiHeader": ["one", "two"], "multiQuery": {"limit": ["5"], "tag": ["a", "b"]}, "path": "/users", "query": {"limit": "5", "tag": "b"}, "resource": "/users", "shout": "HI!", "sourceIp": "127.0.0.1", "stage": "v1"}`,
 			map[string]string{"Content-Type": "application/json"}},
 		{"trailing slash", "GET", "/users/", nil, nil, 200,
-			`{"function": "functions-users", "greeting": "hello", "header": null, "method": "GET", "multiHeader": null, "multiQuery": null, "path": "/users/", "query": null, "resource": "/users", "shout": "HI!", "sourceIp": "127.0.0.1", "stage": "v1"}`, nil},
+			`{"function": "quick-dev-functions-users", "greeting": "hello", "header": null, "method": "GET", "multiHeader": null, "multiQuery": null, "path": "/users/", "query": null, "resource": "/users", "shout": "HI!", "sourceIp": "127.0.0.1", "stage": "v1"}`, nil},
 		{"path parameter", "GET", "/users/42", nil, nil, 200, `{"params": {"id": "42"}, "resource": "/users/{id}"}`, nil},
 		{"encoded path parameter", "GET", "/users/a%20b", nil, nil, 200, `{"params": {"id": "a b"}, "resource": "/users/{id}"}`, nil},
 		{"literal beats parameter", "GET", "/users/me", nil, nil, 200, `{"me": true, "resource": "/users/me"}`, nil},
@@ -172,10 +172,10 @@ func TestEndToEnd(t *testing.T) {
 		{"malformed response", "GET", "/malformed", nil, nil, 502, `{"message": "Internal server error"}`, nil},
 		{"function timeout", "GET", "/slow?s=5", nil, nil, 502, `{"message": "Internal server error"}`, nil},
 		{"go handler", "GET", "/hello", nil, nil, 200,
-			`{"function":"functions-hello","hello":"world","method":"GET","region":"eu-west-1","requestId":true,"resource":"/hello","version":1}`,
+			`{"function":"quick-dev-functions-hello","hello":"world","method":"GET","region":"eu-west-1","requestId":true,"resource":"/hello","version":1}`,
 			map[string]string{"X-Handler": "go"}},
 		{"go handler with parameter, ANY", "PUT", "/hello/ada", nil, nil, 200,
-			`{"function":"functions-hello","hello":"ada","method":"PUT","region":"eu-west-1","requestId":true,"resource":"/hello/{name}","version":1}`, nil},
+			`{"function":"quick-dev-functions-hello","hello":"ada","method":"PUT","region":"eu-west-1","requestId":true,"resource":"/hello/{name}","version":1}`, nil},
 		{"body over 10 MB", "POST", "/users", bytes.Repeat([]byte("a"), MaxBodySize+1), []string{"Content-Type", "text/plain"}, 413, `{"message":"Request Too Large"}`, nil},
 	}
 	for _, tt := range tests {
@@ -229,7 +229,7 @@ func TestEndToEnd(t *testing.T) {
 				got := ts.do(t, "GET", path, nil)
 				want := fmt.Sprintf(`{"params": {"id": "%d"}, "resource": "/users/{id}"}`, i)
 				if i%2 == 1 {
-					want = fmt.Sprintf(`{"function":"functions-hello","hello":"n%d","method":"GET","region":"eu-west-1","requestId":true,"resource":"/hello/{name}","version":1}`, i)
+					want = fmt.Sprintf(`{"function":"quick-dev-functions-hello","hello":"n%d","method":"GET","region":"eu-west-1","requestId":true,"resource":"/hello/{name}","version":1}`, i)
 				}
 				if got.status != 200 || got.body != want {
 					errs <- fmt.Sprintf("%s = %d %s", path, got.status, got.body)
@@ -248,7 +248,7 @@ func TestEndToEnd(t *testing.T) {
 		for _, want := range []string{
 			"GET /users/42 200 ", "functions-users.get\n", "GET /nope 403 ", "GET /error 502 ",
 			"[functions-users.error] ValueError: something broke",
-			"[functions-users.error] [ERROR] ValueError: something broke",
+			"[functions-users] [ERROR] ValueError: something broke",
 			"[functions-users.malformed] malformed Lambda proxy response: the handler returned \"not a proxy response\"",
 			"[functions-slow] Sandbox.Timedout: RequestId: ",
 		} {

@@ -195,7 +195,7 @@ func (s *Server) flushChanged(m *mountedAPI, cfg *authorizer.Config) {
 	if fn == nil {
 		return
 	}
-	fp, err := s.functionTarget(fn).sources.fingerprint()
+	fp, err := s.functionRunner(fn).sources.fingerprint()
 	if err != nil {
 		return // the invocation reports it
 	}
@@ -301,18 +301,18 @@ func (s *Server) invokeAuthorizer(ctx context.Context, function string, event []
 	if fn == nil {
 		return nil, fmt.Errorf("authorizer function %q is not in the app", function)
 	}
-	t := s.functionTarget(fn)
-	pool, err := t.current(ctx)
+	run := s.functionRunner(fn)
+	pool, err := run.current(ctx)
 	if err != nil {
 		return nil, err
 	}
 	res, err := pool.Invoke(ctx, event)
 	if err != nil {
-		return nil, fmt.Errorf("invoke %s: %w", t.name, err)
+		return nil, fmt.Errorf("invoke %s: %w", run.label, err)
 	}
 	if res.Err != nil {
 		// The worker's own output has shown the error; the engine decides what it means.
-		return nil, fmt.Errorf("function %s: %w", t.name, res.Err)
+		return nil, fmt.Errorf("function %s: %w", run.label, res.Err)
 	}
 	return res.Payload, nil
 }
@@ -326,25 +326,22 @@ func (s *Server) prepareAuthorizers(ctx context.Context) {
 			if fn == nil || cfg.Kind != authorizer.KindToken && cfg.Kind != authorizer.KindRequest {
 				continue
 			}
-			t := s.functionTarget(fn)
-			if _, err := t.current(ctx); err != nil && !errors.As(err, new(*BuildError)) {
-				s.logf("[%s] %s\n", t.name, err)
+			run := s.functionRunner(fn)
+			if _, err := run.current(ctx); err != nil && !errors.As(err, new(*BuildError)) {
+				s.logf("[%s] %s\n", run.label, err)
 			}
 		}
 	}
 }
 
-// functionTarget returns the runner of a function with no routes of its own (an authorizer's).
-func (s *Server) functionTarget(fn *route.Function) *target {
-	key := fn.Name + "\x00" + fn.Entry.String()
+// functionRunner returns the runner of a function with no routes of its own (an authorizer's).
+func (s *Server) functionRunner(fn *route.Function) *runner {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := s.targets[key]
-	if t == nil {
-		dir, patterns, recursive := s.builder.Sources(fn)
-		t = &target{server: s, fn: fn, tgt: fn.Entry, name: fn.Name,
-			sources: &sources{dir: pathJoin(s.opts.ProjectDir, dir), patterns: patterns, recursive: recursive, notify: s.notify}}
-		s.targets[key] = t
+	run := s.runners[fn.Name]
+	if run == nil {
+		run = s.newRunner(fn)
+		s.runners[fn.Name] = run
 	}
-	return t
+	return run
 }

@@ -12,14 +12,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/route"
-	"github.com/stelvio-go/stelvio/internal/runtimeapi"
 )
 
 // Defaults of Options.
@@ -82,7 +80,8 @@ type Server struct {
 	gw *gateway // CORS and authorizers (gateway.go)
 
 	mu      sync.Mutex
-	targets map[string]*target
+	targets map[string]*target // by function and user function
+	runners map[string]*runner // by function
 	closed  bool
 }
 
@@ -97,6 +96,9 @@ type mountedAPI struct {
 func New(table *route.Table, opts Options) (*Server, error) {
 	if table == nil || len(table.Apis) == 0 {
 		return nil, errors.New("the app declares no api; add one with apigateway.New and api.Route")
+	}
+	if opts.Concurrency < 0 {
+		return nil, fmt.Errorf("concurrency %d: not a number of workers; use a positive number, or 0 for the default", opts.Concurrency)
 	}
 	if opts.ProjectDir == "" {
 		opts.ProjectDir = "."
@@ -126,6 +128,7 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		log:     &syncWriter{w: opts.Log},
 		notify:  newNotifier(),
 		targets: map[string]*target{},
+		runners: map[string]*runner{},
 	}
 	if s.builder == nil {
 		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
@@ -159,13 +162,13 @@ func (s *Server) Prepare(ctx context.Context) {
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
-	targets := make([]*target, 0, len(s.targets))
-	for _, t := range s.targets {
-		targets = append(targets, t)
+	runners := make([]*runner, 0, len(s.runners))
+	for _, r := range s.runners {
+		runners = append(runners, r)
 	}
 	s.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, t := range targets {
+	for _, t := range runners {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -300,7 +303,8 @@ func (s *Server) mount(path string) (*mountedAPI, string) {
 	return nil, ""
 }
 
-// target returns the runner of a route's user function.
+// target returns what runs a route: its function's runner, shared by every route of the function as
+// on Lambda, where the routes of one function run in the same execution environments.
 func (s *Server) target(r *route.Route) *target {
 	key := r.Function.Name + "\x00" + r.Target.String()
 	s.mu.Lock()
@@ -311,9 +315,12 @@ func (s *Server) target(r *route.Route) *target {
 		if len(r.Function.Targets()) > 1 {
 			name += "." + r.Target.Func
 		}
-		dir, patterns, recursive := s.builder.Sources(r.Function)
-		t = &target{server: s, fn: r.Function, tgt: r.Target, name: name,
-			sources: &sources{project: s.opts.ProjectDir, dir: pathJoin(s.opts.ProjectDir, dir), patterns: patterns, recursive: recursive, notify: s.notify}}
+		run := s.runners[r.Function.Name]
+		if run == nil {
+			run = s.newRunner(r.Function)
+			s.runners[r.Function.Name] = run
+		}
+		t = &target{runner: run, name: name}
 		s.targets[key] = t
 	}
 	return t
@@ -323,105 +330,11 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.log, format, args...)
 }
 
-// target runs one user function: a pool of workers, rebuilt when the function's sources change.
+// target is a route's user function: the runner of the function that holds it, and the name the log
+// gives the route ("functions-users.get").
 type target struct {
-	server *Server
-	fn     *route.Function
-	tgt    route.Target
-	name   string
-
-	sources *sources
-
-	mu          sync.Mutex
-	pool        *runtimeapi.Pool
-	fingerprint string
-	buildErr    error
-}
-
-// current returns the pool running the function's current sources, building and starting it first
-// when the sources changed since the last request.
-func (t *target) current(ctx context.Context) (*runtimeapi.Pool, error) {
-	fp, err := t.sources.fingerprint()
-	if err != nil {
-		return nil, fmt.Errorf("read sources of function %q: %w", t.fn.Name, err)
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if fp == t.fingerprint {
-		if t.buildErr != nil {
-			return nil, t.buildErr
-		}
-		return t.pool, nil
-	}
-	reload := t.fingerprint != ""
-	w, err := t.server.builder.Worker(ctx, t.fn, t.tgt)
-	t.fingerprint = fp
-	if be := (*BuildError)(nil); errors.As(err, &be) {
-		// The compiler output is shown once; later requests point back to it until the code changes.
-		t.server.logf("[%s] %s\n", t.name, be)
-		t.buildErr = fmt.Errorf("function %q does not build; fix the compiler errors printed above", t.fn.Name)
-		return nil, err
-	}
-	if err != nil {
-		t.buildErr = err
-		return nil, err
-	}
-	t.buildErr = nil
-	cfg := t.config(w)
-	if t.pool == nil {
-		t.pool, err = runtimeapi.NewPool(cfg)
-		if err != nil {
-			return nil, err
-		}
-		return t.pool, nil
-	}
-	if err := t.pool.Reload(cfg); err != nil {
-		return nil, err
-	}
-	if reload {
-		t.server.logf("[%s] sources changed; new workers start with the next request\n", t.name)
-	}
-	return t.pool, nil
-}
-
-func (t *target) config(w Worker) runtimeapi.Config {
-	env := map[string]string{}
-	for k, v := range w.Env {
-		env[k] = v
-	}
-	for k, v := range t.server.opts.Env {
-		env[k] = v
-	}
-	for k, v := range t.fn.LocalEnvironment() {
-		env[k] = v
-	}
-	out := &prefixWriter{w: t.server.log, prefix: "[" + t.name + "] "}
-	return runtimeapi.Config{
-		Function: runtimeapi.Function{
-			Name:    t.fn.Name,
-			Region:  t.server.opts.Region,
-			Timeout: time.Duration(t.fn.Timeout) * time.Second,
-		},
-		Command:      w.Command,
-		Dir:          w.Dir,
-		Handler:      w.Handler,
-		MemoryMB:     t.fn.Memory,
-		ExecutionEnv: w.ExecutionEnv,
-		Env:          env,
-		Concurrency:  t.server.opts.Concurrency,
-		Pipe:         w.Pipe && !t.server.opts.RuntimeAPI,
-		Stdout:       out,
-		Stderr:       out,
-	}
-}
-
-func (t *target) close() {
-	t.mu.Lock()
-	p := t.pool
-	t.mu.Unlock()
-	if p != nil {
-		p.Close()
-	}
+	*runner
+	name string
 }
 
 // Run serves table on opts.Host:opts.Port until ctx is done, then stops every worker. It prints the
@@ -442,9 +355,9 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 	case port < 0:
 		port = 0
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	ln, err := listen(host, port)
 	if err != nil {
-		return fmt.Errorf("listen on %s:%d: %w; choose another port with --port", host, port, err)
+		return err
 	}
 	s.Prepare(ctx)
 	return s.Serve(ctx, ln)

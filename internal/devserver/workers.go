@@ -12,10 +12,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 	"github.com/stelvio-go/stelvio/internal/runtime/registry"
+	"github.com/stelvio-go/stelvio/internal/runtimeapi"
 )
 
 // Worker is how the local server runs one user function on the host: the runtime's own description of
@@ -25,9 +28,9 @@ type Worker = runtime.Worker
 // Builder makes host workers for user functions. Worker is called again whenever the function's sources
 // changed, and its result replaces the running workers.
 type Builder interface {
-	// Worker returns the worker for target of fn, building it first when the runtime needs it. A
-	// handler that does not compile is a *BuildError.
-	Worker(ctx context.Context, fn *route.Function, target route.Target) (Worker, error)
+	// Worker returns the worker of fn, building it first when the runtime needs it. A handler that does
+	// not compile is a *BuildError.
+	Worker(ctx context.Context, fn *route.Function) (Worker, error)
 	// Sources returns the project-relative directory and file patterns whose changes need a new worker.
 	Sources(fn *route.Function) (dir string, patterns []string, recursive bool)
 }
@@ -37,9 +40,8 @@ type BuildError = runtime.BuildError
 
 // runtimeBuilder runs functions on the host with the language runtimes of internal/runtime: the same
 // generated code as the Lambda packages (the Python router, the Go main and router, built for the host).
-// Each user function keeps its own pool (and its own name in the log), but every worker runs the
-// function's generated router, which picks the user function from the request's method and resource,
-// as on Lambda.
+// Every worker runs the function's generated router, which picks the user function from the request's
+// method and resource, as on Lambda.
 type runtimeBuilder struct {
 	projectDir string
 	runtimes   runtime.Registry
@@ -57,7 +59,7 @@ func (b *runtimeBuilder) Sources(fn *route.Function) (string, []string, bool) {
 	return rt.Sources(fn)
 }
 
-func (b *runtimeBuilder) Worker(ctx context.Context, fn *route.Function, _ route.Target) (Worker, error) {
+func (b *runtimeBuilder) Worker(ctx context.Context, fn *route.Function) (Worker, error) {
 	rt, err := b.runtimes.For(fn)
 	if err != nil {
 		return Worker{}, fmt.Errorf("function %q cannot run locally: %w", fn.Name, err)
@@ -194,4 +196,115 @@ func walkSources(project, dir string, patterns []string, recursive bool) (string
 		return "", nil, err
 	}
 	return hex.EncodeToString(h.Sum(nil)), seen, nil
+}
+
+// runner runs one function: its execution environments (a pool of workers), rebuilt when the function's
+// sources change. All routes of a function share its runner: on Lambda they run in the same warm
+// execution environments and share module-level state.
+type runner struct {
+	server *Server
+	fn     *route.Function
+	label  string // the function's name in the log
+
+	sources *sources
+
+	mu          sync.Mutex
+	pool        *runtimeapi.Pool
+	fingerprint string
+	buildErr    error
+}
+
+func (s *Server) newRunner(fn *route.Function) *runner {
+	dir, patterns, recursive := s.builder.Sources(fn)
+	return &runner{server: s, fn: fn, label: fn.Name,
+		sources: &sources{project: s.opts.ProjectDir, dir: pathJoin(s.opts.ProjectDir, dir), patterns: patterns, recursive: recursive, notify: s.notify}}
+}
+
+// current returns the pool running the function's current sources, building and starting it first
+// when the sources changed since the last request.
+func (t *runner) current(ctx context.Context) (*runtimeapi.Pool, error) {
+	fp, err := t.sources.fingerprint()
+	if err != nil {
+		return nil, fmt.Errorf("read sources of function %q: %w", t.fn.Name, err)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if fp == t.fingerprint {
+		if t.buildErr != nil {
+			return nil, t.buildErr
+		}
+		return t.pool, nil
+	}
+	reload := t.fingerprint != ""
+	w, err := t.server.builder.Worker(ctx, t.fn)
+	t.fingerprint = fp
+	if be := (*BuildError)(nil); errors.As(err, &be) {
+		// The compiler output is shown once; later requests point back to it until the code changes.
+		t.server.logf("[%s] %s\n", t.label, be)
+		t.buildErr = fmt.Errorf("function %q does not build; fix the compiler errors printed above", t.fn.Name)
+		return nil, err
+	}
+	if err != nil {
+		t.buildErr = err
+		return nil, err
+	}
+	t.buildErr = nil
+	cfg := t.config(w)
+	if t.pool == nil {
+		t.pool, err = runtimeapi.NewPool(cfg)
+		if err != nil {
+			t.buildErr = err
+			return nil, err
+		}
+		return t.pool, nil
+	}
+	if err := t.pool.Reload(cfg); err != nil {
+		return nil, err
+	}
+	if reload {
+		t.server.logf("[%s] sources changed; new workers start with the next request\n", t.label)
+	}
+	return t.pool, nil
+}
+
+func (t *runner) config(w Worker) runtimeapi.Config {
+	env := map[string]string{}
+	for k, v := range w.Env {
+		env[k] = v
+	}
+	for k, v := range t.server.opts.Env {
+		env[k] = v
+	}
+	for k, v := range t.fn.LocalEnvironment() {
+		env[k] = v
+	}
+	out := &prefixWriter{w: t.server.log, prefix: "[" + t.label + "] "}
+	return runtimeapi.Config{
+		Function: runtimeapi.Function{
+			// Handlers see the deployed function's name (AWS_LAMBDA_FUNCTION_NAME, the ARN, the log group).
+			Name:    naming.Physical(t.server.table.App, t.server.table.Env, t.fn.Name, naming.LambdaLimit),
+			Region:  t.server.opts.Region,
+			Timeout: time.Duration(t.fn.Timeout) * time.Second,
+		},
+		Command:      w.Command,
+		Dir:          w.Dir,
+		Handler:      w.Handler,
+		MemoryMB:     t.fn.Memory,
+		ExecutionEnv: w.ExecutionEnv,
+		Env:          env,
+		Concurrency:  t.server.opts.Concurrency,
+		Pipe:         w.Pipe && !t.server.opts.RuntimeAPI,
+		Stdout:       out,
+		Stderr:       out,
+		Log:          out,
+	}
+}
+
+func (t *runner) close() {
+	t.mu.Lock()
+	p := t.pool
+	t.mu.Unlock()
+	if p != nil {
+		p.Close()
+	}
 }

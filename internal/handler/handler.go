@@ -167,7 +167,7 @@ func RuntimeFamily(runtime string) (string, error) {
 	case "go", GoRuntime:
 		return Go, nil
 	}
-	return "", fmt.Errorf("runtime %q is not supported; use %q (or \"python\") or %q (or \"go\")", runtime, PythonRuntime, GoRuntime)
+	return "", fmt.Errorf("runtime %q is not supported; use function.Python312 (%q) or function.GoAL2023 (%q)", runtime, PythonRuntime, GoRuntime)
 }
 
 // Resolve finds the handler's files under projectDir and decides its runtime. runtime is the configured
@@ -213,7 +213,7 @@ func Resolve(projectDir string, ref Ref, runtime string) (Resolved, error) {
 		}
 		res.Runtime, res.Dir = Go, ref.File
 	case pyErr == nil && hasGo:
-		return res, fmt.Errorf("handler %q is ambiguous: both %s and Go package %s/ exist; set the runtime (function.Runtime(\"python3.12\") or function.Runtime(\"provided.al2023\"))", ref, pyFile, ref.File)
+		return res, fmt.Errorf("handler %q is ambiguous: both %s and Go package %s/ exist; set the runtime (function.Python312 or function.GoAL2023)", ref, pyFile, ref.File)
 	case goErr == nil:
 		return res, fmt.Errorf("handler %q: %s not found in the project, and folder %s/ has no Go files (other than _test.go); add the Python file or the Go package", ref, pyFile, ref.File)
 	default:

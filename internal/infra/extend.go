@@ -26,6 +26,9 @@ type Made struct {
 	Lambdas map[string]*function.Lambda
 	Apis    map[string]*restapi.RestApi
 
+	// Export makes a stack output (shown by plan and outputs).
+	Export func(name string, value pulumi.StringOutput)
+
 	mu      sync.Mutex
 	outputs map[*route.OutputDecl]*placeholder
 }

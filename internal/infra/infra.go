@@ -96,6 +96,7 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 		}
 
 		made := newMade(ctx, t, prov.AWS)
+		made.Export = func(name string, v pulumi.StringOutput) { opts.export(ctx, name, v) }
 		// Every placeholder is settled when the program ends, so nothing waits for an output that no
 		// extension set.
 		defer made.settle()

@@ -177,6 +177,14 @@ func (m *Mocks) outputs(args pulumi.MockResourceArgs, region string) (string, re
 		set("regionalZoneId", placeholder("regionalZoneId"))
 		set("cloudfrontDomainName", placeholder("cloudfrontDomainName"))
 		set("cloudfrontZoneId", "Z2FDTNDATAQYW2") // CloudFront's hosted zone, the same everywhere
+	case "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2":
+		// A bucket without a name gets one made up at deploy time.
+		id = str("bucket")
+		if id == "" {
+			id = placeholder("bucket")
+			set("bucket", id)
+		}
+		set("arn", "arn:aws:s3:::"+id)
 	case "aws:apigateway/account:Account":
 		if args.ReadRPC != nil {
 			set("cloudwatchRoleArn", m.CloudWatchRoleArn)

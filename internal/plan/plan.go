@@ -140,7 +140,7 @@ func RunTable(ctx context.Context, p *app.Program, t *route.Table, opts Options)
 	})
 	err = pulumi.RunErr(program, pulumi.WithMocks(t.App, t.Env, mocks))
 	if err != nil {
-		return nil, fmt.Errorf("plan %s: %w", t.Env, err)
+		return nil, fmt.Errorf("plan %s: %w", t.Env, single(err))
 	}
 	return &Plan{App: t.App, Env: t.Env, Resources: Sort(mocks.Resources()), Outputs: outputs}, nil
 }
@@ -183,4 +183,15 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// single is the one error the Pulumi SDK wrapped in a list of errors ("1 error occurred:\n\t* ..."),
+// so that a plan's error reads as the program's own; a list of several is kept as it is.
+func single(err error) error {
+	if list, ok := err.(interface{ WrappedErrors() []error }); ok {
+		if errs := list.WrappedErrors(); len(errs) == 1 {
+			return errs[0]
+		}
+	}
+	return err
 }

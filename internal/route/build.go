@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
@@ -112,7 +113,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 			b.route(api, rd)
 		}
 		b.checkConflicts(api)
-		if n := len(api.Resources()); n > MaxResources {
+		if n := api.ResourceCount(); n > MaxResources {
 			b.problems = append(b.problems, Problem{Source: ad.Source, Subject: fmt.Sprintf("api %q", api.Name), Warning: true,
 				Message: fmt.Sprintf("%d resource paths; a REST API has a default quota of %d resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API", n, MaxResources)})
 		}
@@ -152,7 +153,9 @@ func (b *builder) outputs(d *Decls) {
 		}
 	}
 	seen := map[string]*OutputDecl{}
+	declared := map[*OutputDecl]bool{}
 	for _, o := range d.Outputs {
+		declared[o] = true
 		subject := fmt.Sprintf("output %q", o.Name)
 		if !nameRE.MatchString(o.Name) {
 			b.add(o.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
@@ -164,8 +167,12 @@ func (b *builder) outputs(d *Decls) {
 	}
 	for _, fn := range b.table.Functions {
 		for k, o := range fn.Outputs {
-			if seen[o.Name] != o {
-				b.add(fn.Source, fmt.Sprintf("function %s", fn.Name), "environment variable %s uses output %q, which was not made with ctx.Output on this app's context", k, o.Name)
+			if !declared[o] {
+				subject := fmt.Sprintf("function %q", fn.Name)
+				if !fn.Instance {
+					subject = fmt.Sprintf("function %s", strings.SplitN(fn.Key, ":", 2)[1])
+				}
+				b.add(fn.Source, subject, "environment variable %s uses output %q, which was not made with ctx.Output on this app's context", k, o.Name)
 			}
 		}
 	}
@@ -239,7 +246,7 @@ func (b *builder) resolve(source, subject string, c FunctionConfig) (handler.Res
 	}
 	if c.Handler == "" {
 		if c.Folder != "" {
-			b.add(source, subject, "folder %q is given without a handler; add the file and function inside it, e.g. function.Handler(\"handler.index\")", c.Folder)
+			b.add(source, subject, "folder %q is given without a handler; give the file and function inside it as the handler, e.g. \"handler.index\"", c.Folder)
 		} else {
 			b.add(source, subject, "handler is empty; give it as \"path/file.function\", e.g. \"functions/users.index\"")
 		}
@@ -445,7 +452,13 @@ func checkDomain(d string) error {
 	if len(d) > 253 {
 		return fmt.Errorf("domain name %q is %d characters long; at most 253 are allowed", d, len(d))
 	}
+	if net.ParseIP(d) != nil {
+		return fmt.Errorf("domain name %q is an IP address; ACM certifies domain names only, so use a name such as api.example.com", d)
+	}
 	labels := strings.Split(d, ".")
+	if tld := labels[len(labels)-1]; tld != "" && strings.Trim(tld, "0123456789") == "" {
+		return fmt.Errorf("domain name %q ends in the numeric label %q; top-level domains are not numeric, so use a name such as api.example.com", d, tld)
+	}
 	if len(labels) < 2 {
 		return fmt.Errorf("domain name %q needs at least two labels, e.g. api.example.com", d)
 	}
@@ -530,8 +543,8 @@ func describe(method, p string) string {
 	if p == "" {
 		p = `""`
 	}
-	if method == "" {
-		method = `""`
+	if strings.TrimSpace(method) == "" {
+		method = strconv.Quote(method)
 	}
 	return method + " " + p
 }

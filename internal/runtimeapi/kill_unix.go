@@ -10,3 +10,8 @@ func killGroup(pid int) {
 	// ESRCH (the group is already gone) is the expected outcome after the worker exited.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
 }
+
+// killPID sends SIGKILL to process pid.
+func killPID(pid int) {
+	_ = syscall.Kill(pid, syscall.SIGKILL) // ESRCH: already gone
+}

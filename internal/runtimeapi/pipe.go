@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,12 +58,17 @@ type pipe struct {
 	nbody    int
 	skip     int
 
+	readyAt atomic.Int64 // Unix ns when the runtime finished its initialisation
+
 	exited    chan struct{}
 	exitOnce  sync.Once
 	mu        sync.Mutex
 	exitErr   error
 	closeOnce sync.Once
 }
+
+// readySince returns when the runtime finished its initialisation; zero before.
+func (p *pipe) readySince() time.Time { return unixNano(p.readyAt.Load()) }
 
 // newPipe returns the server side of a pipe worker and the two files the worker inherits (its
 // descriptors 3 and 4), which the caller closes once the process started.
@@ -99,8 +105,8 @@ func (e *pendingError) Error() string {
 
 // invoke runs one invocation on the caller's goroutine. When ctx ends first, it returns a
 // *pendingError whose finish completes the invocation.
-func (p *pipe) invoke(ctx context.Context, payload []byte) (Result, error) {
-	inv := &invocation{id: newRequestID(), traceID: newTraceID()}
+func (p *pipe) invoke(ctx context.Context, id string, payload []byte) (Result, error) {
+	inv := &invocation{id: id, traceID: newTraceID()}
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		p.results.SetReadDeadline(time.Now()) //nolint:errcheck // Pipes support deadlines.
@@ -131,34 +137,12 @@ func (p *pipe) invoke(ctx context.Context, payload []byte) (Result, error) {
 // context ended); calling it again goes on where it stopped.
 func (p *pipe) step(inv *invocation, payload []byte) (r Result, err error, cut bool) {
 	if !p.ready {
-		// The worker writes the magic when its initialisation is done, as a runtime's first /next.
 		if inv.readyBy.IsZero() {
 			inv.readyBy = time.Now().Add(p.fn.InitTimeout + p.fn.Timeout)
 		}
-		p.results.SetReadDeadline(inv.readyBy) //nolint:errcheck // Pipes support deadlines.
-		for p.nmagic < len(p.magic) {
-			n, err := p.r.Read(p.magic[p.nmagic:])
-			p.nmagic += n
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				if time.Now().Before(inv.readyBy) {
-					return Result{}, nil, true
-				}
-				return p.timeoutResult(inv), nil, false
-			}
-			if err != nil {
-				p.waitExit()
-				return Result{}, errNotTaken, false
-			}
+		if r, err, cut, stop := p.readReady(inv); stop {
+			return r, err, cut
 		}
-		switch string(p.magic[:]) {
-		case pipeMagic:
-		case pipeInitError:
-			p.initFailed = true
-		default:
-			return errorResult(inv.id, KindInit, "Runtime.InvalidProtocol",
-				fmt.Sprintf("worker of function %q does not speak pipe protocol %s (it sent %q); rebuild it", p.fn.Name, pipeMagic, p.magic[:])), nil, false
-		}
-		p.ready = true
 	}
 
 	if p.initFailed {
@@ -221,6 +205,46 @@ func (p *pipe) step(inv *invocation, payload []byte) (r Result, err error, cut b
 	default:
 		return errorResult(inv.id, KindExit, "Runtime.InvalidResponse",
 			fmt.Sprintf("worker of function %q sent result status %d", p.fn.Name, status)), nil, false
+	}
+}
+
+// readReady reads the start of the result stream, which the worker writes when its initialisation is
+// done (as a runtime's first /next), until inv.readyBy. stop says that inv cannot go on: r, err and cut
+// are then step's results.
+func (p *pipe) readReady(inv *invocation) (r Result, err error, cut, stop bool) {
+	p.results.SetReadDeadline(inv.readyBy) //nolint:errcheck // Pipes support deadlines.
+	for p.nmagic < len(p.magic) {
+		n, err := p.r.Read(p.magic[p.nmagic:])
+		p.nmagic += n
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			if time.Now().Before(inv.readyBy) {
+				return Result{}, nil, true, true
+			}
+			return p.timeoutResult(inv), nil, false, true
+		}
+		if err != nil {
+			p.waitExit()
+			return Result{}, errNotTaken, false, true
+		}
+	}
+	p.readyAt.Store(time.Now().UnixNano())
+	switch string(p.magic[:]) {
+	case pipeMagic:
+	case pipeInitError:
+		p.initFailed = true
+	default:
+		return errorResult(inv.id, KindInit, "Runtime.InvalidProtocol",
+			fmt.Sprintf("worker of function %q does not speak pipe protocol %s (it sent %q); rebuild it", p.fn.Name, pipeMagic, p.magic[:])), nil, false, true
+	}
+	p.ready = true
+	return Result{}, nil, false, false
+}
+
+// awaitReady waits until the runtime finished its initialisation, failed it or exited, at most until
+// by; the next invocation learns which.
+func (p *pipe) awaitReady(by time.Time) {
+	if !p.ready {
+		p.readReady(&invocation{readyBy: by})
 	}
 }
 

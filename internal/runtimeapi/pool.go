@@ -5,16 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
+	goruntime "runtime"
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // DefaultConcurrency is how many workers of one function run at once when Config.Concurrency is zero.
-const DefaultConcurrency = 8
+// Lambda gives every concurrent request of a function an execution environment of its own, up to the
+// account's concurrency (1,000 by default), so the local cap is set high enough that a burst of
+// parallel requests does not queue behind it; each worker costs a process (about 10 MB for Go, 15 MB
+// for Python) and stays warm.
+const DefaultConcurrency = 64
 
 // Config is one function run by a Pool.
 type Config struct {
@@ -42,6 +49,18 @@ type Config struct {
 	Pipe bool
 	// Stdout and Stderr receive the workers' output, one whole line per Write; discarded when nil.
 	Stdout, Stderr io.Writer
+	// Log receives the lines Lambda adds to a function's log for each invocation (START, END and
+	// REPORT with duration, billed duration, memory size, max memory used and, on a cold start, init
+	// duration) and notices of the pool, such as memory limits that this machine cannot enforce.
+	// Discarded when nil.
+	Log io.Writer
+}
+
+func (c Config) memoryMB() int {
+	if c.MemoryMB <= 0 {
+		return 128
+	}
+	return c.MemoryMB
 }
 
 func (c Config) validate() error {
@@ -65,10 +84,7 @@ func (c Config) validate() error {
 // it is set here, as sam local does, so that a handler can read its timeout. Entries are sorted.
 func (c Config) Environ(runtimeAPI string) []string {
 	fn := c.Function.withDefaults()
-	memory := c.MemoryMB
-	if memory <= 0 {
-		memory = 128
-	}
+	memory := c.memoryMB()
 	env := map[string]string{
 		"PATH": os.Getenv("PATH"),
 		"LANG": "en_US.UTF-8",
@@ -114,14 +130,19 @@ func (c Config) Environ(runtimeAPI string) []string {
 type Pool struct {
 	slots chan struct{} // one token per running invocation
 
-	mu      sync.Mutex
-	cfg     Config
-	gen     int // bumped by Reload; workers of older generations retire
-	idle    []*worker
-	all     map[*worker]struct{}
-	closed  bool
-	closing chan struct{}
-	wg      sync.WaitGroup // worker wait goroutines
+	mu       sync.Mutex
+	cfg      Config
+	cap      int // most workers
+	gen      int // bumped by Reload; workers of older generations retire
+	idle     []*worker
+	all      map[*worker]struct{}
+	starting int           // workers being started
+	initAvg  time.Duration // moving averages of the workers' init durations and of invocations
+	runAvg   time.Duration
+	changed  chan struct{} // closed and replaced when a worker becomes idle or goes away
+	closed   bool
+	closing  chan struct{}
+	wg       sync.WaitGroup // worker wait goroutines
 }
 
 // NewPool returns a pool for cfg. Workers start on the first invocations and stay warm until Close.
@@ -136,6 +157,8 @@ func NewPool(cfg Config) (*Pool, error) {
 	return &Pool{
 		slots:   make(chan struct{}, n),
 		cfg:     cfg,
+		cap:     n,
+		changed: make(chan struct{}),
 		all:     map[*worker]struct{}{},
 		closing: make(chan struct{}),
 	}, nil
@@ -167,11 +190,17 @@ func (p *Pool) Reload(cfg Config) error {
 	return nil
 }
 
-// Workers returns how many worker processes are alive.
+// Workers returns how many worker processes are alive, not counting those that are ending.
 func (p *Pool) Workers() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.all)
+	n := 0
+	for w := range p.all {
+		if !w.retiring.Load() {
+			n++
+		}
+	}
+	return n
 }
 
 // Invoke runs payload on a warm worker, or a new one, waiting for a free worker when Concurrency are
@@ -188,7 +217,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
 		return Result{}, ErrClosed
 	}
 	if p.direct() {
-		r, err, finish := p.run(ctx, payload)
+		r, err, finish := p.run(ctx, ctx, payload)
 		if finish != nil {
 			go func() {
 				defer func() { <-p.slots }()
@@ -206,7 +235,7 @@ func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
 	ch := make(chan outcome, 1)
 	go func() {
 		defer func() { <-p.slots }()
-		r, err, _ := p.run(context.Background(), payload)
+		r, err, _ := p.run(ctx, context.Background(), payload)
 		ch <- outcome{r, err}
 	}()
 	select {
@@ -226,25 +255,44 @@ func (p *Pool) direct() bool {
 	return p.cfg.Pipe
 }
 
-// run executes one invocation while holding a slot. When ctx ends while the function runs, run
-// returns ctx's error and a finish function that waits for the invocation and settles its worker.
-func (p *Pool) run(ctx context.Context, payload []byte) (Result, error, func()) {
+// run executes one invocation while holding a slot; waiting for a worker ends with wait. When ctx ends
+// while the function runs, run returns ctx's error and a finish function that waits for the invocation
+// and settles its worker.
+func (p *Pool) run(wait, ctx context.Context, payload []byte) (Result, error, func()) {
+	id := newRequestID()
 	for attempt := 0; ; attempt++ {
-		w, warm, err := p.acquire()
+		w, err := p.acquire(wait)
 		if err != nil {
 			return Result{}, err, nil
 		}
-		r, err := w.env.invoke(ctx, payload)
+		warm := w.runs.Add(1) > 1
+		if attempt == 0 && w.log != nil {
+			fmt.Fprintf(w.log, "START RequestId: %s Version: $LATEST\n", id)
+		}
+		sent := time.Now()
+		r, err := w.env.invoke(ctx, id, payload)
 		if errors.Is(err, errNotTaken) {
 			p.discard(w)
 			// A warm worker that died while idle did not see this invocation: run it on a fresh one.
 			if warm && attempt == 0 {
 				continue
 			}
-			return w.env.exitResult(&invocation{id: newRequestID()}), nil, nil
+			r := w.env.exitResult(&invocation{id: id})
+			w.report(id, sent, !warm)
+			return r, nil, nil
 		}
 		if rest := (*pendingError)(nil); errors.As(err, &rest) {
-			return Result{}, ctx.Err(), func() { p.settle(w, rest.finish(), nil) }
+			return Result{}, ctx.Err(), func() {
+				r := rest.finish()
+				w.report(id, sent, !warm)
+				p.settle(w, r, nil)
+			}
+		}
+		if err == nil {
+			d := w.report(id, sent, !warm)
+			p.mu.Lock()
+			p.runAvg = average(p.runAvg, d)
+			p.mu.Unlock()
 		}
 		p.settle(w, r, err)
 		if p.isClosed() {
@@ -257,6 +305,21 @@ func (p *Pool) run(ctx context.Context, payload []byte) (Result, error, func()) 
 // settle returns w to the idle workers after an invocation, or stops it when the invocation left it
 // unusable.
 func (p *Pool) settle(w *worker, r Result, err error) {
+	if err == nil && r.exits {
+		// The runtime ends its own process after this result and logs why as it goes (aws-lambda-go's
+		// panic message): let it, then make sure.
+		w.retiring.Store(true)
+		go func() {
+			t := time.NewTimer(2 * time.Second)
+			defer t.Stop()
+			select {
+			case <-w.exited:
+			case <-t.C:
+			}
+			p.discard(w)
+		}()
+		return
+	}
 	if err != nil || r.resetsEnvironment() {
 		p.discard(w)
 	} else {
@@ -264,44 +327,132 @@ func (p *Pool) settle(w *worker, r Result, err error) {
 	}
 }
 
-// acquire returns an idle worker of the current generation, or starts one.
-func (p *Pool) acquire() (w *worker, warm bool, err error) {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil, false, ErrClosed
-	}
-	for len(p.idle) > 0 {
-		w = p.idle[len(p.idle)-1]
-		p.idle = p.idle[:len(p.idle)-1]
-		if w.gen == p.gen && !w.dead() {
-			p.mu.Unlock()
-			return w, true, nil
-		}
-		go w.stop()
-	}
-	cfg, gen := p.cfg, p.gen
-	p.mu.Unlock()
+// startLimit bounds how many workers of a pool start at once. A cold start is mostly CPU (an
+// interpreter and its imports, a Go runtime): started all together, a burst's workers share the cores
+// and all become ready late; started a few at a time, the first ones serve the burst's first requests
+// while the next ones start.
+var startLimit = max(2, goruntime.NumCPU())
 
-	w, err = startWorker(cfg, gen)
-	if err != nil {
-		return nil, false, err
+// acquire returns an idle worker of the current generation, or waits for one. A call that finds none
+// starts a worker in the background (up to the pool's cap) and takes whichever worker is ready first:
+// the one it started, or one another invocation releases meanwhile, which on a machine of few cores is
+// often sooner than a cold start. A worker it started and did not take stays warm in the pool.
+func (p *Pool) acquire(ctx context.Context) (*worker, error) {
+	var mine chan started // the start this call asked for, while it runs
+	var waited <-chan time.Time
+	impatient := false
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, ErrClosed
+		}
+		for len(p.idle) > 0 {
+			w := p.idle[len(p.idle)-1]
+			p.idle = p.idle[:len(p.idle)-1]
+			if w.gen == p.gen && !w.dead() {
+				p.mu.Unlock()
+				return w, nil
+			}
+			go w.stop()
+		}
+		if mine == nil && len(p.all)+p.starting < p.cap && p.starting < startLimit {
+			// A cold start is worth it unless the function's invocations are known to end sooner than
+			// its workers start; a call that waited as long as a start takes starts one anyway, so a
+			// slow invocation never holds up the others.
+			if impatient || len(p.all) == 0 || p.initAvg == 0 || p.runAvg == 0 || p.runAvg >= p.initAvg {
+				p.starting++
+				mine = make(chan started, 1)
+				go p.start(p.cfg, p.gen, mine)
+			} else if waited == nil {
+				waited = time.After(p.initAvg)
+			}
+		}
+		changed := p.changed
+		p.mu.Unlock()
+		select {
+		case <-waited:
+			waited, impatient = nil, true
+		case <-changed:
+		case st := <-mine:
+			mine = nil
+			if st.err != nil {
+				return nil, st.err
+			}
+			if st.w != nil {
+				return st.w, nil
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-p.closing:
+			return nil, ErrClosed
+		}
 	}
+}
+
+// started is the outcome of a start: an error, a worker that exited during its initialisation (the
+// invocation that asked for it runs on it, to report why), or neither when the worker joined the idle
+// ones.
+type started struct {
+	w   *worker
+	err error
+}
+
+// start starts a worker from cfg, waits until its runtime is initialised (or failed, or exited: the
+// invocation that takes it learns which), adds it to the idle workers and reports to done.
+func (p *Pool) start(cfg Config, gen int, done chan<- started) {
+	w, err := startWorker(cfg, gen)
 	p.mu.Lock()
+	p.starting--
+	if err != nil {
+		p.broadcast() // another waiting invocation may try in its turn
+		p.mu.Unlock()
+		done <- started{err: err}
+		return
+	}
 	if p.closed {
 		p.mu.Unlock()
 		w.stop()
-		return nil, false, ErrClosed
+		done <- started{err: ErrClosed}
+		return
 	}
 	p.all[w] = struct{}{}
-	p.mu.Unlock()
 	p.wg.Add(1)
+	p.mu.Unlock()
 	go func() {
 		defer p.wg.Done()
 		<-w.exited
 		p.forget(w)
 	}()
-	return w, false, nil
+	fn := cfg.Function.withDefaults()
+	w.env.awaitReady(time.Now().Add(fn.InitTimeout))
+	if ready := w.env.readySince(); !ready.IsZero() {
+		p.mu.Lock()
+		p.initAvg = average(p.initAvg, ready.Sub(w.started))
+		p.mu.Unlock()
+	}
+	if w.dead() || w.env.readySince().IsZero() {
+		// It exited, failed or timed out before it was ready: the invocation that asked for it runs on
+		// it and reports why.
+		done <- started{w: w}
+		return
+	}
+	p.release(w)
+	done <- started{}
+}
+
+// average is a moving average of durations, avg zero when there is none yet.
+func average(avg, d time.Duration) time.Duration {
+	if avg == 0 {
+		return d
+	}
+	return (3*avg + d) / 4
+}
+
+// broadcast wakes the calls waiting in acquire; p.mu is held.
+func (p *Pool) broadcast() {
+	close(p.changed)
+	p.changed = make(chan struct{})
 }
 
 func (p *Pool) isClosed() bool {
@@ -318,6 +469,7 @@ func (p *Pool) release(w *worker) {
 		return
 	}
 	p.idle = append(p.idle, w)
+	p.broadcast()
 	p.mu.Unlock()
 }
 
@@ -330,6 +482,9 @@ func (p *Pool) discard(w *worker) {
 func (p *Pool) forget(w *worker) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if _, ok := p.all[w]; !ok {
+		return
+	}
 	delete(p.all, w)
 	for i, x := range p.idle {
 		if x == w {
@@ -337,6 +492,7 @@ func (p *Pool) forget(w *worker) {
 			break
 		}
 	}
+	p.broadcast() // a waiting invocation may start a worker in its place
 }
 
 // Close kills every worker's process group and waits for them to exit. Invocations in progress fail
@@ -364,9 +520,14 @@ func (p *Pool) Close() error {
 
 // environment is how the pool reaches a worker's runtime: its Runtime API (*Server) or a pipe.
 type environment interface {
-	// invoke runs one invocation; errNotTaken when the runtime had exited before taking it. An
+	// invoke runs invocation id; errNotTaken when the runtime had exited before taking it. An
 	// environment may stop waiting when ctx ends and return a *pendingError.
-	invoke(ctx context.Context, payload []byte) (Result, error)
+	invoke(ctx context.Context, id string, payload []byte) (Result, error)
+	// readySince returns when the runtime finished its initialisation; zero before.
+	readySince() time.Time
+	// awaitReady waits until the runtime finished its initialisation, failed it or exited, at most
+	// until by.
+	awaitReady(by time.Time)
 	// exitResult is the Runtime.ExitError of inv after the runtime exited.
 	exitResult(inv *invocation) Result
 	// Exited records the runtime process's exit status.
@@ -376,11 +537,57 @@ type environment interface {
 
 // worker is one runtime process with its own execution environment.
 type worker struct {
-	gen    int
-	env    environment
-	cmd    *exec.Cmd
-	exited chan struct{}
-	stopMu sync.Once
+	gen      int
+	env      environment
+	cmd      *exec.Cmd
+	started  time.Time
+	memoryMB int
+	log      io.Writer    // Config.Log
+	exitPeak atomic.Int64 // the memory cgroup's peak when the worker exited; -1 unknown
+	retiring atomic.Bool  // the worker's runtime is ending its process after a result
+	runs     atomic.Int64 // invocations given to the worker
+	exited   chan struct{}
+	stopMu   sync.Once
+}
+
+// report writes the END and REPORT lines of invocation id, sent at sent, as Lambda does: Duration
+// from the moment the runtime could take the invocation to its result, Billed Duration rounded up to
+// the millisecond, Max Memory Used the environment's peak so far, and Init Duration on a cold start.
+// It returns the invocation's duration.
+func (w *worker) report(id string, sent time.Time, cold bool) time.Duration {
+	end := time.Now()
+	begin, ready := sent, w.env.readySince()
+	var initDur time.Duration
+	if cold && !ready.IsZero() {
+		initDur = ready.Sub(w.started)
+		if ready.After(begin) {
+			begin = ready
+		}
+	}
+	if w.log == nil {
+		return end.Sub(begin)
+	}
+	ms := float64(end.Sub(begin).Microseconds()) / 1000
+	line := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB",
+		id, ms, int64(math.Ceil(ms)), w.memoryMB)
+	if peak := w.maxMemory(); peak >= 0 {
+		line += fmt.Sprintf("\tMax Memory Used: %d MB", (peak+(1<<20)-1)>>20)
+	}
+	if initDur > 0 {
+		line += fmt.Sprintf("\tInit Duration: %.2f ms", float64(initDur.Microseconds())/1000)
+	}
+	fmt.Fprintf(w.log, "END RequestId: %s\n%s\n", id, line)
+	return end.Sub(begin)
+}
+
+// maxMemory is the most memory the worker used so far, in bytes; -1 when this machine cannot tell.
+func (w *worker) maxMemory() int64 {
+	if !w.dead() {
+		if peak := peakRSS(w.cmd.Process.Pid); peak >= 0 {
+			return peak
+		}
+	}
+	return w.exitPeak.Load()
 }
 
 func startWorker(cfg Config, gen int) (*worker, error) {
@@ -442,15 +649,65 @@ func startWorker(cfg Config, gen int) (*worker, error) {
 	go copyLines(cfg.Stdout, outR)
 	go copyLines(cfg.Stderr, errR)
 
-	w := &worker{gen: gen, env: env, cmd: cmd, exited: make(chan struct{})}
+	w := &worker{gen: gen, env: env, cmd: cmd, started: time.Now(), memoryMB: cfg.memoryMB(), log: cfg.Log, exited: make(chan struct{})}
+	w.exitPeak.Store(-1)
+	cg := limitMemory(cfg, cmd.Process.Pid)
 	go func() {
 		err := cmd.Wait()
 		killGroup(cmd.Process.Pid) // whatever the worker started goes with it
+		if cg != nil {
+			if cg.oomKilled() {
+				err = &outOfMemoryError{err: err}
+			}
+			w.exitPeak.Store(cg.peak())
+			cg.remove()
+		}
 		env.Exited(err)
 		close(w.exited)
 	}()
 	return w, nil
 }
+
+// MemoryLimits reports whether this machine enforces a function's memory size on its workers.
+func MemoryLimits() bool {
+	m, _ := workerCgroups()
+	return m != nil
+}
+
+// memoryNotice is logged once per process when memory sizes cannot be enforced.
+var memoryNotice sync.Once
+
+// limitMemory puts the worker process pid in a memory cgroup of its own, limited to the function's
+// memory size, as Lambda limits an execution environment. Where this machine cannot (see
+// workerCgroups), the function runs without a limit and cfg.Log says so once.
+func limitMemory(cfg Config, pid int) *workerCgroup {
+	m, reason := workerCgroups()
+	var cg *workerCgroup
+	if m != nil {
+		var err error
+		if cg, err = m.newWorkerCgroup(cfg.memoryMB()); err == nil {
+			if err = cg.add(pid); err != nil {
+				cg.remove()
+				cg = nil
+			}
+		}
+		if err != nil {
+			reason = err.Error()
+		}
+	}
+	if cg == nil && cfg.Log != nil {
+		memoryNotice.Do(func() {
+			fmt.Fprintf(cfg.Log, "memory sizes are not enforced on this machine: %s; a function that needs more memory than its memory size works here but fails on Lambda with Runtime.OutOfMemory\n", reason)
+		})
+	}
+	return cg
+}
+
+// outOfMemoryError is the exit of a worker the kernel killed for using more than its memory size.
+type outOfMemoryError struct{ err error }
+
+func (e *outOfMemoryError) Error() string { return e.err.Error() }
+func (e *outOfMemoryError) Unwrap() error { return e.err }
 
 func (w *worker) dead() bool {
 	select {

@@ -283,6 +283,9 @@ func TestPoolConcurrencyAndQueueing(t *testing.T) {
 		{"parallel", 3, 3, 3, 3},
 		// Eight invocations, two workers: they passed two by two, the rest waited in the queue.
 		{"queued", 2, 8, 2, 2},
+		// The default cap holds a burst of twenty at once, as Lambda gives each concurrent request an
+		// environment of its own (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
+		{"default cap holds a burst", 0, 20, 20, 20},
 	}
 	for _, rt := range runtimes {
 		for _, tt := range tests {
@@ -300,11 +303,18 @@ func TestPoolConcurrencyAndQueueing(t *testing.T) {
 				if b.max != tt.wantMax {
 					t.Errorf("at most %d invocations ran at once, want %d", b.max, tt.wantMax)
 				}
-				if len(pids) > tt.concurrency {
-					t.Errorf("%d worker processes served, want at most %d", len(pids), tt.concurrency)
+				limit := tt.concurrency
+				if limit == 0 {
+					limit = DefaultConcurrency
 				}
-				if n := p.Workers(); n > tt.concurrency {
-					t.Errorf("%d workers alive, want at most %d", n, tt.concurrency)
+				if tt.barrier == tt.invocations && len(pids) != tt.invocations {
+					t.Errorf("%d worker processes served %d invocations that could only finish together, want one each", len(pids), tt.invocations)
+				}
+				if len(pids) > limit {
+					t.Errorf("%d worker processes served, want at most %d", len(pids), limit)
+				}
+				if n := p.Workers(); n > limit {
+					t.Errorf("%d workers alive, want at most %d", n, limit)
 				}
 			})
 		}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -175,6 +176,7 @@ type Server struct {
 	initOnce  sync.Once
 	polled    chan struct{} // closed at the first /next
 	pollOnce  sync.Once
+	readyAt   atomic.Int64 // Unix ns of the first /next
 }
 
 // NewServer starts the Runtime API of one execution environment for fn on a free 127.0.0.1 port.
@@ -232,18 +234,44 @@ func (s *Server) Exited(err error) {
 // returns an error only when the invocation could not be run (ctx done, server closed); a failed
 // invocation is a Result with Err set.
 func (s *Server) Invoke(ctx context.Context, payload []byte) (Result, error) {
-	r, err := s.invoke(ctx, payload)
+	id := newRequestID()
+	r, err := s.invoke(ctx, id, payload)
 	if errors.Is(err, errNotTaken) {
-		return s.exitResult(&invocation{id: newRequestID()}), nil
+		return s.exitResult(&invocation{id: id}), nil
 	}
 	return r, err
 }
 
+// readySince returns when the runtime first asked for an invocation (its initialisation was done); zero
+// before.
+func (s *Server) readySince() time.Time { return unixNano(s.readyAt.Load()) }
+
+// awaitReady waits until the runtime asked for its first invocation, reported an initialisation error
+// or exited, at most until by.
+func (s *Server) awaitReady(by time.Time) {
+	t := time.NewTimer(time.Until(by))
+	defer t.Stop()
+	select {
+	case <-s.polled:
+	case <-s.initFail:
+	case <-s.exited:
+	case <-s.closed:
+	case <-t.C:
+	}
+}
+
+func unixNano(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
 // invoke is Invoke, but reports errNotTaken when the runtime had exited before taking the invocation,
 // so that a Pool can retry on a fresh worker.
-func (s *Server) invoke(ctx context.Context, payload []byte) (Result, error) {
+func (s *Server) invoke(ctx context.Context, id string, payload []byte) (Result, error) {
 	inv := &invocation{
-		id:      newRequestID(),
+		id:      id,
 		traceID: newTraceID(),
 		payload: payload,
 		taken:   make(chan struct{}),
@@ -328,7 +356,11 @@ func exitErrorResult(id string, err error) Result {
 	if err != nil {
 		reason = "Runtime exited with error: " + err.Error()
 	}
-	return errorResult(id, KindExit, "Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: %s", id, reason))
+	typ := "Runtime.ExitError"
+	if oom := (*outOfMemoryError)(nil); errors.As(err, &oom) {
+		typ = "Runtime.OutOfMemory"
+	}
+	return errorResult(id, KindExit, typ, fmt.Sprintf("RequestId: %s Error: %s", id, reason))
 }
 
 func errorResult(id string, kind ErrorKind, typ, msg string) Result {
@@ -340,7 +372,10 @@ func errorResult(id string, kind ErrorKind, typ, msg string) Result {
 }
 
 func (s *Server) handleNext(w http.ResponseWriter, r *http.Request) {
-	s.pollOnce.Do(func() { close(s.polled) })
+	s.pollOnce.Do(func() {
+		s.readyAt.Store(time.Now().UnixNano())
+		close(s.polled)
+	})
 	var inv *invocation
 	select {
 	case inv = <-s.next:

@@ -105,3 +105,42 @@ func TestOtherCommandArgs(t *testing.T) {
 		t.Errorf("unlock dev --force = %+v, %v", o, err)
 	}
 }
+
+func TestRunUsageErrors(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"plan", ""}, "error: the environment argument is empty; name one, e.g. prod, or leave it out for your personal environment\nrun 'stelvio plan --help' for usage\n"},
+		{[]string{"plan", "prod", "--region", "not a region"}, "error: --region: region \"not a region\" is not an AWS region name; use one such as \"us-east-1\" or \"eu-west-1\"\nrun 'stelvio plan --help' for usage\n"},
+		{[]string{"deploy", "--nope"}, "error: unknown flag: --nope\nrun 'stelvio deploy --help' for usage\n"},
+		{[]string{"outputs", "a", "b"}, "error: outputs takes at most one environment, got 2 arguments: a b\nrun 'stelvio outputs --help' for usage\n"},
+		{[]string{"deploy", "Prod"}, "error: environment \"Prod\" is not a valid name; use 1 to 32 lowercase letters, digits and -, e.g. \"prod\" or \"dev\"\nrun 'stelvio deploy --help' for usage\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f, _, errOut := testFactory(t, nil)
+			if code := Run(f, tt.args); code != cli.ExitUsage {
+				t.Errorf("exit code = %d, want %d", code, cli.ExitUsage)
+			}
+			if errOut.String() != tt.wantErr {
+				t.Errorf("stderr = %q, want %q", errOut.String(), tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestCommandNames: a binary without the engine lists the same commands, with the same summaries.
+func TestCommandNames(t *testing.T) {
+	f, _, _ := testFactory(t, nil)
+	cmds := commandsOf(f)
+	names := cli.DeployCommandNames()
+	if len(cmds) != len(names) {
+		t.Fatalf("%d commands, %d names", len(cmds), len(names))
+	}
+	for i, c := range cmds {
+		if c.Name() != names[i][0] || c.Short != names[i][1] {
+			t.Errorf("command %d: %q %q, the light binary lists %q %q", i, c.Name(), c.Short, names[i][0], names[i][1])
+		}
+	}
+}

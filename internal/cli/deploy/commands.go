@@ -79,18 +79,7 @@ type StackOptions struct {
 
 func newStackCmd(f *Factory, c stackCmd, runF func(*StackOptions) error) *cobra.Command {
 	opts := &StackOptions{Factory: f}
-	cmd := &cobra.Command{
-		Use:   c.use,
-		Short: c.short,
-		Args:  cli.MaxOneEnv,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
-				return err
-			}
-			return runF(opts)
-		},
-	}
-	cli.AddStackFlags(cmd, &opts.StackFlags)
+	cmd := newEnvCmd(c.use, c.short, "", &opts.StackFlags, func() error { return runF(opts) })
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, c.jsonHelp)
 	return cmd
 }
@@ -119,4 +108,23 @@ func coded(err error) error {
 		return &cli.CodedError{Code: cli.ExitLocked, Err: err}
 	}
 	return err
+}
+
+// newEnvCmd is a command on one environment: an optional ENV argument merged with --env, the stack
+// flags, and run once they are parsed. Each command adds its own flags to what it returns.
+func newEnvCmd(use, short, long string, s *cli.StackFlags, run func() error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long:  long,
+		Args:  cli.MaxOneEnv,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cli.EnvArg(s, args); err != nil {
+				return err
+			}
+			return run()
+		},
+	}
+	cli.AddStackFlags(cmd, s)
+	return cmd
 }

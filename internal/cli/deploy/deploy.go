@@ -19,20 +19,10 @@ type DeployOptions struct {
 
 func newDeployCmd(f *Factory, runF func(*DeployOptions) error) *cobra.Command {
 	opts := &DeployOptions{Factory: f}
-	cmd := &cobra.Command{
-		Use:   "deploy [ENV]",
-		Short: "Deploy the app to an environment",
-		Long: "Deploy the app to ENV (default: your personal environment, kept in .stelvio/userenv).\n" +
+	cmd := newEnvCmd("deploy [ENV]", "Deploy the app to an environment",
+		"Deploy the app to ENV (default: your personal environment, kept in .stelvio/userenv).\n"+
 			"Without --yes, deploy shows what would change and asks before changing anything.",
-		Args: cli.MaxOneEnv,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
-				return err
-			}
-			return runF(opts)
-		},
-	}
-	cli.AddStackFlags(cmd, &opts.StackFlags)
+		&opts.StackFlags, func() error { return runF(opts) })
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without showing the changes and asking")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "stream progress as JSON objects, one per line")
 	return cmd

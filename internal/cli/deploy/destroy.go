@@ -16,19 +16,9 @@ type DestroyOptions struct {
 
 func newDestroyCmd(f *Factory, runF func(*DestroyOptions) error) *cobra.Command {
 	opts := &DestroyOptions{Factory: f}
-	cmd := &cobra.Command{
-		Use:   "destroy [ENV]",
-		Short: "Delete every resource of an environment",
-		Long:  "Delete every resource of ENV. Without --yes you confirm by typing the environment name.",
-		Args:  cli.MaxOneEnv,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
-				return err
-			}
-			return runF(opts)
-		},
-	}
-	cli.AddStackFlags(cmd, &opts.StackFlags)
+	cmd := newEnvCmd("destroy [ENV]", "Delete every resource of an environment",
+		"Delete every resource of ENV. Without --yes you confirm by typing the environment name.",
+		&opts.StackFlags, func() error { return runF(opts) })
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "destroy without typing the environment name")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "stream progress as JSON objects, one per line")
 	return cmd

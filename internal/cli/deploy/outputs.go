@@ -19,18 +19,9 @@ type OutputsOptions struct {
 
 func newOutputsCmd(f *Factory, runF func(*OutputsOptions) error) *cobra.Command {
 	opts := &OutputsOptions{Factory: f}
-	cmd := &cobra.Command{
-		Use:   "outputs [ENV]",
-		Short: "Print the outputs of an environment's last deployment (URLs, names)",
-		Args:  cli.MaxOneEnv,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
-				return err
-			}
-			return runF(opts)
-		},
-	}
-	cli.AddStackFlags(cmd, &opts.StackFlags)
+	cmd := newEnvCmd("outputs [ENV]", "Print the outputs of an environment's last deployment (URLs, names)",
+		"",
+		&opts.StackFlags, func() error { return runF(opts) })
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the outputs as one JSON object")
 	return cmd
 }

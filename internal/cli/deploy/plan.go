@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/cli"
 	"github.com/stelvio-go/stelvio/internal/runtime/registry"
 
@@ -50,6 +51,9 @@ func runPlan(opts *PlanOptions) error {
 		return err
 	}
 	opts.Env = env
+	if err := app.CheckRegion(opts.Region); err != nil {
+		return cli.UsageErrorf("--region: %v", err)
+	}
 	pl, err := plan.Run(f.Context, f.Program, plan.Options{Env: env, ProjectDir: f.Dir, Region: opts.Region, Check: registry.Checker(f.Dir)})
 	if err != nil {
 		return err

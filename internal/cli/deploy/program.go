@@ -36,6 +36,9 @@ func engineOptions(f *Factory, s cli.StackFlags, withProgram bool) (engine.Optio
 		return opts, nil
 	}
 	opts.Backend = cmp(opts.Backend, p.Backend)
+	if err := app.CheckRegion(opts.Region); err != nil {
+		return opts, cli.UsageErrorf("--region: %v", err)
+	}
 	opts.Region = cmp(opts.Region, p.Region)
 	opts.Profile = cmp(opts.Profile, p.Profile)
 	if !withProgram {

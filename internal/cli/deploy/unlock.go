@@ -17,20 +17,10 @@ type UnlockOptions struct {
 
 func newUnlockCmd(f *Factory, runF func(*UnlockOptions) error) *cobra.Command {
 	opts := &UnlockOptions{Factory: f}
-	cmd := &cobra.Command{
-		Use:   "unlock [ENV]",
-		Short: "Remove the lock a crashed or killed deployment left on an environment",
-		Long: "Remove the lock an interrupted operation left on ENV's state, and say whose it was.\n" +
+	cmd := newEnvCmd("unlock [ENV]", "Remove the lock a crashed or killed deployment left on an environment",
+		"Remove the lock an interrupted operation left on ENV's state, and say whose it was.\n"+
 			"A lock held by a process still running on this machine is kept unless --force.",
-		Args: cli.MaxOneEnv,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cli.EnvArg(&opts.StackFlags, args); err != nil {
-				return err
-			}
-			return runF(opts)
-		},
-	}
-	cli.AddStackFlags(cmd, &opts.StackFlags)
+		&opts.StackFlags, func() error { return runF(opts) })
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "remove the lock even if its process still runs")
 	return cmd
 }

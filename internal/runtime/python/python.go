@@ -57,10 +57,18 @@ func entry(fn *route.Function) route.Target {
 	return fn.Entry
 }
 
-// Sources: a folder-based function's folder recursively; a single-file function's directory, since it
-// can import its neighbours.
+// Sources: a folder-based function's folder recursively; a single-file function's file and its
+// requirements when they sit beside it, which is all its package holds (a neighbour it imports is not
+// in the package, so a change there must not restart it).
 func (r *Runtime) Sources(fn *route.Function) (string, []string, bool) {
-	return fn.Dir, []string{"*.py", "requirements.txt"}, fn.FolderBased
+	if fn.FolderBased {
+		return fn.Dir, []string{"*.py", "requirements.txt"}, true
+	}
+	patterns := []string{path.Base(fn.File)}
+	if fn.Requirements != "" && path.Dir(fn.Requirements) == fn.Dir {
+		patterns = append(patterns, path.Base(fn.Requirements))
+	}
+	return fn.Dir, patterns, false
 }
 
 // file is the project-relative file of target's module.
@@ -271,8 +279,9 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 	return runtime.Cached(projectDir, fn.Name, key, handler, func() (*runtime.Archive, error) { return a, nil })
 }
 
-// Worker runs the function's own files with pyloop, and the generated router (written to
-// .stelvio/dev/python/<function>) through PYTHONPATH.
+// Worker runs the function with pyloop on what its package holds: a folder-based function in its
+// folder, with the generated router (written to .stelvio/dev/python/<function>) through PYTHONPATH; a
+// single-file function in a staged task root with its file and router only (see stage).
 func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Function) (runtime.Worker, error) {
 	dev := filepath.Join(projectDir, ".stelvio", "dev", "python")
 	loop, err := pyloop.Write(dev)
@@ -280,25 +289,28 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		return runtime.Worker{}, err
 	}
 	w := runtime.Worker{
-		Command:      pyloop.Command(r.python(), loop),
+		Command:      pyloop.Command(interpreter(ctx, r.python(), projectDir), loop),
 		Dir:          filepath.Join(projectDir, filepath.FromSlash(fn.Dir)),
 		Handler:      r.Handler(fn),
 		ExecutionEnv: "AWS_Lambda_" + fn.RuntimeID,
 		Pipe:         true,
 	}
 	var path []string
-	genDir := filepath.Join(dev, fn.Name)
-	if fn.NeedsRouter() {
-		if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
-			return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
+	if !fn.FolderBased {
+		w.Dir = filepath.Join(dev, fn.Name)
+		if err := stage(w.Dir, projectDir, fn); err != nil {
+			return runtime.Worker{}, err
 		}
-	}
-	for name, data := range fn.ExtraFiles {
-		if err := runtime.WriteFileAtomic(filepath.Join(genDir, name), data); err != nil {
-			return runtime.Worker{}, fmt.Errorf("function %q: write %s: %w", fn.Name, name, err)
+	} else if fn.NeedsRouter() || len(fn.ExtraFiles) > 0 {
+		genDir := filepath.Join(dev, fn.Name)
+		if fn.NeedsRouter() {
+			if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
+				return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
+			}
 		}
-	}
-	if fn.NeedsRouter() || len(fn.ExtraFiles) > 0 {
+		if err := writeExtraFiles(genDir, fn); err != nil {
+			return runtime.Worker{}, err
+		}
 		path = append(path, genDir)
 	}
 	if fn.Requirements != "" {

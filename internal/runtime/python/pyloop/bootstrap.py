@@ -11,11 +11,9 @@ When the local server sets STELVIO_WORKER_PIPE, the same exchanges go over two p
 """
 
 import decimal
-import http.client
 import importlib
 import json
 import os
-import socket
 import struct
 import sys
 import time
@@ -143,6 +141,12 @@ def load_handler(spec):
 
 class RuntimeClient:
     def __init__(self, address):
+        # Imported here: a pipe worker does not need them, and http.client alone costs a worker's start
+        # more than a tenth of its time.
+        global http, socket
+        import http.client
+        import socket
+
         host, _, port = address.partition(":")
         self.conn = http.client.HTTPConnection(host, int(port or 80))
         self._connect()

@@ -26,6 +26,7 @@ type event struct {
 	Ms         int             `json:"ms"`
 	URL        string          `json:"url"`
 	Size       int             `json:"size"`
+	MB         int             `json:"mb"`
 	HTTPMethod string          `json:"httpMethod"`
 	Raw        json.RawMessage `json:"-"`
 }
@@ -85,6 +86,12 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 		return map[string]any{"child": cmd.Process.Pid}, nil
 	case "big":
 		return strings.Repeat("x", e.Size), nil
+	case "alloc":
+		held := make([]byte, e.MB<<20)
+		for i := range held {
+			held[i] = 'x'
+		}
+		return map[string]any{"allocated": len(held) >> 20}, nil
 	case "log":
 		fmt.Println("to stdout:", e.Message)
 		fmt.Fprintln(os.Stderr, "to stderr:", e.Message)

@@ -55,4 +55,7 @@ def index(event, context):
         return "logged"
     if action == "none":
         return None
+    if action == "alloc":
+        held = b"x" * (event["mb"] << 20)
+        return {"allocated": len(held) >> 20}
     raise ValueError("unknown action %r" % action)
