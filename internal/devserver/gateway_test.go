@@ -185,7 +185,7 @@ func TestBannerStageAndAccount(t *testing.T) {
 	if ev.RequestContext.AccountID != "123456789012" || ev.RequestContext.Stage != "v1" {
 		t.Errorf("requestContext accountId, stage = %q, %q; want 123456789012, v1", ev.RequestContext.AccountID, ev.RequestContext.Stage)
 	}
-	if arn := got.header.Get("X-Function-Arn"); arn != "arn:aws:lambda:us-east-1:123456789012:function:functions-echo" {
+	if arn := got.header.Get("X-Function-Arn"); arn != "arn:aws:lambda:us-east-1:123456789012:function:gw-test-functions-echo" {
 		t.Errorf("function ARN = %q", arn)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
@@ -70,6 +71,11 @@ type Options struct {
 	// RuntimeAPI sends every invocation through the Lambda Runtime API over HTTP. Otherwise workers
 	// take them over a pipe: the same runtime code paths, at a fraction of the cost per request.
 	RuntimeAPI bool
+
+	// Authorizers configure the authorizer engine (gateway.go): the Cognito development key's folder
+	// (ProjectDir/.stelvio by default) and the credentials AWS_IAM signatures are checked with (the
+	// AWS_* environment variables by default).
+	Authorizers authorizer.Options
 }
 
 // Server is the local API Gateway of an app: an http.Handler that runs the app's handlers.
@@ -81,6 +87,8 @@ type Server struct {
 	log     *syncWriter
 
 	notify *notifier // nil where unavailable
+
+	gw *gateway // CORS and authorizers (gateway.go)
 
 	mu      sync.Mutex
 	targets map[string]*target // by function and user function
@@ -143,6 +151,7 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		}
 		s.apis = append(s.apis, m)
 	}
+	s.gw = newGateway(s)
 	return s, nil
 }
 
@@ -157,6 +166,7 @@ func (s *Server) Prepare(ctx context.Context) {
 			}
 		}
 	}
+	s.prepareAuthorizers(ctx) // gateway.go
 }
 
 // Close stops every worker of every function.
@@ -215,11 +225,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 	if !haveRaw {
 		rawSize = headerSize(r)
 	}
+	m, escaped := s.mount(r.URL.EscapedPath())
+	// CORS (gateway.go): the preflight is answered here, and every answer of the gateway itself below
+	// gets the API's CORS headers.
+	if status, done := s.preflight(w, r, m, unescape(escaped), requestID); done {
+		return status, "-"
+	}
+	w = s.gatewayWriter(w, m)
 	if g := checkLimits(r, rawSize); g != nil {
 		g.write(w, requestID)
 		return g.status, "-"
 	}
-	m, escaped := s.mount(r.URL.EscapedPath())
 	if m == nil {
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
@@ -282,6 +298,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		requestTooLong.write(w, requestID)
 		return requestTooLong.status, t.name
 	}
+	// The route's authorizer (gateway.go) answers a refused request; otherwise the event gets
+	// requestContext.authorizer.
+	payload, refused := s.authorize(ctx, w, req, m, rt, params, body, payload, requestID)
+	if refused != 0 {
+		return refused, t.name
+	}
 
 	res, err := pool.Invoke(ctx, payload)
 	switch {
@@ -306,7 +328,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		internalError.write(w, requestID)
 		return internalError.status, t.name
 	}
-	resp.write(w, requestID)
+	resp.write(handlerWriter(w), requestID)
 	return resp.status, t.name
 }
 

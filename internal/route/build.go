@@ -54,6 +54,8 @@ type builder struct {
 	names    map[string]string      // lowercase function name -> its key or source
 	// instanceNames are the names of function.New instances as written, by lowercase name.
 	instanceNames map[string]string
+	// auth is the state of the apis' authorizers (auth.go).
+	auth *authState
 }
 
 // group is the routes that share one Lambda function, before its configuration is settled.
@@ -106,18 +108,20 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		}
 		b.table.Apis = append(b.table.Apis, api)
 		b.table.apiByDecl[ad] = api
+		b.apiAuth(api, ad)
 		for _, rd := range ad.Routes {
 			b.route(api, rd)
 		}
 		b.checkConflicts(api)
 		if n := api.ResourceCount(); n > MaxResources {
 			b.problems = append(b.problems, Problem{Source: ad.Source, Subject: fmt.Sprintf("api %q", api.Name), Warning: true,
-				Message: fmt.Sprintf("%d resource paths; a REST API has a default quota of %d resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API", n, MaxResources)})
+				Message: fmt.Sprintf("%d resources (the root resource included); a REST API has a default quota of %d resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API", n, MaxResources)})
 		}
 	}
 	for _, g := range b.groups {
 		b.settle(g)
 	}
+	b.corsFunctions()
 	b.outputs(d)
 	b.table.Extensions = d.Extensions
 	for fd, fn := range b.byDecl {
@@ -490,6 +494,7 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 		// Conflicts between routes are checked even when this route's handler has problems, so that
 		// they are all reported in one run; the table is only used when there are none.
 		api.Routes = append(api.Routes, r)
+		b.routeAuth(api, r, rd, subject)
 	}
 
 	if rd.Function != nil {

@@ -77,6 +77,10 @@ type ApiDecl struct {
 	BinaryMediaTypes []string
 	Routes           []*RouteDecl
 	Source           string
+	// CORS, Authorizers and DefaultAuth are the api's CORS and authorization (see auth.go).
+	CORS        *CORSDecl
+	Authorizers []*AuthorizerDecl
+	DefaultAuth *DefaultAuthDecl
 }
 
 // RouteDecl is one api.Route or api.RouteFunction call as written.
@@ -91,6 +95,8 @@ type RouteDecl struct {
 	Config    FunctionConfig
 	HasConfig bool
 	Source    string
+	// Auth is the route's authorization as declared on its handle (see auth.go).
+	Auth RouteAuthDecl
 }
 
 // FunctionDecl is one function.New call. Each one is its own Lambda function.

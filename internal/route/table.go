@@ -129,8 +129,15 @@ type Function struct {
 	Requirements   string // project-relative requirements.txt, "" when none
 	NoRequirements bool
 
-	// Instance is set for functions made with function.New: no routing code is generated for them.
+	// Instance is set for functions made with function.New and for authorizer functions: no routing
+	// code is generated for them.
 	Instance bool
+	// Authorizer is set on the function of a TOKEN or REQUEST authorizer: its handler receives
+	// authorizer events, not proxy events.
+	Authorizer *authorizer.Config
+	// ExtraFiles are files added at the root of the function's package and to its local worker's
+	// import path, by file name: the CORS helper module of a Python function of an API with CORS.
+	ExtraFiles map[string][]byte
 	// Entry is the user function called when no routing code is generated.
 	Entry Target
 	// Routes served by this function, in declaration order (across APIs).
@@ -169,6 +176,7 @@ func (a *Api) Fingerprint() string {
 			strings.Join(r.Methods, ","), r.Path, f.Name, r.Target, f.RuntimeID, f.Architecture, f.Memory,
 			f.Timeout, envString(f.Environment)))
 	}
+	lines = append(lines, a.authLines()...)
 	sort.Strings(lines)
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:])

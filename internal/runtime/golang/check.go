@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"unicode"
 
+	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 )
@@ -157,10 +158,14 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 		return nil, &runtime.CheckError{Function: fn.Name, Problems: problems}
 	}
 	out := map[string]handlerFunc{}
+	ev := proxyEvents
+	if fn.Authorizer != nil {
+		ev = authorizerEvents(fn.Authorizer.Kind)
+	}
 	for _, t := range fn.Targets() {
 		d, ok := funcs[t.Func]
 		if !ok {
-			add(&t, "package %s has no function %s; add \"func %s(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)\" or fix the handler string", fn.Dir, t.Func, t.Func)
+			add(&t, "package %s has no function %s; add \"func %s(ctx context.Context, req events.%s) (events.%s, error)\" or fix the handler string", fn.Dir, t.Func, t.Func, ev.in, ev.out)
 			continue
 		}
 		pos := fset.Position(d.fn.Pos())
@@ -171,13 +176,13 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 			add(&t, "%s: function %s is not exported; rename it %s so that the generated main package can call it", at, t.Func, string(up))
 			continue
 		}
-		h, why := signature(d.fn.Type, d.file)
+		h, why := signature(d.fn.Type, d.file, ev)
 		if why != "" {
-			add(&t, "%s: %s has the signature %s; %s. %s", at, t.Func, printType(fset, d.fn.Type), why, accepted(t.Func))
+			add(&t, "%s: %s has the signature %s; %s. %s", at, t.Func, printType(fset, d.fn.Type), why, ev.accepted(t.Func))
 			continue
 		}
 		if d.fn.Type.TypeParams != nil {
-			add(&t, "%s: %s is generic; %s", at, t.Func, accepted(t.Func))
+			add(&t, "%s: %s is generic; %s", at, t.Func, accepted(fn, t.Func))
 			continue
 		}
 		out[t.Func] = h
@@ -189,9 +194,37 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 	return out, nil
 }
 
-// accepted says which handler signatures aws-lambda-go's lambda.Start accepts and which of them an API
-// route needs.
-func accepted(name string) string {
+// accepted says which handler signatures aws-lambda-go's lambda.Start accepts and which of them fn
+// needs.
+func accepted(fn *route.Function, name string) string {
+	if fn.Authorizer != nil {
+		return authorizerEvents(fn.Authorizer.Kind).accepted(name)
+	}
+	return proxyEvents.accepted(name)
+}
+
+// handlerEvents are the event and result types (of package events) of a kind of handler.
+type handlerEvents struct {
+	in, out string
+	// what names the handler in messages.
+	what string
+}
+
+// proxyEvents are an API route's.
+var proxyEvents = handlerEvents{"APIGatewayProxyRequest", "APIGatewayProxyResponse", "an API route's handler"}
+
+// authorizerEvents are those of a Lambda authorizer of kind.
+func authorizerEvents(kind authorizer.Kind) handlerEvents {
+	if kind == authorizer.KindRequest {
+		return handlerEvents{"APIGatewayCustomAuthorizerRequestTypeRequest", "APIGatewayCustomAuthorizerResponse", "a REQUEST authorizer"}
+	}
+	return handlerEvents{"APIGatewayCustomAuthorizerRequest", "APIGatewayCustomAuthorizerResponse", "a TOKEN authorizer"}
+}
+
+func (e handlerEvents) accepted(name string) string {
+	if e.in != proxyEvents.in {
+		return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; %s takes TIn events.%s and returns (events.%s, error): write \"func %s(ctx context.Context, req events.%s) (events.%s, error)\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", e.what, e.in, e.out, name, e.in, e.out)
+	}
 	return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; an API route's handler takes TIn events.APIGatewayProxyRequest and returns (events.APIGatewayProxyResponse, error): write \"func %s(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", name)
 }
 
@@ -215,7 +248,7 @@ func absOr(dir string) string {
 
 // signature checks that ft is a supported handler signature and reports whether it takes a context,
 // or says what is wrong with it.
-func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, string) {
+func signature(ft *ast.FuncType, f *ast.File, ev handlerEvents) (handlerFunc, string) {
 	imports := map[string]string{} // local name -> import path
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
@@ -255,7 +288,7 @@ func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, string) {
 			}
 		}
 	}
-	resultsOK := len(results) == 2 && is(results[0], eventsPath, "APIGatewayProxyResponse")
+	resultsOK := len(results) == 2 && is(results[0], eventsPath, ev.out)
 	if resultsOK {
 		id, ok := results[1].(*ast.Ident)
 		resultsOK = ok && id.Name == "error"
@@ -263,9 +296,9 @@ func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, string) {
 	var h handlerFunc
 	paramsOK := false
 	switch {
-	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, "APIGatewayProxyRequest"):
+	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, ev.in):
 		h, paramsOK = handlerFunc{withContext: true}, true
-	case len(params) == 1 && is(params[0], eventsPath, "APIGatewayProxyRequest"):
+	case len(params) == 1 && is(params[0], eventsPath, ev.in):
 		paramsOK = true
 	}
 	for _, p := range params {
@@ -275,11 +308,11 @@ func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, string) {
 	}
 	switch {
 	case !paramsOK && !resultsOK:
-		return h, "it does not take events.APIGatewayProxyRequest nor return (events.APIGatewayProxyResponse, error)"
+		return h, fmt.Sprintf("it does not take events.%s nor return (events.%s, error)", ev.in, ev.out)
 	case !paramsOK:
-		return h, "it does not take events.APIGatewayProxyRequest (after an optional context.Context)"
+		return h, fmt.Sprintf("it does not take events.%s (after an optional context.Context)", ev.in)
 	case !resultsOK:
-		return h, "it does not return (events.APIGatewayProxyResponse, error)"
+		return h, fmt.Sprintf("it does not return (events.%s, error)", ev.out)
 	}
 	return h, ""
 }

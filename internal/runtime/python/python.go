@@ -262,6 +262,9 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 	if fn.NeedsRouter() {
 		a.AddBytes(RouterModule+".py", Router(fn), false)
 	}
+	for name, data := range fn.ExtraFiles {
+		a.AddBytes(name, data, false)
+	}
 	if fn.Requirements != "" && !fn.NoRequirements {
 		deps, err := r.install(ctx, projectDir, fn, false)
 		if err != nil {
@@ -298,10 +301,15 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		if err := stage(w.Dir, projectDir, fn); err != nil {
 			return runtime.Worker{}, err
 		}
-	} else if fn.NeedsRouter() {
+	} else if fn.NeedsRouter() || len(fn.ExtraFiles) > 0 {
 		genDir := filepath.Join(dev, fn.Name)
-		if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
-			return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
+		if fn.NeedsRouter() {
+			if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
+				return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
+			}
+		}
+		if err := writeExtraFiles(genDir, fn); err != nil {
+			return runtime.Worker{}, err
 		}
 		path = append(path, genDir)
 	}
