@@ -53,6 +53,9 @@ type builder struct {
 	names    map[string]string      // lowercase function name -> its key or source
 	// instanceNames are the names of function.New instances as written, by lowercase name.
 	instanceNames map[string]string
+	// tableByDecl maps valid table declarations to their tables; allTables holds every one.
+	tableByDecl map[*TableDecl]*DynamoTable
+	allTables   map[*TableDecl]bool
 }
 
 // group is the routes that share one Lambda function, before its configuration is settled.
@@ -80,6 +83,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		instanceNames: map[string]string{},
 	}
 	b.problems = append(b.problems, d.Problems...)
+	b.tables(d)
 	for _, fd := range d.Functions {
 		b.declared[fd] = true
 		b.instance(fd)
@@ -117,6 +121,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 	for _, g := range b.groups {
 		b.settle(g)
 	}
+	b.links()
 	b.outputs(d)
 	b.table.Extensions = d.Extensions
 	for fd, fn := range b.byDecl {
@@ -347,6 +352,7 @@ func (b *builder) configure(fn *Function, c FunctionConfig, source, subject stri
 	if len(c.Outputs) > 0 {
 		fn.Outputs = maps.Clone(c.Outputs)
 	}
+	fn.linkDecls = slices.Clone(c.Links)
 	for i, st := range c.Permissions {
 		if len(st.Actions) == 0 {
 			bad("permission %d has no actions; name them, e.g. \"s3:GetObject\"", i+1)

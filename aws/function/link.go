@@ -1,0 +1,47 @@
+package function
+
+import (
+	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// Linkable is a resource a function can be linked to: a *dynamodb.Table or a *Function.
+type Linkable interface {
+	// LinkKind names the kind of resource: "table" or "function".
+	LinkKind() string
+}
+
+// LinkKind is "function": a Function can be linked to other functions (Link), which may then invoke it.
+func (f *Function) LinkKind() string { return "function" }
+
+// Link links the function to r, a *dynamodb.Table or another *Function made with New. The function's
+// role gets what the link needs (read and write items of a table and query its indexes; invoke a
+// function) and the function gets its environment variables: STELVIO_TABLE_<NAME>_NAME, _ARN and
+// _STREAM_ARN for a table (with a stream), STELVIO_FUNCTION_<NAME>_NAME and _ARN for a function, where
+// NAME is the declared name upper-cased with characters other than letters and digits as "_". Handlers
+// read them with the package github.com/stelvio-go/stelvio/link or the Python module stelvio_link.
+// A variable the function sets itself (Env) wins over a link's, with a warning.
+func Link(r Linkable) Option { return linkOption(r, false, route.Caller(1)) }
+
+// LinkReadOnly links the function to the table r for reading only: GetItem, BatchGetItem, Query,
+// Scan and ConditionCheckItem on the table, Query and Scan on its indexes.
+func LinkReadOnly(r Linkable) Option { return linkOption(r, true, route.Caller(1)) }
+
+func linkOption(r Linkable, readOnly bool, source string) Option {
+	ld := &route.LinkDecl{ReadOnly: readOnly, Source: source}
+	switch v := r.(type) {
+	case *Function:
+		if v != nil {
+			ld.Function = v.d
+		}
+	default:
+		if app.TableDeclOf != nil {
+			ld.Table = app.TableDeclOf(r)
+		}
+	}
+	if ld.Function == nil && ld.Table == nil {
+		app.Report(source, "link", "the linked resource is nil; pass a table made with dynamodb.NewTable or a function made with function.New")
+		return optionFunc(func(*route.FunctionConfig) {})
+	}
+	return optionFunc(func(c *route.FunctionConfig) { c.Links = append(c.Links, ld) })
+}
