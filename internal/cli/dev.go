@@ -19,6 +19,8 @@ type DevOptions struct {
 	Concurrency int
 	// RuntimeAPI sends handlers their invocations through the Lambda Runtime API over HTTP.
 	RuntimeAPI bool
+	// ResetData deletes the local tables' data before serving.
+	ResetData bool
 }
 
 func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
@@ -43,6 +45,7 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Host, "host", devserver.DefaultHost, "address to listen on")
 	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on")
 	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, "warm workers per function (default 8)")
+	cmd.Flags().BoolVar(&opts.ResetData, "reset-data", false, "delete the local DynamoDB tables' data (.stelvio/dev/dynamodb) before serving")
 	cmd.Flags().BoolVar(&opts.RuntimeAPI, "runtime-api", false, "invoke handlers through the Lambda Runtime API over HTTP instead of a pipe (slower)")
 	return cmd
 }
@@ -57,7 +60,15 @@ func runDev(opts *DevOptions) error {
 	if err != nil {
 		return err
 	}
+	// Tables and links: the local DynamoDB engine and the link variables (devtables.go).
+	links, err := startDevLinks(f.Context, table, f.Dir, opts.ResetData, f.Err)
+	if err != nil {
+		return err
+	}
+	defer links.closeLogged(f.Err)
 	return devserver.Run(f.Context, table, devserver.Options{
+		Env:         links.Env,
+		Region:      links.Region,
 		Host:        opts.Host,
 		Port:        opts.Port,
 		ProjectDir:  f.Dir,
