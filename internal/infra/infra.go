@@ -100,7 +100,15 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 		// extension set.
 		defer made.settle()
 		lambdas := made.Lambdas
-		for _, fn := range t.Functions {
+		tbls, err := tables(ctx, t, opts, res) // links.go
+		if err != nil {
+			return err
+		}
+		for _, fn := range linkOrder(t.Functions) {
+			linkEnv, linkPolicy, err := linkArgs(fn, tbls, lambdas)
+			if err != nil {
+				return err
+			}
 			pkg, ok := pkgs[fn.Name]
 			if !ok {
 				return fmt.Errorf("function %q: no package was built", fn.Name)
@@ -109,6 +117,7 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 				App: t.App, Env: t.Env, Function: fn,
 				Code: pkg.Path, CodeHash: pkg.Hash, Handler: pkg.Handler,
 				Outputs: made.envOutputs(fn),
+				LinkEnv: linkEnv, LinkPolicy: linkPolicy,
 			}, res...)
 			if err != nil {
 				return err
