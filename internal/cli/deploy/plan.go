@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"fmt"
 	"github.com/spf13/cobra"
 	"github.com/stelvio-go/stelvio/internal/cli"
 	"github.com/stelvio-go/stelvio/internal/runtime/registry"
@@ -53,6 +54,9 @@ func runPlan(opts *PlanOptions) error {
 	pl, err := plan.Run(f.Context, f.Program, plan.Options{Env: env, ProjectDir: f.Dir, Region: opts.Region, Check: registry.Checker(f.Dir)})
 	if err != nil {
 		return err
+	}
+	for _, w := range pl.Warnings {
+		fmt.Fprintln(f.Err, w)
 	}
 	if opts.JSON {
 		return pl.WriteJSON(f.Out)
