@@ -33,8 +33,9 @@ func tables(ctx *pulumi.Context, t *route.Table, opts Options, res []pulumi.Reso
 	return out, nil
 }
 
-// linkOrder orders functions so that every function comes after the functions it links (Build
-// rejects cycles): a link holds the linked function's ARN.
+// linkOrder orders functions so that every function comes after the functions it links: a link holds
+// the linked function's ARN. (Links form no cycles: a function can only link functions declared
+// before it.)
 func linkOrder(fns []*route.Function) []*route.Function {
 	var out []*route.Function
 	done := map[*route.Function]bool{}

@@ -163,9 +163,9 @@ func (b *builder) tables(d *Decls) {
 }
 
 // links resolves every function's links: to tables and functions of this app, each at most once,
-// read-only only for tables, no function linked to itself or in a cycle of links (a function's
-// variables hold the ARN of the functions it links, so those exist first). A variable the function
-// sets itself wins over the link's, with a warning.
+// read-only only for tables. A variable the function sets itself wins over the link's, with a
+// warning. (Links cannot form cycles: a function is linked through the handle function.New returns,
+// after its own options were given.)
 func (b *builder) links() {
 	fnByDecl := b.byDecl
 	for _, fn := range b.table.Functions {
@@ -197,10 +197,6 @@ func (b *builder) links() {
 					b.add(ld.Source, subject, "function %q is linked read-only; read-only links are for tables, so use function.Link", target.Name)
 					continue
 				}
-				if target == fn {
-					b.add(ld.Source, subject, "the function is linked to itself; a function knows its own name from AWS_LAMBDA_FUNCTION_NAME, so remove the link")
-					continue
-				}
 				l.Function, key = target, target
 			default:
 				continue
@@ -224,49 +220,9 @@ func (b *builder) links() {
 		}
 		fn.linkDecls = nil
 	}
-	b.linkCycles()
 }
 
 func (b *builder) declaredTable(td *TableDecl) bool {
 	_, ok := b.tableByDecl[td]
 	return ok || b.allTables[td]
-}
-
-// linkCycles reports functions that link each other in a cycle: each would need the other's ARN
-// before it exists.
-func (b *builder) linkCycles() {
-	const (
-		visiting = 1
-		done     = 2
-	)
-	state := map[*Function]int{}
-	var visit func(fn *Function, path []*Function)
-	visit = func(fn *Function, path []*Function) {
-		state[fn] = visiting
-		path = append(path, fn)
-		for _, l := range fn.Links {
-			next := l.Function
-			if next == nil {
-				continue
-			}
-			switch state[next] {
-			case visiting:
-				i := slices.Index(path, next)
-				var names []string
-				for _, f := range path[i:] {
-					names = append(names, f.Name)
-				}
-				names = append(names, next.Name)
-				b.add(l.Source, fmt.Sprintf("function %s", fn.Name), "links form a cycle (%s); a function's link holds the ARN of the function it links, so remove one link of the cycle", strings.Join(names, " -> "))
-			case 0:
-				visit(next, path)
-			}
-		}
-		state[fn] = done
-	}
-	for _, fn := range b.table.Functions {
-		if state[fn] == 0 {
-			visit(fn, nil)
-		}
-	}
 }
