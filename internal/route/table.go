@@ -128,7 +128,7 @@ type Function struct {
 	Permissions    []Statement
 	Requirements   string // project-relative requirements.txt, "" when none
 	NoRequirements bool
-	// Links are the resources linked to the function, in declaration order (see LinkEnvironment).
+	// Links are the resources linked to the function, in declaration order (see LinkVariables).
 	Links []*Link
 	// linkDecls are the links as declared, resolved once every function exists.
 	linkDecls []*LinkDecl
