@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/aws/apigateway"
 	"github.com/stelvio-go/stelvio/aws/dynamodb"
 	"github.com/stelvio-go/stelvio/aws/function"
 	"github.com/stelvio-go/stelvio/internal/app"
@@ -132,16 +133,36 @@ func TestDeclarationProblems(t *testing.T) {
 			want: []string{
 				`function b: table "todos" is already linked at SRC; link it once`,
 				`function b: function "a" is linked read-only; read-only links are for tables, so use function.Link`,
-				`link: the linked resource is nil; pass a table made with dynamodb.NewTable or a function made with function.New`,
+				`link: the linked resource is nil; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New`,
 			},
 			at: []string{"// twice", "// read-only function", "// nil"},
+		},
+		{
+			name: "api link cycle",
+			run: func(ctx *stelvio.Context) error {
+				api := apigateway.New(ctx, "shop-api")
+				a := function.New(ctx, "a", "functions/a.handler")
+				api.RouteFunction("GET", "/a", a)
+				b := function.New(ctx, "b", "functions/b.handler", function.Link(a))
+				api.Route("GET", "/b", "functions/b.handler", function.Link(api)) // self
+				function.New(ctx, "c", "functions/a.handler", function.Link(b), function.LinkReadOnly(api)) // read-only api
+				return nil
+			},
+			want: []string{
+				`function functions-b: the link to api "shop-api" makes a cycle (function functions-b -> api shop-api -> function functions-b): an API is made after the functions it calls, so none of them can hold its URL; a handler behind the API finds it in the request (requestContext.domainName and requestContext.stage)`,
+				`function c: api "shop-api" is linked read-only; read-only links are for tables, so use function.Link`,
+			},
+			at: []string{"// self", "// read-only api"},
 		},
 		{
 			name: "valid links",
 			run: func(ctx *stelvio.Context) error {
 				todos := dynamodb.NewTable(ctx, "todos", fields, dynamodb.PartitionKey("id"))
 				a := function.New(ctx, "a", "functions/a.handler", function.LinkReadOnly(todos))
-				function.New(ctx, "b", "functions/b.handler", function.Link(a), function.Link(todos))
+				b := function.New(ctx, "b", "functions/b.handler", function.Link(a), function.Link(todos))
+				api := apigateway.New(ctx, "shop-api")
+				api.RouteFunction("GET", "/b", b)
+				function.New(ctx, "c", "functions/a.handler", function.Link(api), function.Link(b))
 				return nil
 			},
 		},

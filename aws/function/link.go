@@ -5,20 +5,23 @@ import (
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
-// Linkable is a resource a function can be linked to: a *dynamodb.Table or a *Function.
+// Linkable is a resource a function can be linked to: a *dynamodb.Table, a *Function or an
+// *apigateway.Api.
 type Linkable interface {
-	// LinkKind names the kind of resource: "table" or "function".
+	// LinkKind names the kind of resource: "table", "function" or "api".
 	LinkKind() string
 }
 
 // LinkKind is "function": a Function can be linked to other functions (Link), which may then invoke it.
 func (f *Function) LinkKind() string { return "function" }
 
-// Link links the function to r, a *dynamodb.Table or another *Function made with New. The function's
-// role gets what the link needs (read and write items of a table and query its indexes; invoke a
-// function) and the function gets its environment variables: STELVIO_TABLE_<NAME>_NAME, _ARN and
-// _STREAM_ARN for a table (with a stream), STELVIO_FUNCTION_<NAME>_NAME and _ARN for a function, where
-// NAME is the declared name upper-cased with characters other than letters and digits as "_". Handlers
+// Link links the function to r: a *dynamodb.Table, another *Function made with New, or an
+// *apigateway.Api that does not call the function. The function's role gets what the link needs (read
+// and write items of a table and query its indexes; invoke a function) and the function gets its
+// environment variables: STELVIO_TABLE_<NAME>_NAME, _ARN and _STREAM_ARN for a table (with a stream),
+// STELVIO_FUNCTION_<NAME>_NAME and _ARN for a function, STELVIO_API_<NAME>_URL for an API (its custom
+// domain's URL when it has one, else its stage's invoke URL), where NAME is the declared name
+// upper-cased with characters other than letters and digits as "_". Handlers
 // read them with the package github.com/stelvio-go/stelvio/link or the Python module stelvio_link.
 // A variable the function sets itself (Env) wins over a link's, with a warning.
 func Link(r Linkable) Option { return linkOption(r, false, route.Caller(1)) }
@@ -38,9 +41,12 @@ func linkOption(r Linkable, readOnly bool, source string) Option {
 		if app.TableDeclOf != nil {
 			ld.Table = app.TableDeclOf(r)
 		}
+		if ld.Table == nil && app.ApiDeclOf != nil {
+			ld.Api = app.ApiDeclOf(r)
+		}
 	}
-	if ld.Function == nil && ld.Table == nil {
-		app.Report(source, "link", "the linked resource is nil; pass a table made with dynamodb.NewTable or a function made with function.New")
+	if ld.Function == nil && ld.Table == nil && ld.Api == nil {
+		app.Report(source, "link", "the linked resource is nil; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New")
 		return optionFunc(func(*route.FunctionConfig) {})
 	}
 	return optionFunc(func(c *route.FunctionConfig) { c.Links = append(c.Links, ld) })

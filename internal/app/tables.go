@@ -13,6 +13,9 @@ var (
 	// TableDeclOf returns the declaration behind a *dynamodb.Table, or nil for a nil Table or another
 	// type.
 	TableDeclOf func(t any) *route.TableDecl
+	// ApiDeclOf returns the declaration behind a *apigateway.Api, or nil for a nil Api or another
+	// type; the apigateway package sets it.
+	ApiDeclOf func(a any) *route.ApiDecl
 	// StartLocalTables starts dev's local DynamoDB engine with the app's tables.
 	StartLocalTables func(ctx context.Context, opts LocalTablesOptions) (LocalTables, error)
 )

@@ -61,7 +61,7 @@ func runDev(opts *DevOptions) error {
 		return err
 	}
 	// Tables and links: the local DynamoDB engine and the link variables (devtables.go).
-	links, err := startDevLinks(f.Context, table, f.Dir, opts.ResetData, f.Err)
+	links, err := startDevLinks(f.Context, table, f.Dir, opts.ResetData, devURL(opts.Host, opts.Port), f.Err)
 	if err != nil {
 		return err
 	}

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/devserver"
 	"github.com/stelvio-go/stelvio/internal/link"
 	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -40,8 +43,9 @@ func DevDataDir(projectDir string) string {
 
 // startDevLinks starts the local engine with t's tables (under their physical names), prints the
 // warnings of t and what changed in the local tables, and sets the link variables of every function
-// (a function's own variables win). reset deletes the local data first.
-func startDevLinks(ctx context.Context, t *route.Table, projectDir string, reset bool, log io.Writer) (*devLinks, error) {
+// (a function's own variables win). reset deletes the local data first. base is the dev server's URL,
+// "http://127.0.0.1:3000", which linked APIs are served under.
+func startDevLinks(ctx context.Context, t *route.Table, projectDir string, reset bool, base string, log io.Writer) (*devLinks, error) {
 	for _, w := range t.Warnings {
 		fmt.Fprintf(log, "%s\n", w)
 	}
@@ -102,7 +106,7 @@ func startDevLinks(ctx context.Context, t *route.Table, projectDir string, reset
 			env = map[string]string{}
 		}
 		for name, v := range vars {
-			val, err := d.value(ctx, t, region, v)
+			val, err := d.value(ctx, t, region, base, v)
 			if err != nil {
 				return nil, errors2(err, d.Close())
 			}
@@ -113,10 +117,13 @@ func startDevLinks(ctx context.Context, t *route.Table, projectDir string, reset
 	return d, nil
 }
 
-// value is a link variable's value under dev: the local table's name and ARNs, or a function's
-// physical name and the ARN it would have in the engine's region.
-func (d *devLinks) value(ctx context.Context, t *route.Table, region string, v route.LinkVar) (string, error) {
+// value is a link variable's value under dev: the local table's name and ARNs, a function's physical
+// name and the ARN it would have in the engine's region, or the URL dev serves an API at.
+func (d *devLinks) value(ctx context.Context, t *route.Table, region, base string, v route.LinkVar) (string, error) {
 	l := v.Link
+	if l.Api != nil {
+		return base + devserver.MountPath(t, l.Api), nil
+	}
 	if l.Table != nil {
 		name, arn, stream, err := d.tables.Table(ctx, l.Table.Physical(t.App, t.Env))
 		if err != nil {
@@ -150,4 +157,19 @@ func errors2(err, closeErr error) error {
 		return fmt.Errorf("%w (stopping the local engine: %v)", err, closeErr)
 	}
 	return err
+}
+
+// devURL is the URL dev serves at, as linked APIs see it; a random port (-1) is not known before
+// listening, so it reads as port 0.
+func devURL(host string, port int) string {
+	if host == "" {
+		host = devserver.DefaultHost
+	}
+	switch {
+	case port == 0:
+		port = devserver.DefaultPort
+	case port < 0:
+		port = 0
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // TestDevLinksWithoutTables checks what dev gives functions linked to other functions: the link
-// variables (the function's own value kept), stelvio_link.py on PYTHONPATH, the warning printed, and
+// variables (the function's own value kept; an API's URL is dev's), stelvio_link.py on PYTHONPATH, the warning printed, and
 // no local engine.
 func TestDevLinksWithoutTables(t *testing.T) {
 	dir := t.TempDir()
@@ -24,12 +24,13 @@ func TestDevLinksWithoutTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &route.FunctionDecl{Name: "a", Config: route.FunctionConfig{Handler: "functions/a.handler"}, Source: "main.go:10"}
+	api := &route.ApiDecl{Name: "shop-api", Source: "main.go:9", Routes: []*route.RouteDecl{{Methods: "GET", Path: "/a", Function: a, Source: "main.go:10"}}}
 	b := &route.FunctionDecl{Name: "b", Source: "main.go:11", Config: route.FunctionConfig{
 		Handler:     "functions/a.handler",
 		Environment: map[string]string{"STELVIO_FUNCTION_A_ARN": "mine"},
-		Links:       []*route.LinkDecl{{Function: a, Source: "main.go:12"}},
+		Links:       []*route.LinkDecl{{Function: a, Source: "main.go:12"}, {Api: api, Source: "main.go:13"}},
 	}}
-	table, err := route.Build(&route.Decls{Functions: []*route.FunctionDecl{a, b}}, "shop", "alice", dir)
+	table, err := route.Build(&route.Decls{Functions: []*route.FunctionDecl{a, b}, Apis: []*route.ApiDecl{api}}, "shop", "alice", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestDevLinksWithoutTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	d, err := startDevLinks(context.Background(), table, dir, true, &log)
+	d, err := startDevLinks(context.Background(), table, dir, true, "http://127.0.0.1:3000", &log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +64,9 @@ func TestDevLinksWithoutTables(t *testing.T) {
 		t.Errorf("stelvio_link.py on the worker path: %v", err)
 	}
 	env := table.FunctionByName("b").Environment
-	got := []string{env["STELVIO_FUNCTION_A_NAME"], env["STELVIO_FUNCTION_A_ARN"]}
-	if strings.Join(got, " ") != "shop-alice-a mine" {
-		t.Errorf("b's link variables %q, want the physical name and its own ARN value", got)
+	got := []string{env["STELVIO_FUNCTION_A_NAME"], env["STELVIO_FUNCTION_A_ARN"], env["STELVIO_API_SHOP_API_URL"]}
+	if strings.Join(got, " ") != "shop-alice-a mine http://127.0.0.1:3000" {
+		t.Errorf("b's link variables %q, want the physical name, its own ARN value and the dev URL", got)
 	}
 	if len(table.FunctionByName("a").Environment) != 0 {
 		t.Errorf("a has variables %v; it links nothing", table.FunctionByName("a").Environment)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/aws/apigateway"
 	"github.com/stelvio-go/stelvio/aws/dynamodb"
 	"github.com/stelvio-go/stelvio/aws/function"
 )
@@ -49,5 +50,25 @@ func TestTable(t *testing.T) {
 	vars, _ := env["variables"].(map[string]any)
 	if got := vars["STELVIO_TABLE_EVENTS_STREAM_ARN"]; got != "arn:aws:dynamodb:eu-west-1:123456789012:table/shop-test-events/stream/<Table events streamLabel>" {
 		t.Errorf("stream ARN variable %v", got)
+	}
+}
+
+// TestApiLink checks that a function linked to an API it is not called by gets the stage's URL (the
+// custom domain's URL when the API has one), and no policy for it.
+func TestApiLink(t *testing.T) {
+	pl := planOf(t, func(ctx *stelvio.Context) error {
+		api := apigateway.New(ctx, "api")
+		api.Route("GET", "/orders", "functions/orders.index")
+		function.New(ctx, "reports", "functions/reports.handler", function.Link(api))
+		return nil
+	})
+	fn := find(t, pl, tFunction, "reports")
+	env, _ := fn.Inputs["environment"].(map[string]any)
+	vars, _ := env["variables"].(map[string]any)
+	if got, want := vars["STELVIO_API_API_URL"], "https://<RestApi api id>.execute-api.eu-west-1.amazonaws.com/v1"; got != want || len(vars) != 1 {
+		t.Errorf("variables %v, want only STELVIO_API_API_URL=%s", vars, want)
+	}
+	if p := pl.Find("aws:iam/rolePolicy:RolePolicy", "reports-links"); p != nil {
+		t.Errorf("an api link made a policy: %v", p.Inputs)
 	}
 }

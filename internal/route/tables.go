@@ -17,11 +17,12 @@ type TableDecl struct {
 	Source string
 }
 
-// LinkDecl is one function.Link or function.LinkReadOnly option: exactly one of Table and Function
-// is set (both nil when the option was given a nil resource, which is reported where it was made).
+// LinkDecl is one function.Link or function.LinkReadOnly option: exactly one of Table, Function and
+// Api is set (none when the option was given a nil resource, which is reported where it was made).
 type LinkDecl struct {
 	Table    *TableDecl
 	Function *FunctionDecl
+	Api      *ApiDecl
 	ReadOnly bool
 	Source   string
 }
@@ -49,10 +50,11 @@ func (t *DynamoTable) PhysicalSpec(app, env string) tablespec.Table {
 	return s
 }
 
-// Link is one resource linked to a function: exactly one of Table and Function is set.
+// Link is one resource linked to a function: exactly one of Table, Function and Api is set.
 type Link struct {
 	Table    *DynamoTable
 	Function *Function
+	Api      *Api
 	// ReadOnly limits a table link to reading.
 	ReadOnly bool
 	Source   string
@@ -60,16 +62,22 @@ type Link struct {
 
 // Kind is the kind of the linked resource.
 func (l *Link) Kind() link.Kind {
-	if l.Table != nil {
+	switch {
+	case l.Table != nil:
 		return link.KindTable
+	case l.Api != nil:
+		return link.KindAPI
 	}
 	return link.KindFunction
 }
 
 // Name is the linked resource's declared name.
 func (l *Link) Name() string {
-	if l.Table != nil {
+	switch {
+	case l.Table != nil:
 		return l.Table.Name
+	case l.Api != nil:
+		return l.Api.Name
 	}
 	return l.Function.Name
 }
@@ -86,6 +94,9 @@ func (l *Link) Access() link.Access {
 func (l *Link) Attributes() []string {
 	if l.Table != nil && l.Table.Spec.Stream != "" {
 		return []string{link.AttrName, link.AttrARN, link.AttrStreamARN}
+	}
+	if l.Api != nil {
+		return []string{link.AttrURL}
 	}
 	return []string{link.AttrName, link.AttrARN}
 }
@@ -162,10 +173,10 @@ func (b *builder) tables(d *Decls) {
 	}
 }
 
-// links resolves every function's links: to tables and functions of this app, each at most once,
-// read-only only for tables. A variable the function sets itself wins over the link's, with a
-// warning. (Links cannot form cycles: a function is linked through the handle function.New returns,
-// after its own options were given.)
+// links resolves every function's links: to tables, functions and APIs of this app, each at most
+// once, read-only only for tables. A variable the function sets itself wins over the link's, with a
+// warning. Function links alone form no cycle (a function is linked through the handle function.New
+// returns, after its own options were given); a link to an API that calls the function does.
 func (b *builder) links() {
 	fnByDecl := b.byDecl
 	for _, fn := range b.table.Functions {
@@ -198,6 +209,17 @@ func (b *builder) links() {
 					continue
 				}
 				l.Function, key = target, target
+			case ld.Api != nil:
+				api, ok := b.table.apiByDecl[ld.Api]
+				if !ok {
+					b.add(ld.Source, subject, "api %q was not made with apigateway.New on this app's context; create it with apigateway.New(ctx, %q)", ld.Api.Name, ld.Api.Name)
+					continue
+				}
+				if ld.ReadOnly {
+					b.add(ld.Source, subject, "api %q is linked read-only; read-only links are for tables, so use function.Link", api.Name)
+					continue
+				}
+				l.Api, key = api, api
 			default:
 				continue
 			}
@@ -220,6 +242,64 @@ func (b *builder) links() {
 		}
 		fn.linkDecls = nil
 	}
+	b.apiLinkCycles()
+}
+
+// apiLinkCycles reports links to APIs that the linking function is (through other links) called by:
+// an API is made after the functions it calls, and a function holding an API's URL after the API.
+func (b *builder) apiLinkCycles() {
+	// calledBy: the APIs that call a function, directly or through functions linking it.
+	for _, fn := range b.table.Functions {
+		for _, l := range fn.Links {
+			if l.Api == nil {
+				continue
+			}
+			if path := b.pathTo(l.Api, fn, map[any]bool{}); path != nil {
+				b.add(l.Source, fmt.Sprintf("function %s", fn.Name),
+					"the link to api %q makes a cycle (%s -> %s): an API is made after the functions it calls, so none of them can hold its URL; a handler behind the API finds it in the request (requestContext.domainName and requestContext.stage)",
+					l.Api.Name, "function "+fn.Name, strings.Join(path, " -> "))
+			}
+		}
+	}
+}
+
+// pathTo finds a chain from node (an *Api or *Function) to target: an API leads to the functions it
+// calls, a function to the functions and APIs it links. It returns the chain's names, or nil.
+func (b *builder) pathTo(node any, target *Function, seen map[any]bool) []string {
+	if seen[node] {
+		return nil
+	}
+	seen[node] = true
+	var name string
+	var next []any
+	switch n := node.(type) {
+	case *Api:
+		name = fmt.Sprintf("api %s", n.Name)
+		for _, r := range n.Routes {
+			if r.Function != nil {
+				next = append(next, r.Function)
+			}
+		}
+	case *Function:
+		if n == target {
+			return []string{"function " + n.Name}
+		}
+		name = "function " + n.Name
+		for _, l := range n.Links {
+			switch {
+			case l.Function != nil:
+				next = append(next, l.Function)
+			case l.Api != nil:
+				next = append(next, l.Api)
+			}
+		}
+	}
+	for _, m := range next {
+		if rest := b.pathTo(m, target, seen); rest != nil {
+			return append([]string{name}, rest...)
+		}
+	}
+	return nil
 }
 
 func (b *builder) declaredTable(td *TableDecl) bool {
