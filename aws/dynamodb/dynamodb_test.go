@@ -259,3 +259,21 @@ func TestLinksInTable(t *testing.T) {
 		t.Errorf("physical spec %+v", spec)
 	}
 }
+
+// bucket is a type of the user's that has a LinkKind method: it compiles as a Linkable, and is
+// reported.
+type bucket struct{}
+
+func (bucket) LinkKind() string { return "bucket" }
+
+func TestLinkForeignType(t *testing.T) {
+	_, err := load(t, func(ctx *stelvio.Context) error {
+		function.New(ctx, "a", "functions/a.handler", function.Link(bucket{}))
+		return nil
+	})
+	want := `link: a dynamodb_test.bucket (bucket) cannot be linked; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New`
+	var ps route.Problems
+	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Subject+": "+ps[0].Message != want {
+		t.Fatalf("problems %v\nwant %s", err, want)
+	}
+}

@@ -1,6 +1,8 @@
 package function
 
 import (
+	"fmt"
+
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
@@ -46,8 +48,26 @@ func linkOption(r Linkable, readOnly bool, source string) Option {
 		}
 	}
 	if ld.Function == nil && ld.Table == nil && ld.Api == nil {
-		app.Report(source, "link", "the linked resource is nil; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New")
+		what := "the linked resource is nil"
+		if k := linkKindOf(r); k != "" {
+			what = fmt.Sprintf("a %T (%s) cannot be linked", r, k)
+		}
+		app.Report(source, "link", what+"; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New")
 		return optionFunc(func(*route.FunctionConfig) {})
 	}
 	return optionFunc(func(c *route.FunctionConfig) { c.Links = append(c.Links, ld) })
+}
+
+// linkKindOf is r's LinkKind, or "" for a nil resource (a nil pointer of stelvio's types, whose
+// LinkKind methods do not read the receiver, answers too, so nil pointers are told apart first).
+func linkKindOf(r Linkable) string {
+	if r == nil {
+		return ""
+	}
+	switch r.LinkKind() {
+	case "table", "function", "api":
+		return "" // one of stelvio's types, given as a nil pointer
+	default:
+		return r.LinkKind()
+	}
 }
