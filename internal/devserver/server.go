@@ -145,10 +145,7 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
 	}
 	for _, api := range table.Apis {
-		m := &mountedAPI{api: api, id: apiID(table.App, table.Env, api.Name), router: newRouter(api)}
-		if len(table.Apis) > 1 {
-			m.prefix = "/" + api.Name
-		}
+		m := &mountedAPI{api: api, id: apiID(table.App, table.Env, api.Name), router: newRouter(api), prefix: MountPath(table, api)}
 		s.apis = append(s.apis, m)
 	}
 	s.gw = newGateway(s)

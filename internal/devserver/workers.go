@@ -273,6 +273,9 @@ func (t *runner) config(w Worker) runtimeapi.Config {
 		env[k] = v
 	}
 	for k, v := range t.server.opts.Env {
+		if k == "PYTHONPATH" && env[k] != "" {
+			v += string(os.PathListSeparator) + env[k] // dev's folders (links, endpoint shim) first
+		}
 		env[k] = v
 	}
 	for k, v := range t.fn.LocalEnvironment() {

@@ -56,6 +56,9 @@ type builder struct {
 	instanceNames map[string]string
 	// auth is the state of the apis' authorizers (auth.go).
 	auth *authState
+	// tableByDecl maps valid table declarations to their tables; allTables holds every one.
+	tableByDecl map[*TableDecl]*DynamoTable
+	allTables   map[*TableDecl]bool
 }
 
 // group is the routes that share one Lambda function, before its configuration is settled.
@@ -83,6 +86,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		instanceNames: map[string]string{},
 	}
 	b.problems = append(b.problems, d.Problems...)
+	b.tables(d)
 	for _, fd := range d.Functions {
 		b.declared[fd] = true
 		b.instance(fd)
@@ -122,6 +126,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		b.settle(g)
 	}
 	b.corsFunctions()
+	b.links()
 	b.outputs(d)
 	b.table.Extensions = d.Extensions
 	for fd, fn := range b.byDecl {
@@ -358,6 +363,7 @@ func (b *builder) configure(fn *Function, c FunctionConfig, source, subject stri
 	if len(c.Outputs) > 0 {
 		fn.Outputs = maps.Clone(c.Outputs)
 	}
+	fn.linkDecls = slices.Clone(c.Links)
 	for i, st := range c.Permissions {
 		if len(st.Actions) == 0 {
 			bad("permission %d has no actions; name them, e.g. \"s3:GetObject\"", i+1)

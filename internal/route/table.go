@@ -23,6 +23,8 @@ type Table struct {
 	// Outputs are the deploy-time values the program declared; Extensions its own Pulumi resources.
 	Outputs    []*OutputDecl
 	Extensions []Extension
+	// Tables are the app's DynamoDB tables, in declaration order.
+	Tables []*DynamoTable
 	// Warnings are problems that do not stop the program, such as a quota close to its limit.
 	Warnings []Problem
 	// decls maps function.New declarations to their functions (for extensions).
@@ -128,6 +130,10 @@ type Function struct {
 	Permissions    []Statement
 	Requirements   string // project-relative requirements.txt, "" when none
 	NoRequirements bool
+	// Links are the resources linked to the function, in declaration order (see LinkVariables).
+	Links []*Link
+	// linkDecls are the links as declared, resolved once every function exists.
+	linkDecls []*LinkDecl
 
 	// Instance is set for functions made with function.New and for authorizer functions: no routing
 	// code is generated for them.

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/stelvio-go/stelvio/internal/link"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 	"github.com/stelvio-go/stelvio/internal/runtime/python/pyloop"
@@ -264,6 +265,10 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 	}
 	for name, data := range fn.ExtraFiles {
 		a.AddBytes(name, data, false)
+	}
+	if len(fn.Links) > 0 {
+		// The handlers' accessors of linked resources (import stelvio_link).
+		a.AddBytes(link.PythonModuleName, link.PythonModule, false)
 	}
 	if fn.Requirements != "" && !fn.NoRequirements {
 		deps, err := r.install(ctx, projectDir, fn, false)
