@@ -1,0 +1,201 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Stage is the stage the local server serves: HTTP APIs have a $default stage served at the root of
+// the URL.
+const Stage = "$default"
+
+// Context describes the API a request is sent to, as the event's requestContext names it.
+type Context struct {
+	AccountID string
+	APIID     string
+	// DomainName is the Host the client used; DomainPrefix is its first label.
+	DomainName string
+	// StageVariables are the stage's variables (nil when none).
+	StageVariables map[string]string
+}
+
+// Request is what BuildEvent needs of one request.
+type Request struct {
+	HTTP *http.Request
+	// Body is the request body, already read.
+	Body []byte
+	// RequestID is requestContext.requestId.
+	RequestID string
+	// Time is the time the request arrived.
+	Time  time.Time
+	Match Match
+	// Authorizer is requestContext.authorizer (nil when the route has none).
+	Authorizer *events.APIGatewayV2HTTPRequestContextAuthorizerDescription
+}
+
+// event is the wire format: aws-lambda-go's APIGatewayV2HTTPRequest, whose requestContext would always
+// carry "authentication" (a struct field omitempty does not drop), which API Gateway sends only with
+// mutual TLS. The shallower field of the same JSON name wins in encoding/json.
+type event struct {
+	events.APIGatewayV2HTTPRequest
+	RequestContext requestContext `json:"requestContext"`
+}
+
+type requestContext struct {
+	events.APIGatewayV2HTTPRequestContext
+	Authentication *events.APIGatewayV2HTTPRequestContextAuthentication `json:"authentication,omitempty"`
+}
+
+// timeLayout is requestContext.time: "12/Mar/2020:19:03:58 +0000".
+const timeLayout = "02/Jan/2006:15:04:05 -0700"
+
+// BuildEvent makes the payload format 2.0 event of a request.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+func BuildEvent(req *Request, api Context) ([]byte, error) {
+	return json.Marshal(newEvent(req, api))
+}
+
+func newEvent(req *Request, api Context) *event {
+	r := req.HTTP
+	ev := &event{}
+	e := &ev.APIGatewayV2HTTPRequest
+	e.Version = "2.0"
+	e.RouteKey = req.Match.Route.Key.String()
+	e.RawPath = r.URL.EscapedPath()
+	if e.RawPath == "" {
+		e.RawPath = "/"
+	}
+	e.RawQueryString = r.URL.RawQuery
+	e.Headers, e.Cookies = headers(r)
+	e.QueryStringParameters = query(r.URL.RawQuery)
+	e.PathParameters = req.Match.PathParameters
+	e.StageVariables = api.StageVariables
+	if len(req.Body) > 0 {
+		if textual(r.Header.Get("Content-Type")) {
+			e.Body = string(req.Body)
+		} else {
+			e.Body = base64.StdEncoding.EncodeToString(req.Body)
+			e.IsBase64Encoded = true
+		}
+	}
+	c := &ev.RequestContext.APIGatewayV2HTTPRequestContext
+	c.RouteKey = e.RouteKey
+	c.AccountID = api.AccountID
+	c.Stage = Stage
+	c.RequestID = req.RequestID
+	c.Authorizer = req.Authorizer
+	c.APIID = api.APIID
+	c.DomainName = api.DomainName
+	c.DomainPrefix, _, _ = strings.Cut(api.DomainName, ".")
+	t := req.Time.UTC()
+	c.Time = t.Format(timeLayout)
+	c.TimeEpoch = t.UnixMilli()
+	c.HTTP.Method = r.Method
+	c.HTTP.Path = r.URL.Path
+	if c.HTTP.Path == "" {
+		c.HTTP.Path = "/"
+	}
+	c.HTTP.Protocol = r.Proto
+	c.HTTP.SourceIP = sourceIP(r.RemoteAddr)
+	c.HTTP.UserAgent = r.UserAgent()
+	return ev
+}
+
+// headers are the request's headers with lower-case names and repeated values joined with commas
+// ("Duplicate headers are combined with commas and included in the headers field"); the Cookie
+// headers become the cookies list ("All cookie headers in the request are combined with commas and
+// added to the cookies field"), one entry per cookie.
+func headers(r *http.Request) (map[string]string, []string) {
+	h := make(map[string]string, len(r.Header)+1)
+	var cookies []string
+	for k, v := range r.Header {
+		name := strings.ToLower(k)
+		if name == "cookie" {
+			for _, line := range v {
+				for _, c := range strings.Split(line, ";") {
+					if c = strings.TrimSpace(c); c != "" {
+						cookies = append(cookies, c)
+					}
+				}
+			}
+			continue
+		}
+		h[name] = strings.Join(v, ",")
+	}
+	// Go's server moves Host out of the header map; API Gateway passes it on.
+	if r.Host != "" {
+		h["host"] = r.Host
+	}
+	if r.ContentLength > 0 && h["content-length"] == "" {
+		h["content-length"] = itoa(r.ContentLength)
+	}
+	return h, cookies
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// query is queryStringParameters: names and values URL-decoded, repeated values joined with commas in
+// order ("Duplicate query strings are combined with commas"); nil without a query string.
+func query(raw string) map[string]string {
+	var out map[string]string
+	for _, part := range strings.Split(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		k, v = unescape(k), unescape(v)
+		if out == nil {
+			out = map[string]string{}
+		}
+		if prev, ok := out[k]; ok {
+			out[k] = prev + "," + v
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func unescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// textual reports whether a body of this content type is passed as text. Bodies of any other type
+// (and of none) are base64-encoded with isBase64Encoded true: HTTP APIs have no binary media type
+// setting and encode what is not text.
+func textual(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(mt, "text/"),
+		mt == "application/json", mt == "application/javascript", mt == "application/xml",
+		mt == "application/x-www-form-urlencoded", mt == "application/graphql",
+		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return true
+	}
+	return false
+}
+
+func sourceIP(remote string) string {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		return remote
+	}
+	return host
+}
