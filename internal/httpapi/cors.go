@@ -75,8 +75,9 @@ func (c *CORS) allowOrigin(origin string) string {
 	return ""
 }
 
-// IsPreflight reports whether r is a CORS preflight request: OPTIONS with Origin and
-// Access-Control-Request-Method.
+// IsPreflight reports whether r is a CORS preflight request: "To return CORS headers, your request must
+// contain an origin header. For the OPTIONS method, your request must contain an origin header and an
+// Access-Control-Request-Method header."
 func IsPreflight(r *http.Request) bool {
 	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
 }
@@ -103,9 +104,6 @@ func (c *CORS) Preflight(r *http.Request) (int, http.Header) {
 	if c.AllowCredentials {
 		h.Set("Access-Control-Allow-Credentials", "true")
 	}
-	if origin != "*" {
-		h.Add("Vary", "Origin")
-	}
 	return http.StatusNoContent, h
 }
 
@@ -128,8 +126,5 @@ func (c *CORS) Apply(r *http.Request, h http.Header) {
 	}
 	if len(c.ExposeHeaders) > 0 {
 		h.Set("Access-Control-Expose-Headers", strings.Join(c.ExposeHeaders, ","))
-	}
-	if origin != "*" && !slices.Contains(h.Values("Vary"), "Origin") {
-		h.Add("Vary", "Origin")
 	}
 }
