@@ -1,12 +1,17 @@
 package httpapi
 
 import (
+	"bytes"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,7 +65,18 @@ const timeLayout = "02/Jan/2006:15:04:05 -0700"
 // BuildEvent makes the payload format 2.0 event of a request.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 func BuildEvent(req *Request, api Context) ([]byte, error) {
-	return json.Marshal(newEvent(req, api))
+	return marshal(newEvent(req, api))
+}
+
+// marshal writes JSON as API Gateway does, without escaping <, > and & ("a=1&b=2", not "a=1\u0026b=2").
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func newEvent(req *Request, api Context) *event {
@@ -75,6 +91,7 @@ func newEvent(req *Request, api Context) *event {
 	}
 	e.RawQueryString = r.URL.RawQuery
 	e.Headers, e.Cookies = headers(r)
+	addGatewayHeaders(e.Headers, r, len(req.Body), req.Time)
 	e.QueryStringParameters = query(r.URL.RawQuery)
 	e.PathParameters = req.Match.PathParameters
 	e.StageVariables = api.StageVariables
@@ -94,7 +111,11 @@ func newEvent(req *Request, api Context) *event {
 	c.Authorizer = req.Authorizer
 	c.APIID = api.APIID
 	c.DomainName = api.DomainName
-	c.DomainPrefix, _, _ = strings.Cut(api.DomainName, ".")
+	host := api.DomainName
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	c.DomainPrefix, _, _ = strings.Cut(host, ".")
 	t := req.Time.UTC()
 	c.Time = t.Format(timeLayout)
 	c.TimeEpoch = t.UnixMilli()
@@ -134,15 +155,41 @@ func headers(r *http.Request) (map[string]string, []string) {
 	if r.Host != "" {
 		h["host"] = r.Host
 	}
-	if r.ContentLength > 0 && h["content-length"] == "" {
-		h["content-length"] = itoa(r.ContentLength)
-	}
 	return h, cookies
 }
 
-func itoa(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
+// addGatewayHeaders adds the headers API Gateway adds to every request, as aws-lambda-go's sample of a
+// real event (apigw-v2-request-no-authorizer.json) shows them: content-length (also "0" for a request
+// without a body), x-amzn-trace-id, x-forwarded-for (the client's address appended), x-forwarded-port
+// and x-forwarded-proto.
+func addGatewayHeaders(h map[string]string, r *http.Request, bodyLen int, t time.Time) {
+	h["content-length"] = strconv.Itoa(bodyLen)
+	if h["x-amzn-trace-id"] == "" {
+		h["x-amzn-trace-id"] = traceID(t)
+	}
+	ip := sourceIP(r.RemoteAddr)
+	if prev := h["x-forwarded-for"]; prev != "" {
+		h["x-forwarded-for"] = prev + ", " + ip
+	} else {
+		h["x-forwarded-for"] = ip
+	}
+	proto, port := "http", "80"
+	if r.TLS != nil {
+		proto, port = "https", "443"
+	}
+	if _, p, err := net.SplitHostPort(r.Host); err == nil {
+		port = p
+	}
+	h["x-forwarded-port"] = port
+	h["x-forwarded-proto"] = proto
+}
+
+// traceID is an X-Ray trace header: Root=1-{time, 8 hex digits}-{96 random bits, 24 hex digits}.
+// https://docs.aws.amazon.com/xray/latest/devguide/xray-concepts.html#xray-concepts-tracingheader
+func traceID(t time.Time) string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("Root=1-%08x-%s", t.Unix(), hex.EncodeToString(b[:]))
 }
 
 // query is queryStringParameters: names and values URL-decoded, repeated values joined with commas in

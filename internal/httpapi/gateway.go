@@ -204,7 +204,7 @@ func (g *Gateway) Handle(w http.ResponseWriter, r *http.Request) {
 		}
 		ev.RequestContext.Authorizer = res.Authorizer
 	}
-	payload, err := json.Marshal(ev)
+	payload, err := marshal(ev)
 	if err != nil {
 		fail(InternalServerError(), "build event: %v", err)
 		return

@@ -124,7 +124,7 @@ func (l *LambdaAuthorizers) Authorize(ctx context.Context, a *LambdaAuthorizer, 
 			return decideLambda(c.out, routeARN)
 		}
 	}
-	payload, err := json.Marshal(authorizerEvent(ev, routeARN, values))
+	payload, err := marshal(authorizerEvent(ev, routeARN, values))
 	if err != nil {
 		return AuthResult{Answer: InternalServerError(), Reason: fmt.Sprintf("build authorizer event: %v", err)}
 	}
