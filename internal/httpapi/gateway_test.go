@@ -244,4 +244,3 @@ CORS: no allowed origins; list the origins of the web apps that call the API, or
 		t.Errorf("error =\n%v\nwant\n%s", err, want)
 	}
 }
-
