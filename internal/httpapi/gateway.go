@@ -138,8 +138,8 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 // Flush empties the Lambda authorizers' result caches.
 func (g *Gateway) Flush() { g.auths.Flush() }
 
-// Handle answers one request as the HTTP API does: a CORS preflight is answered by the gateway; a
-// request no route matches gets 404 {"message":"Not Found"}; a route's authorizer decides; the route's
+// Handle answers one request as the HTTP API does: a CORS preflight no route matches is answered by
+// the gateway; another request no route matches gets 404 {"message":"Not Found"}; a route's authorizer decides; the route's
 // function is invoked with the payload format 2.0 event under the integration timeout, and its result
 // becomes the response. Every response carries the apigw-requestid header and, with CORS configured,
 // the CORS headers in place of the function's own.
@@ -171,16 +171,12 @@ func (g *Gateway) Handle(w http.ResponseWriter, r *http.Request) {
 	}
 
 	m, matched := g.router.Match(r.Method, r.URL.EscapedPath())
-	if g.cfg.CORS != nil && IsPreflight(r) {
-		// The gateway answers preflights itself. The one exception documented: a $default route with an
-		// authorizer also catches OPTIONS requests, so its authorizer decides them first.
+	if g.cfg.CORS != nil && IsPreflight(r) && !matched {
+		// "API Gateway automatically sends a response to preflight OPTIONS requests, even if there isn't
+		// an OPTIONS route configured for your API." A preflight that a route does match (an OPTIONS or
+		// ANY route, or $default, which "catches requests for all methods ... including OPTIONS
+		// requests") goes to that route, its authorizer included, like any request.
 		// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
-		if matched && m.Route.Key.Default && m.Route.Authorizer != "" {
-			if res := g.authorize(r.Context(), m, r, body, requestID, now); res.Answer != nil {
-				fail(res.Answer, "refused by authorizer %q: %s", m.Route.Authorizer, res.Reason)
-				return
-			}
-		}
 		status, h := g.cfg.CORS.Preflight(r)
 		for k, v := range h {
 			w.Header()[k] = v
@@ -230,11 +226,6 @@ func (g *Gateway) Handle(w http.ResponseWriter, r *http.Request) {
 
 func (g *Gateway) context(r *http.Request) Context {
 	return Context{AccountID: g.cfg.AccountID, APIID: g.cfg.APIID, DomainName: r.Host, StageVariables: g.cfg.StageVariables}
-}
-
-func (g *Gateway) authorize(ctx context.Context, m Match, r *http.Request, body []byte, requestID string, now time.Time) AuthResult {
-	ev := newEvent(&Request{HTTP: r, Body: body, RequestID: requestID, Time: now, Match: m}, g.context(r))
-	return g.authorizeEvent(ctx, m.Route, r, ev)
 }
 
 func (g *Gateway) authorizeEvent(ctx context.Context, rt *Route, r *http.Request, ev *event) AuthResult {

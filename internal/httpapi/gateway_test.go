@@ -135,6 +135,30 @@ func TestGatewayCORS(t *testing.T) {
 		t.Error("the preflight reached the function")
 	}
 
+	// A route that matches the OPTIONS request receives the preflight, its authorizer first: an ANY
+	// route with an authorizer refuses it (users report exactly this: github.com/anomalyco/sst/issues/5493,
+	// github.com/aws/serverless-application-model/issues/1603), and the documentation says of $default
+	// that it "catches requests for all methods and routes that you haven't explicitly defined,
+	// including OPTIONS requests".
+	rts := routes(t, "ANY /items/{id}", "items", "$default", "fallback")
+	rts[0].Authorizer = "auth"
+	g2 := gateway(t, Config{Name: "api", Routes: rts, CORS: &CORS{AllowOrigins: []string{"*"}},
+		LambdaAuthorizers: []*LambdaAuthorizer{{Name: "auth", Function: "authfn", SimpleResponses: true, IdentitySources: []string{"$request.header.Authorization"}}}},
+		map[string]func(context.Context, []byte) ([]byte, error){"fallback": result(`{"statusCode":200,"body":"fallback"}`)})
+	for _, c := range []struct {
+		path string
+		want answerWant
+	}{
+		{"/items/1", answerWant{401, `{"message":"Unauthorized"}`, map[string]string{"Access-Control-Allow-Origin": "*"}}},
+		{"/other", answerWant{200, `fallback`, map[string]string{"Access-Control-Allow-Origin": "*"}}},
+	} {
+		r := httptest.NewRequest("OPTIONS", c.path, nil)
+		r.Header = pre.Header.Clone()
+		rec := httptest.NewRecorder()
+		g2.Handle(rec, r)
+		check(t, rec, c.want)
+	}
+
 	for _, c := range []struct {
 		path string
 		want answerWant
