@@ -210,9 +210,19 @@ func tokenScopes(all map[string]any) []string {
 
 // ClaimString renders a claim as requestContext.authorizer.jwt.claims carries it: a string. Strings
 // stay as they are, integral numbers are written in decimal ("exp": "1787996002", never 1.787996002e9),
-// booleans as true or false, lists and objects as their JSON text.
+// booleans as true or false. A list becomes its items separated by spaces in brackets,
+// "[admin poweruser]": not documented, but how AWS's own sample code reads array claims of an HTTP API
+// JWT authorizer ("API Gateway HTTP API JWT authorizer serializes array claims as bracketed
+// space-separated strings", github.com/aws-solutions-library-samples/guidance-for-claude-code-with-amazon-bedrock/pull/803).
+// An object claim becomes its JSON text (no source found).
 func ClaimString(v any) string {
 	switch v := v.(type) {
+	case []any:
+		parts := make([]string, len(v))
+		for i, item := range v {
+			parts[i] = ClaimString(item)
+		}
+		return "[" + strings.Join(parts, " ") + "]"
 	case string:
 		return v
 	case bool:

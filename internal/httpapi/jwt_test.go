@@ -150,7 +150,8 @@ func TestAuthorizeJWT(t *testing.T) {
 
 // "Backend resources, such as Lambda functions, can access the JWT claims": requestContext.authorizer.
 // jwt.claims holds every claim as a string (aws-lambda-go types them map[string]string; numbers in
-// decimal, as a real event's "exp": "1787996002"), jwt.scopes the token's scopes on a route with scopes.
+// decimal, as a real event's "exp": "1787996002"; lists as "[a b]", see ClaimString), jwt.scopes the
+// token's scopes on a route with scopes.
 func TestJWTClaimsInEvent(t *testing.T) {
 	good, _ := keys(t)
 	a := &JWTAuthorizer{Name: "jwt", Issuer: issuer, Audience: []string{"client-1"}, JWKS: authorizer.JWKSSource{File: jwksFile(t)}}
@@ -163,7 +164,7 @@ func TestJWTClaimsInEvent(t *testing.T) {
 	}
 	want := map[string]string{
 		"iss": issuer, "aud": "client-1", "sub": "user-1", "iat": "1699999990", "exp": "1700003600",
-		"scope": "read write", "email_verified": "true", "groups": `["a","b"]`, "ratio": "0.5",
+		"scope": "read write", "email_verified": "true", "groups": "[a b]", "ratio": "0.5",
 	}
 	if !reflect.DeepEqual(res.Authorizer.JWT.Claims, want) {
 		t.Errorf("claims = %v\nwant     %v", res.Authorizer.JWT.Claims, want)
