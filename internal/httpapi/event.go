@@ -57,6 +57,38 @@ type event struct {
 type requestContext struct {
 	events.APIGatewayV2HTTPRequestContext
 	Authentication *events.APIGatewayV2HTTPRequestContextAuthentication `json:"authentication,omitempty"`
+	Authorizer     *authorizerContext                                   `json:"authorizer,omitempty"`
+}
+
+// authorizerContext is requestContext.authorizer on the wire. API Gateway sends "scopes": null for a
+// route without authorization scopes (reported with real events in github.com/aws/aws-lambda-go/issues/317,
+// where aws-lambda-go made the field omitempty for its Go type); a Python handler reading
+// event["requestContext"]["authorizer"]["jwt"]["scopes"] must find the key.
+type authorizerContext struct {
+	JWT    *jwtContext    `json:"jwt,omitempty"`
+	Lambda map[string]any `json:"lambda,omitempty"`
+}
+
+type jwtContext struct {
+	Claims map[string]string `json:"claims"`
+	Scopes []string          `json:"scopes"`
+}
+
+// setAuthorizer sets requestContext.authorizer, in aws-lambda-go's type and on the wire.
+func (ev *event) setAuthorizer(a *events.APIGatewayV2HTTPRequestContextAuthorizerDescription) {
+	ev.RequestContext.APIGatewayV2HTTPRequestContext.Authorizer = a
+	if a == nil {
+		ev.RequestContext.Authorizer = nil
+		return
+	}
+	w := &authorizerContext{Lambda: a.Lambda}
+	if a.JWT != nil {
+		w.JWT = &jwtContext{Claims: a.JWT.Claims, Scopes: a.JWT.Scopes}
+	}
+	if a.Lambda != nil && w.Lambda == nil {
+		w.Lambda = map[string]any{}
+	}
+	ev.RequestContext.Authorizer = w
 }
 
 // timeLayout is requestContext.time: "12/Mar/2020:19:03:58 +0000".
@@ -108,7 +140,6 @@ func newEvent(req *Request, api Context) *event {
 	c.AccountID = api.AccountID
 	c.Stage = Stage
 	c.RequestID = req.RequestID
-	c.Authorizer = req.Authorizer
 	c.APIID = api.APIID
 	c.DomainName = api.DomainName
 	host := api.DomainName
@@ -127,6 +158,7 @@ func newEvent(req *Request, api Context) *event {
 	c.HTTP.Protocol = r.Proto
 	c.HTTP.SourceIP = sourceIP(r.RemoteAddr)
 	c.HTTP.UserAgent = r.UserAgent()
+	ev.setAuthorizer(req.Authorizer)
 	return ev
 }
 

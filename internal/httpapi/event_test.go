@@ -179,3 +179,30 @@ func TestEventBody(t *testing.T) {
 		})
 	}
 }
+
+// requestContext.authorizer on the wire: for a JWT authorizer on a route without scopes, "scopes":
+// null (github.com/aws/aws-lambda-go/issues/317 reports it from real events); with scopes, the list;
+// a Lambda authorizer's context under "lambda".
+func TestEventAuthorizerWire(t *testing.T) {
+	m, _ := router(t, "$default").Match("GET", "/")
+	cases := []struct {
+		auth *events.APIGatewayV2HTTPRequestContextAuthorizerDescription
+		want string
+	}{
+		{&events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{"sub": "u"}}},
+			`"authorizer":{"jwt":{"claims":{"sub":"u"},"scopes":null}}`},
+		{&events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{"sub": "u"}, Scopes: []string{"read"}}},
+			`"authorizer":{"jwt":{"claims":{"sub":"u"},"scopes":["read"]}}`},
+		{&events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: map[string]any{"user": "u1"}},
+			`"authorizer":{"lambda":{"user":"u1"}}`},
+	}
+	for _, c := range cases {
+		b, err := BuildEvent(&Request{HTTP: httptest.NewRequest("GET", "/", nil), Time: time.Unix(0, 0), Match: m, Authorizer: c.auth}, Context{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), c.want) {
+			t.Errorf("event %s\nlacks %s", b, c.want)
+		}
+	}
+}

@@ -197,7 +197,7 @@ func (g *Gateway) Handle(w http.ResponseWriter, r *http.Request) {
 			fail(res.Answer, "refused by authorizer %q: %s", m.Route.Authorizer, res.Reason)
 			return
 		}
-		ev.RequestContext.Authorizer = res.Authorizer
+		ev.setAuthorizer(res.Authorizer)
 	}
 	payload, err := marshal(ev)
 	if err != nil {

@@ -260,7 +260,7 @@ func authorizerEvent(ev *events.APIGatewayV2HTTPRequest, routeARN string, values
 	e.PathParameters = ev.PathParameters
 	e.StageVariables = ev.StageVariables
 	out.RequestContext.APIGatewayV2HTTPRequestContext = ev.RequestContext
-	out.RequestContext.Authorizer = nil
+	out.RequestContext.APIGatewayV2HTTPRequestContext.Authorizer = nil
 	return out
 }
 
