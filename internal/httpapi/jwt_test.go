@@ -150,7 +150,8 @@ func TestAuthorizeJWT(t *testing.T) {
 
 // "Backend resources, such as Lambda functions, can access the JWT claims": requestContext.authorizer.
 // jwt.claims holds every claim as a string (aws-lambda-go types them map[string]string; numbers in
-// decimal, as a real event's "exp": "1787996002"; lists as "[a b]", see ClaimString), jwt.scopes the
+// decimal, as a real event's "exp": "1787996002" in github.com/DefinitelyTyped/DefinitelyTyped/pull/75458;
+// lists as "[a b]", see ClaimString), jwt.scopes the
 // token's scopes on a route with scopes.
 func TestJWTClaimsInEvent(t *testing.T) {
 	good, _ := keys(t)
