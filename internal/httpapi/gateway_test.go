@@ -7,7 +7,10 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -266,5 +269,44 @@ route "GET /c": authorization scopes need a JWT authorizer; "lam" is a Lambda au
 CORS: no allowed origins; list the origins of the web apps that call the API, or "*"`
 	if err == nil || err.Error() != want {
 		t.Errorf("error =\n%v\nwant\n%s", err, want)
+	}
+}
+
+// Concurrent requests share the authorizer cache safely (run with -race).
+func TestGatewayConcurrent(t *testing.T) {
+	rts := routes(t, "GET /items/{id}", "app")
+	rts[0].Authorizer = "auth"
+	var authCalls atomic.Int32
+	g := gateway(t, Config{Name: "api", Routes: rts,
+		LambdaAuthorizers: []*LambdaAuthorizer{{Name: "auth", Function: "authfn", SimpleResponses: true, TTL: 60, IdentitySources: []string{"$request.header.Authorization"}}}},
+		map[string]func(context.Context, []byte) ([]byte, error){
+			"authfn": func(context.Context, []byte) ([]byte, error) {
+				authCalls.Add(1)
+				return []byte(`{"isAuthorized":true}`), nil
+			},
+			"app": result(`"ok"`),
+		})
+	var wg sync.WaitGroup
+	var bad atomic.Int32
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := httptest.NewRequest("GET", "/items/"+strconv.Itoa(i), nil)
+			r.Header.Set("Authorization", "token-"+strconv.Itoa(i%4))
+			rec := httptest.NewRecorder()
+			g.Handle(rec, r)
+			if rec.Code != 200 || rec.Body.String() != "ok" {
+				bad.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if bad.Load() != 0 {
+		t.Errorf("%d requests failed", bad.Load())
+	}
+	// Four identities: at least four calls; concurrent first requests of one identity may each call.
+	if n := authCalls.Load(); n < 4 || n > 32 {
+		t.Errorf("authorizer calls = %d", n)
 	}
 }
