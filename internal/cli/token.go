@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stelvio-go/stelvio/internal/authorizer"
-	"github.com/stelvio-go/stelvio/internal/engine"
+	"github.com/stelvio-go/stelvio/internal/project"
 )
 
 // TokenOptions are the inputs of token.
@@ -77,7 +77,7 @@ func runToken(opts *TokenOptions) error {
 			return err
 		}
 	}
-	tok, err := authorizer.MintDevToken(filepath.Join(f.Dir, engine.StateDir), authorizer.MintOptions{
+	tok, err := authorizer.MintDevToken(filepath.Join(f.Dir, project.StateDir), authorizer.MintOptions{
 		UserPoolID: pool, Subject: opts.Subject, Username: opts.Username, Groups: opts.Groups,
 		Access: len(opts.Scopes) > 0, Scopes: opts.Scopes, Claims: claims, TTL: opts.TTL,
 	})
