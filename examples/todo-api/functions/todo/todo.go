@@ -21,11 +21,16 @@ import (
 
 // Todo is one todo item.
 type Todo struct {
-	ID      string `json:"id"`
-	Owner   string `json:"owner"`
-	Title   string `json:"title"`
-	Done    bool   `json:"done"`
-	Created int64  `json:"created"`
+	// ID is the table's partition key.
+	ID string `json:"id"`
+	// Owner is the partition key of the by-owner index.
+	Owner string `json:"owner"`
+	// Title is what is to be done.
+	Title string `json:"title"`
+	// Done tells whether it is done.
+	Done bool `json:"done"`
+	// Created is when the todo was created, in Unix seconds (the by-owner index's sort key).
+	Created int64 `json:"created"`
 }
 
 var (
