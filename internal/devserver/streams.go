@@ -194,7 +194,7 @@ func (p *poller) renew(ctx context.Context, id string, sh *shard) {
 
 // deliver invokes the subscriber with a batch until it succeeds, as Lambda retries a stream batch
 // that failed (the whole batch, in order, blocking the shard) until it succeeds or its records expire
-// (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html). The wait between
+// (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html). The wait between
 // tries doubles from one second up to 30 seconds. It returns false when ctx ended first.
 func (p *poller) deliver(ctx context.Context, records []st.Record) bool {
 	sub := p.stream.Subscription

@@ -7,9 +7,8 @@ import (
 	"strings"
 )
 
-// Batch sizes of a DynamoDB stream's event source mapping
-// (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html: "DynamoDB Streams
-// – Default 100. Max 10,000.").
+// Batch sizes of a DynamoDB stream's event source mapping: default 100, at most 10,000
+// (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html).
 const (
 	DefaultBatchSize = 100
 	MaxBatchSize     = 10000
