@@ -220,6 +220,9 @@ func TestTodoAPIUnderDev(t *testing.T) {
 	if rem := d.change(t, "REMOVE", "t3"); rem["old"] != "deploy" || rem["new"] != nil {
 		t.Errorf("REMOVE record as the subscriber saw it: %v", rem)
 	}
+	if !strings.Contains(d.log.String(), "stelvio dev: todos-audit reads the stream of table todos (batches of up to 10 records)\n") {
+		t.Errorf("dev did not announce the subscriber; output:\n%s", d.log.String())
+	}
 	if !strings.Contains(d.log.String(), "STREAM todos INSERT") {
 		t.Errorf("dev logged no stream batch; output:\n%s", d.log.String())
 	}

@@ -56,6 +56,7 @@ func (s *Server) startStreams(ctx context.Context) (stop func()) {
 			s.logf("[%s] stream of table %s: %v; its subscriber is not invoked\n", p.label(), stream.Subscription.Table.Name, err)
 			continue
 		}
+		s.logf("stelvio dev: %s reads the stream of table %s (batches of up to %d records)\n", p.label(), stream.Subscription.Table.Name, stream.Subscription.BatchSize)
 		// The subscriber's workers start now rather than with the first record.
 		if _, err := s.functionRunner(stream.Subscription.Function).current(ctx); err != nil && !errors.As(err, new(*BuildError)) {
 			s.logf("[%s] %s\n", p.label(), err)
