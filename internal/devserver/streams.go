@@ -34,6 +34,8 @@ const (
 	streamShardInterval = 5 * time.Second
 	// streamMaxBackoff is the longest wait before retrying a failed batch.
 	streamMaxBackoff = 30 * time.Second
+	// maxGetRecords is the most records one GetRecords call returns.
+	maxGetRecords = 1000
 )
 
 // startStreams reads the local streams of Options.Streams and invokes their subscribers until the
@@ -145,7 +147,10 @@ func (p *poller) run(ctx context.Context) {
 func (p *poller) read(ctx context.Context, id string, sh *shard) {
 	sub := p.stream.Subscription
 	for ctx.Err() == nil {
-		out, err := p.client.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: sh.iterator, Limit: aws.Int32(int32(sub.BatchSize))})
+		// One read is one batch: at most the batch size, and at most the 1000 records GetRecords returns
+		// (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetRecords.html).
+		limit := int32(min(sub.BatchSize, maxGetRecords))
+		out, err := p.client.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: sh.iterator, Limit: aws.Int32(limit)})
 		if err != nil {
 			if ctx.Err() != nil {
 				return
