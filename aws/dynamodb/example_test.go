@@ -45,3 +45,30 @@ func Example() {
 	// deployed as todo-api-prod-todos
 	// functions-todos gets STELVIO_TABLE_TODOS_ARN, STELVIO_TABLE_TODOS_NAME
 }
+
+// A subscriber of the todos table's stream: a function of its own that receives the table's
+// changes in batches of up to 10 records.
+func ExampleTable_Subscribe() {
+	run := func(ctx *stelvio.Context) error {
+		todos := dynamodb.NewTable(ctx, "todos",
+			dynamodb.Fields{"id": dynamodb.String},
+			dynamodb.PartitionKey("id"),
+			dynamodb.Stream(dynamodb.NewAndOldImages),
+		)
+		audit := todos.Subscribe("audit", "functions/audit.handler", dynamodb.BatchSize(10))
+		fmt.Println("subscribed", audit.Name())
+		api := apigateway.New(ctx, "todo-api")
+		api.Route("POST", "/todos", "functions/todos.create", function.Link(todos))
+		return nil
+	}
+	table, err := app.ProgramOf(stelvio.New("todo-api"), run).Load("prod", "../../examples/todo-api")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := table.Subscriptions[0]
+	fmt.Printf("function %s gets batches of %d records of table %s\n", s.Function.Name, s.BatchSize, s.Table.Name)
+	// Output:
+	// subscribed audit
+	// function todos-audit gets batches of 10 records of table todos
+}

@@ -133,6 +133,32 @@ func (d *devRun) expect(t *testing.T, method, path, body string, status int, wan
 	return out
 }
 
+// change waits for the line the stream subscriber (functions/audit.py) logs for the record of event
+// on todo id, and returns its fields.
+func (d *devRun) change(t *testing.T, event, id string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, line := range strings.Split(d.log.String(), "\n") {
+			_, js, ok := strings.Cut(line, "[todos-audit] change ")
+			if !ok {
+				continue
+			}
+			var c map[string]any
+			if err := json.Unmarshal([]byte(js), &c); err != nil {
+				t.Fatalf("subscriber line %q: %v", line, err)
+			}
+			if c["event"] == event && c["id"] == id {
+				return c
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the subscriber logged no %s of todo %s; output:\n%s", event, id, d.log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func ids(t *testing.T, out map[string]any) string {
 	t.Helper()
 	list, ok := out["todos"].([]any)
@@ -178,6 +204,28 @@ func TestTodoAPIUnderDev(t *testing.T) {
 	d.expect(t, "PATCH", "/todos/nope", `{"done":true}`, 404, map[string]any{"error": "no todo nope", "code": "ConditionalCheckFailedException"})
 	d.expect(t, "DELETE", "/todos/t3", "", 204, nil)
 	d.expect(t, "GET", "/todos/t3", "", 404, map[string]any{"error": "no todo t3"})
+
+	// The table's stream subscriber got each change, in Lambda's DynamoDB event
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-event).
+	ins := d.change(t, "INSERT", "t1")
+	region, _ := ins["region"].(string)
+	arn, _ := ins["arn"].(string)
+	if ins["source"] != "aws:dynamodb" || ins["new"] != "write docs" || ins["old"] != nil || ins["view"] != "NEW_AND_OLD_IMAGES" ||
+		region == "" || !strings.HasPrefix(arn, "arn:aws:dynamodb:"+region+":000000000000:table/todo-api-test-todos/stream/") {
+		t.Errorf("INSERT record as the subscriber saw it: %v", ins)
+	}
+	if mod := d.change(t, "MODIFY", "t1"); mod["old"] != "write docs" || mod["new"] != "write docs" || mod["done"] != true {
+		t.Errorf("MODIFY record as the subscriber saw it: %v", mod)
+	}
+	if rem := d.change(t, "REMOVE", "t3"); rem["old"] != "deploy" || rem["new"] != nil {
+		t.Errorf("REMOVE record as the subscriber saw it: %v", rem)
+	}
+	if !strings.Contains(d.log.String(), "stelvio dev: todos-audit reads the stream of table todos (batches of up to 10 records)\n") {
+		t.Errorf("dev did not announce the subscriber; output:\n%s", d.log.String())
+	}
+	if !strings.Contains(d.log.String(), "STREAM todos INSERT") {
+		t.Errorf("dev logged no stream batch; output:\n%s", d.log.String())
+	}
 
 	// Links as each function sees them: read-only table and function links (Python), none (Go).
 	d.expect(t, "GET", "/stats", "", 200, map[string]any{

@@ -1,5 +1,6 @@
 // Command todo-api is a todo list API on a DynamoDB table: Python handlers (boto3) create and list
-// todos, Go handlers (aws-sdk-go-v2) read, update and delete them, all linked to the table.
+// todos, Go handlers (aws-sdk-go-v2) read, update and delete them, all linked to the table; a Python
+// subscriber of the table's stream logs every change.
 //
 //	go run ./examples/todo-api dev     # serve it on http://127.0.0.1:3000 with a local DynamoDB
 //	go run ./examples/todo-api plan    # list the AWS resources it becomes
@@ -27,7 +28,11 @@ func Run(ctx *stelvio.Context) error {
 		dynamodb.Fields{"id": dynamodb.String, "owner": dynamodb.String, "created": dynamodb.Number},
 		dynamodb.PartitionKey("id"),
 		dynamodb.GlobalIndex("by-owner", "owner", "created", dynamodb.ProjectAll),
+		dynamodb.Stream(dynamodb.NewAndOldImages),
 	)
+	// Python (functions/audit.py): a function that receives every change of the table, in batches
+	// of up to 10 records, from the table's stream.
+	todos.Subscribe("audit", "functions/audit.handler", dynamodb.BatchSize(10))
 	api := apigateway.New(ctx, "todo-api")
 
 	// Python (functions/todos.py): one Lambda with generated routing code, linked to the table.

@@ -95,6 +95,10 @@ func runDev(opts *DevOptions) error {
 		return err
 	}
 	defer links.closeLogged(f.Err)
+	streams, streamsEndpoint, err := links.streams(ctx, table) // devstreams.go
+	if err != nil {
+		return err
+	}
 	err = devserver.Run(ctx, table, devserver.Options{
 		Env:         links.Env,
 		Region:      links.Region,
@@ -104,6 +108,9 @@ func runDev(opts *DevOptions) error {
 		Concurrency: opts.Concurrency,
 		RuntimeAPI:  opts.RuntimeAPI,
 		Log:         f.Err,
+
+		Streams:         streams,
+		StreamsEndpoint: streamsEndpoint,
 	})
 	if addr := (*devserver.AddressError)(nil); errors.As(err, &addr) {
 		return &UsageError{Err: err}

@@ -76,6 +76,11 @@ type Options struct {
 	// (ProjectDir/.stelvio by default) and the credentials AWS_IAM signatures are checked with (the
 	// AWS_* environment variables by default).
 	Authorizers authorizer.Options
+
+	// Streams are the table subscriptions to run (streams.go), read through the DynamoDB Streams
+	// endpoint StreamsEndpoint with the credentials in Env.
+	Streams         []Stream
+	StreamsEndpoint string
 }
 
 // Server is the local API Gateway of an app: an http.Handler that runs the app's handlers.
@@ -423,6 +428,7 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 		return err
 	}
 	s.Prepare(ctx)
+	defer s.startStreams(ctx)() // streams.go
 	return s.Serve(ctx, ln)
 }
 

@@ -160,6 +160,9 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 			lambdas[fn.Name] = l
 			opts.export(ctx, FunctionOutput(fn.Name), l.Name)
 		}
+		if err := subscriptions(ctx, t, tbls, lambdas, res); err != nil { // subscriptions.go
+			return err
+		}
 		return made.runExtensions()
 	}
 }

@@ -25,6 +25,8 @@ type Table struct {
 	Extensions []Extension
 	// Tables are the app's DynamoDB tables, in declaration order.
 	Tables []*DynamoTable
+	// Subscriptions are the functions subscribed to the tables' streams, in declaration order.
+	Subscriptions []*Subscription
 	// Warnings are problems that do not stop the program, such as a quota close to its limit.
 	Warnings []Problem
 	// decls maps function.New declarations to their functions (for extensions).
@@ -141,6 +143,9 @@ type Function struct {
 	// Authorizer is set on the function of a TOKEN or REQUEST authorizer: its handler receives
 	// authorizer events, not proxy events.
 	Authorizer *authorizer.Config
+	// Subscription is set on a table subscriber's function: its handler receives DynamoDB stream
+	// events.
+	Subscription *Subscription
 	// ExtraFiles are files added at the root of the function's package and to its local worker's
 	// import path, by file name: the CORS helper module of a Python function of an API with CORS.
 	ExtraFiles map[string][]byte

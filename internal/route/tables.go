@@ -15,6 +15,8 @@ import (
 type TableDecl struct {
 	Spec   tablespec.Table
 	Source string
+	// Subscribers are the table.Subscribe calls on it, in order (subscribers.go).
+	Subscribers []*SubscriberDecl
 }
 
 // LinkDecl is one function.Link or function.LinkReadOnly option: exactly one of Table, Function and

@@ -158,14 +158,11 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 		return nil, &runtime.CheckError{Function: fn.Name, Problems: problems}
 	}
 	out := map[string]handlerFunc{}
-	ev := proxyEvents
-	if fn.Authorizer != nil {
-		ev = authorizerEvents(fn.Authorizer.Kind)
-	}
+	ev := eventsOf(fn)
 	for _, t := range fn.Targets() {
 		d, ok := funcs[t.Func]
 		if !ok {
-			add(&t, "package %s has no function %s; add \"func %s(ctx context.Context, req events.%s) (events.%s, error)\" or fix the handler string", fn.Dir, t.Func, t.Func, ev.in, ev.out)
+			add(&t, "package %s has no function %s; add \"%s\" or fix the handler string", fn.Dir, t.Func, ev.write(t.Func))
 			continue
 		}
 		pos := fset.Position(d.fn.Pos())
@@ -197,13 +194,22 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 // accepted says which handler signatures aws-lambda-go's lambda.Start accepts and which of them fn
 // needs.
 func accepted(fn *route.Function, name string) string {
-	if fn.Authorizer != nil {
-		return authorizerEvents(fn.Authorizer.Kind).accepted(name)
-	}
-	return proxyEvents.accepted(name)
+	return eventsOf(fn).accepted(name)
 }
 
-// handlerEvents are the event and result types (of package events) of a kind of handler.
+// eventsOf are the events fn's handler takes and returns.
+func eventsOf(fn *route.Function) handlerEvents {
+	switch {
+	case fn.Authorizer != nil:
+		return authorizerEvents(fn.Authorizer.Kind)
+	case fn.Subscription != nil:
+		return subscriberEvents
+	}
+	return proxyEvents
+}
+
+// handlerEvents are the event and result types (of package events) of a kind of handler; out is ""
+// for a handler that returns only an error.
 type handlerEvents struct {
 	in, out string
 	// what names the handler in messages.
@@ -221,7 +227,30 @@ func authorizerEvents(kind authorizer.Kind) handlerEvents {
 	return handlerEvents{"APIGatewayCustomAuthorizerRequest", "APIGatewayCustomAuthorizerResponse", "a TOKEN authorizer"}
 }
 
+// subscriberEvents are a table subscriber's: Lambda invokes it with a batch of stream records and
+// looks only at whether it failed (the event source mapping reports no batch item failures).
+var subscriberEvents = handlerEvents{"DynamoDBEvent", "", "a table subscriber"}
+
+// write is the signature to write for a handler named name.
+func (e handlerEvents) write(name string) string {
+	if e.out == "" {
+		return fmt.Sprintf("func %s(ctx context.Context, e events.%s) error", name, e.in)
+	}
+	return fmt.Sprintf("func %s(ctx context.Context, req events.%s) (events.%s, error)", name, e.in, e.out)
+}
+
+// returns is what the handler returns, as messages print it.
+func (e handlerEvents) returns() string {
+	if e.out == "" {
+		return "error"
+	}
+	return fmt.Sprintf("(events.%s, error)", e.out)
+}
+
 func (e handlerEvents) accepted(name string) string {
+	if e.out == "" {
+		return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; %s takes TIn events.%s and returns error: write \"%s\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", e.what, e.in, e.write(name))
+	}
 	if e.in != proxyEvents.in {
 		return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; %s takes TIn events.%s and returns (events.%s, error): write \"func %s(ctx context.Context, req events.%s) (events.%s, error)\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", e.what, e.in, e.out, name, e.in, e.out)
 	}
@@ -288,10 +317,13 @@ func signature(ft *ast.FuncType, f *ast.File, ev handlerEvents) (handlerFunc, st
 			}
 		}
 	}
-	resultsOK := len(results) == 2 && is(results[0], eventsPath, ev.out)
-	if resultsOK {
-		id, ok := results[1].(*ast.Ident)
-		resultsOK = ok && id.Name == "error"
+	isError := func(e ast.Expr) bool {
+		id, ok := e.(*ast.Ident)
+		return ok && id.Name == "error"
+	}
+	resultsOK := len(results) == 2 && is(results[0], eventsPath, ev.out) && isError(results[1])
+	if ev.out == "" {
+		resultsOK = len(results) == 1 && isError(results[0])
 	}
 	var h handlerFunc
 	paramsOK := false
@@ -308,11 +340,11 @@ func signature(ft *ast.FuncType, f *ast.File, ev handlerEvents) (handlerFunc, st
 	}
 	switch {
 	case !paramsOK && !resultsOK:
-		return h, fmt.Sprintf("it does not take events.%s nor return (events.%s, error)", ev.in, ev.out)
+		return h, fmt.Sprintf("it does not take events.%s nor return %s", ev.in, ev.returns())
 	case !paramsOK:
 		return h, fmt.Sprintf("it does not take events.%s (after an optional context.Context)", ev.in)
 	case !resultsOK:
-		return h, fmt.Sprintf("it does not return (events.%s, error)", ev.out)
+		return h, fmt.Sprintf("it does not return %s", ev.returns())
 	}
 	return h, ""
 }
