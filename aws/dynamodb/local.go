@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/stelvio-go/stelvio/internal/app"
+	// The reader of the local tables' streams, for table subscribers under dev.
+	_ "github.com/stelvio-go/stelvio/internal/devstreams"
 	"github.com/stelvio-go/stelvio/internal/dynamolocal"
 )
 

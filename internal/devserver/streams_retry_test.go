@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	// The stream reader, linked as aws/dynamodb links it.
+	_ "github.com/stelvio-go/stelvio/internal/devstreams"
 	"github.com/stelvio-go/stelvio/internal/dynamolocal"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/tablespec"

@@ -1,4 +1,4 @@
-package devserver_test
+package devstreams_test
 
 import (
 	"encoding/base64"
@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	st "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
-	"github.com/stelvio-go/stelvio/internal/devserver"
+	"github.com/stelvio-go/stelvio/internal/devstreams"
 )
 
 func b64(t *testing.T, s string) []byte {
@@ -72,7 +72,7 @@ func TestStreamEventSample(t *testing.T) {
 			StreamViewType: st.StreamViewTypeNewAndOldImages,
 		},
 	}
-	got, err := json.Marshal(devserver.StreamEvent([]st.Record{rec},
+	got, err := json.Marshal(devstreams.StreamEvent([]st.Record{rec},
 		"arn:aws:dynamodb:us-east-1:123456789012:table/Example-Table/stream/2016-12-01T00:00:00.000", "eu-west-1"))
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func TestStreamEventTypes(t *testing.T) {
 			StreamViewType: st.StreamViewTypeOldImage,
 		},
 	}
-	got, err := json.Marshal(devserver.StreamEvent([]st.Record{rec}, "arn:aws:dynamodb:eu-west-1:000000000000:table/t/stream/x", "eu-west-1"))
+	got, err := json.Marshal(devstreams.StreamEvent([]st.Record{rec}, "arn:aws:dynamodb:eu-west-1:000000000000:table/t/stream/x", "eu-west-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
