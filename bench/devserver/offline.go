@@ -57,6 +57,7 @@ type offlineCompare struct {
 	versions string                 // node, python3
 	rounds   map[string][]roundStat // by target name, the rounds at compareConns
 	kept     []section              // the report's sections found before the run, written back after it
+	load     string                 // the machine's load average when the target started
 }
 
 type roundStat struct {
@@ -73,7 +74,7 @@ type section struct{ heading, text string }
 // run is skipped, with the reason printed and reported. It also keeps the report's sections (out) that
 // the report writer does not write itself, to put them back after the run.
 func startOffline(out, projectDir, stelvioURL string) *offlineCompare {
-	o := &offlineCompare{rounds: map[string][]roundStat{}, kept: readSections(out)}
+	o := &offlineCompare{rounds: map[string][]roundStat{}, kept: readSections(out), load: loadAverage()}
 	if !*offlineOn {
 		o.skip = "not measured (-offline=false)"
 	} else if err := o.start(projectDir, stelvioURL); err != nil {
@@ -248,6 +249,19 @@ func tail(s string, n int) string {
 		return "…" + s[len(s)-n:]
 	}
 	return s
+}
+
+// loadAverage is the 1-minute load average of a Linux machine, to say how busy it was; "n/a" elsewhere.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "n/a"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "n/a"
+	}
+	return f[0]
 }
 
 // targets is serverless-offline's place in the rounds; none when it is skipped.
@@ -448,9 +462,11 @@ func (o *offlineCompare) section(results []result, d time.Duration, rounds int) 
 	if n == 0 {
 		return b.String()
 	}
-	fmt.Fprintf(&b, "\nEach round at %d connections (p99 of the round's requests):\n\n", compareConns)
-	fmt.Fprintf(&b, "| round | stelvio req/s | stelvio p99 | %s req/s | %s p99 | stelvio p99 ≤ %s p99 |\n|---|---|---|---|---|---|\n",
-		offlineName, offlineName, offlineName)
+	fmt.Fprintf(&b, "\nEach round at %d connections (p99 of the round's requests; worker processes at the round's end). "+
+		"The machine's 1-minute load average was %s when serverless-offline started and %s when the report was written "+
+		"(2 CPUs; other builds and tests ran beside the bench).\n\n", compareConns, o.load, loadAverage())
+	fmt.Fprintf(&b, "| round | stelvio req/s | stelvio p50 | stelvio p99 | stelvio workers | %s req/s | %s p50 | %s p99 | %s workers | stelvio p99 ≤ %s p99 |\n"+
+		"|---|---|---|---|---|---|---|---|---|---|\n", offlineName, offlineName, offlineName, offlineName, offlineName)
 	atOrBelow := 0
 	for i := range n {
 		s, f := stelvio[i], offline[i]
@@ -458,7 +474,8 @@ func (o *offlineCompare) section(results []result, d time.Duration, rounds int) 
 		if ok {
 			atOrBelow++
 		}
-		fmt.Fprintf(&b, "| %d | %.0f | %s | %.0f | %s | %s |\n", i+1, s.rps, ms(s.p99), f.rps, ms(f.p99), yesNo(ok))
+		fmt.Fprintf(&b, "| %d | %.0f | %s | %s | %d | %.0f | %s | %s | %d | %s |\n", i+1, s.rps, ms(s.p50), ms(s.p99), s.workers,
+			f.rps, ms(f.p50), ms(f.p99), f.workers, yesNo(ok))
 	}
 	verdict := "met"
 	if atOrBelow < n {
