@@ -12,11 +12,13 @@ require (
 	github.com/aws/smithy-go v1.28.9
 	github.com/blang/semver v3.5.1+incompatible
 	github.com/go-jose/go-jose/v4 v4.1.6
+	github.com/goccy/go-json v0.12.0
 	github.com/pulumi/pulumi-aws/sdk/v7 v7.41.0
 	github.com/pulumi/pulumi-cloudflare/sdk/v6 v6.12.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1
 	github.com/sivchari/kumo v0.33.1
 	github.com/spf13/cobra v1.10.2
+	golang.org/x/net v0.62.0
 	google.golang.org/protobuf v1.36.11
 )
 
@@ -134,7 +136,6 @@ require (
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/exp v0.0.0-20260410095643-746e56fc9e2f // indirect
 	golang.org/x/mod v0.41.0 // indirect
-	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/term v0.47.0 // indirect

@@ -11,19 +11,26 @@ import (
 
 // TableInfo is a linked DynamoDB table.
 type TableInfo struct {
-	Name      string
-	ARN       string
-	StreamARN string // empty for a table without a stream
+	// Name is the table's physical name, "{app}-{env}-{name}": what the DynamoDB API calls take.
+	Name string
+	// ARN is the table's ARN.
+	ARN string
+	// StreamARN is the ARN of the table's stream; empty for a table without a stream.
+	StreamARN string
 }
 
 // FunctionInfo is a linked function.
 type FunctionInfo struct {
+	// Name is the function's physical name, what lambda.Invoke takes.
 	Name string
-	ARN  string
+	// ARN is the function's ARN.
+	ARN string
 }
 
 // APIInfo is a linked API.
 type APIInfo struct {
+	// URL is the API's base URL: its custom domain's, else its stage's invoke URL (dev's own address
+	// under dev).
 	URL string
 }
 

@@ -90,22 +90,28 @@ func New(ctx *stelvio.Context, name string, opts ...Option) *Api {
 // (a folder packaged whole, then file and function) or "functions/hello.Hello" (a Go package and its
 // exported function). Routes whose handlers are in the same file, folder or Go package share one Lambda
 // function, with generated routing code; configure that function with opts on one of its routes.
-func (a *Api) Route(method, path, handler string, opts ...function.Option) {
+//
+// The returned Route sets the route's authorization (Route.Auth, Route.Public, Route.Scopes); a
+// program that needs none ignores it.
+func (a *Api) Route(method, path, handler string, opts ...function.Option) *Route {
 	rd := &route.RouteDecl{Methods: method, Path: path, Handler: handler, Source: route.Caller(1)}
 	rd.HasConfig = app.ApplyFunctionOptions(&rd.Config, opts)
 	a.add(rd)
+	return &Route{d: rd}
 }
 
 // RouteFunction sends requests for method and path to fn, a function made with function.New. Any
 // number of routes may share one function; its handler receives all of their requests.
-func (a *Api) RouteFunction(method, path string, fn *function.Function) {
+// The returned Route sets the route's authorization, as for Route.
+func (a *Api) RouteFunction(method, path string, fn *function.Function) *Route {
 	rd := &route.RouteDecl{Methods: method, Path: path, Source: route.Caller(1)}
 	rd.Function = app.FunctionDeclOf(fn)
 	if rd.Function == nil {
 		app.Report(rd.Source, "route "+describe(method, path), "the function is nil; create it with function.New(ctx, name, handler, ...) before passing it to the route")
-		return
+		return &Route{d: rd}
 	}
 	a.add(rd)
+	return &Route{d: rd}
 }
 
 func (a *Api) add(rd *route.RouteDecl) {

@@ -261,15 +261,15 @@ func TestResourceQuotaWarning(t *testing.T) {
 			api.Route("GET", fmt.Sprintf("/r%d/{id}", i), users) // 302 resources: /rN and /rN/{id}
 		}
 	})
-	if n := len(table.Apis[0].Resources()); n != 302 {
-		t.Fatalf("%d resources, want 302", n)
+	if n := table.Apis[0].ResourceCount(); n != 303 {
+		t.Fatalf("%d resources, want 303 (302 paths and the root)", n)
 	}
 	want := route.Problem{Source: source, Subject: `api "shop"`, Warning: true,
-		Message: "302 resource paths; a REST API has a default quota of 300 resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API"}
+		Message: "303 resources (the root resource included); a REST API has a default quota of 300 resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API"}
 	if len(table.Warnings) != 1 || table.Warnings[0] != want {
 		t.Errorf("warnings %v, want [%v]", table.Warnings, want)
 	}
-	if got := table.Warnings[0].String(); !strings.HasPrefix(got, source+": warning: api \"shop\": 302 resource paths") {
+	if got := table.Warnings[0].String(); !strings.HasPrefix(got, source+": warning: api \"shop\": 303 resources") {
 		t.Errorf("warning reads %q", got)
 	}
 
@@ -286,13 +286,17 @@ func TestResourceQuotaWarning(t *testing.T) {
 		t.Errorf("error %v, want %s", err, want)
 	}
 
-	// At the quota there is no warning.
+	// At the quota there is no warning: 149 × 2 paths, /x and the root.
 	table = mustLoad(t, dir, func(ctx *stelvio.Context) {
 		api := apigateway.New(ctx, "shop")
-		for i := range 150 {
+		for i := range 149 {
 			api.Route("GET", fmt.Sprintf("/r%d/{id}", i), users)
 		}
+		api.Route("GET", "/x", users)
 	})
+	if n := table.Apis[0].ResourceCount(); n != 300 {
+		t.Fatalf("%d resources, want 300", n)
+	}
 	if len(table.Warnings) != 0 {
 		t.Errorf("warnings %v at 300 resources", table.Warnings)
 	}

@@ -126,7 +126,7 @@ func run() error {
 	}
 	defer srv.Close()
 	srv.Prepare(context.Background())
-	devURL, stopDev, err := serve(srv)
+	devURL, stopDev, err := serveDev(srv)
 	if err != nil {
 		return err
 	}
@@ -215,6 +215,21 @@ func serve(h http.Handler) (string, func(), error) {
 	s := &http.Server{Handler: h}
 	go s.Serve(ln) //nolint:errcheck // Serve ends with Close below.
 	return "http://" + ln.Addr().String(), func() { s.Close() }, nil
+}
+
+// serveDev serves srv as `dev` does, with its own listener handling (header names as sent).
+func serveDev(srv *devserver.Server) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		srv.Serve(ctx, ln) //nolint:errcheck // Serve ends with cancel below.
+		close(done)
+	}()
+	return "http://" + ln.Addr().String(), func() { cancel(); <-done }, nil
 }
 
 func get(url string) ([]byte, error) {

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -71,6 +72,8 @@ func run(out string) error {
 	start = time.Now()
 	dev := exec.CommandContext(ctx, "go", "run", "./examples/quickstart", "dev", "--port", fmt.Sprint(port))
 	dev.Dir, dev.Env = clone, env(cacheB)
+	// go run does not pass signals on to the program it runs: stop the whole process group.
+	dev.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var log strings.Builder
 	dev.Stdout, dev.Stderr = &log, &log
 	if err := dev.Start(); err != nil {
@@ -78,7 +81,7 @@ func run(out string) error {
 	}
 	first, body, err := firstAnswer(ctx, fmt.Sprintf("http://127.0.0.1:%d/users/1", port))
 	total := time.Since(start)
-	_ = dev.Process.Signal(os.Interrupt)
+	_ = syscall.Kill(-dev.Process.Pid, syscall.SIGINT)
 	_ = dev.Wait()
 	if err != nil {
 		return fmt.Errorf("%v\n%s", err, log.String())

@@ -57,8 +57,12 @@ type Config struct {
 	// TTL is the result cache time in seconds for TOKEN and REQUEST authorizers; nil means DefaultTTL,
 	// 0 no cache.
 	TTL *int
-	// UserPoolID is a Cognito authorizer's user pool ("us-east-1_AbCdEf123").
+	// UserPoolID is a Cognito authorizer's user pool ("us-east-1_AbCdEf123"): the one whose tokens the
+	// local server accepts (the first of ProviderARNs).
 	UserPoolID string
+	// ProviderARNs are a Cognito authorizer's user pool ARNs, as the deployed authorizer lists them
+	// (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID).
+	ProviderARNs []string
 	// JWKS is where a Cognito authorizer finds the pool's keys; the local development key when zero.
 	JWKS JWKSSource
 }
@@ -147,7 +151,7 @@ func (c *Config) Validate() []error {
 			add(`user pool id %q is not of the form REGION_ID ("us-east-1_AbCdEf123")`, c.UserPoolID)
 		}
 	}
-	if c.Kind != KindCognito && (c.UserPoolID != "" || !c.JWKS.zero()) {
+	if c.Kind != KindCognito && (c.UserPoolID != "" || len(c.ProviderARNs) > 0 || !c.JWKS.zero()) {
 		add("only COGNITO_USER_POOLS authorizers have a user pool")
 	}
 	return errs

@@ -25,6 +25,8 @@ type DevOptions struct {
 	Concurrency int
 	// RuntimeAPI sends handlers their invocations through the Lambda Runtime API over HTTP.
 	RuntimeAPI bool
+	// ResetData deletes the local tables' data before serving.
+	ResetData bool
 }
 
 func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
@@ -53,6 +55,7 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Host, "host", devserver.DefaultHost, "address to listen on")
 	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on (0: a free port)")
 	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("most workers (execution environments) per function (default %d)", runtimeapi.DefaultConcurrency))
+	cmd.Flags().BoolVar(&opts.ResetData, "reset-data", false, "delete the local DynamoDB tables' data (.stelvio/dev/dynamodb) before serving")
 	cmd.Flags().BoolVar(&opts.RuntimeAPI, "runtime-api", false, "invoke handlers through the Lambda Runtime API over HTTP instead of a pipe (slower)")
 	return cmd
 }
@@ -86,13 +89,28 @@ func runDev(opts *DevOptions) error {
 	if port == 0 {
 		port = -1 // a free port
 	}
+	// Tables and links: the local DynamoDB engine and the link variables (devtables.go).
+	links, err := startDevLinks(ctx, table, f.Dir, opts.ResetData, devURL(opts.Host, opts.Port), f.Err)
+	if err != nil {
+		return err
+	}
+	defer links.closeLogged(f.Err)
+	streams, streamsEndpoint, err := links.streams(ctx, table) // devstreams.go
+	if err != nil {
+		return err
+	}
 	err = devserver.Run(ctx, table, devserver.Options{
+		Env:         links.Env,
+		Region:      links.Region,
 		Host:        opts.Host,
 		Port:        port,
 		ProjectDir:  f.Dir,
 		Concurrency: opts.Concurrency,
 		RuntimeAPI:  opts.RuntimeAPI,
 		Log:         f.Err,
+
+		Streams:         streams,
+		StreamsEndpoint: streamsEndpoint,
 	})
 	if addr := (*devserver.AddressError)(nil); errors.As(err, &addr) {
 		return &UsageError{Err: err}

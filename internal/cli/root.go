@@ -117,7 +117,7 @@ func newRootCmd(f *Factory) *cobra.Command {
 	if name == "" || strings.HasSuffix(name, ".test") {
 		name = "stelvio"
 	}
-	cmds := []*cobra.Command{newDevCmd(f, runDev), newVersionCmd(f)}
+	cmds := []*cobra.Command{newDevCmd(f, runDev), newTokenCmd(f, runToken), newVersionCmd(f)}
 	if f.Deploy != nil {
 		cmds = append(cmds, f.Deploy(f)...)
 	}

@@ -2,15 +2,19 @@
 // integration) serves them on AWS, running the app's real handlers: no AWS, no containers.
 //
 // A request is matched against the route table (package route) as API Gateway matches resources — a
-// literal segment beats {param}, which beats {proxy+}; ANY; a trailing slash is ignored — and unknown
-// paths or methods get API Gateway's 403 {"message":"Missing Authentication Token"}. A match becomes
-// the proxy event API Gateway sends (resource, path, headers and multiValueHeaders, query strings,
-// pathParameters, requestContext, body, isBase64Encoded), which is invoked on a warm worker of the
+// literal segment beats {param}, which beats {proxy+}; ANY; a trailing slash is ignored; the path is
+// matched as the client escaped it and path parameters are decoded once — and unknown paths or methods
+// get API Gateway's 403 {"message":"Missing Authentication Token"}. A match becomes the proxy event API
+// Gateway sends (resource, path, headers and multiValueHeaders with the names as the client spelled
+// them, query strings, pathParameters, requestContext, body, isBase64Encoded, the body base64-encoded
+// only for the API's binary media types), encoded with encoding/json, which is invoked on a warm worker of the
 // function (package runtimeapi), over a pipe (or the Lambda Runtime API with Options.RuntimeAPI). The
 // handler's response is mapped back
-// as API Gateway maps it; a malformed response, a function error, a crash or a function timeout is a
-// 502 {"message": "Internal server error"}, an integration running past 29 s a 504, and a body over
-// 10 MB a 413.
+// as API Gateway maps it; a malformed response (including a 1xx status or a control character in a
+// header value), a function error, a crash or a function timeout is a 502 {"message": "Internal server
+// error"}, an integration running past 29 s a 504, a body over 10 MB or an event over Lambda's 6 MB a
+// 413, a URL over 10,240 characters a 414 and header lines over 10,240 bytes a 431. A base64-encoded
+// response is decoded only for a client whose first Accept type is one of the API's binary media types.
 //
 // Go handlers are built for the host and Python handlers run with the standard-library runtime loop of
 // package pyloop. Changed sources are picked up by the next request: Python workers restart, Go handlers

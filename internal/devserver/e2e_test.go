@@ -45,6 +45,7 @@ func testApp(t *testing.T, projectDir string) *route.Table {
 	if err != nil {
 		t.Fatal(err)
 	}
+	table.Apis[0].BinaryMediaTypes = []string{"application/octet-stream", "image/png"}
 	return table
 }
 
@@ -161,7 +162,7 @@ func TestEndToEnd(t *testing.T) {
 		{"encoded path parameter", "GET", "/users/a%20b", nil, nil, 200, `{"params": {"id": "a b"}, "resource": "/users/{id}"}`, nil},
 		{"literal beats parameter", "GET", "/users/me", nil, nil, 200, `{"me": true, "resource": "/users/me"}`, nil},
 		{"json body", "POST", "/users", []byte(`{"name":"ada"}`), []string{"Content-Type", "application/json"}, 201, `{"created": {"name": "ada"}}`, nil},
-		{"binary body both ways", "POST", "/users", []byte{0, 1, 2, 0xfe, 0xff}, []string{"Content-Type", "application/octet-stream"}, 201,
+		{"binary body both ways", "POST", "/users", []byte{0, 1, 2, 0xfe, 0xff}, []string{"Content-Type", "application/octet-stream", "Accept", "application/octet-stream"}, 201,
 			string([]byte{0xff, 0xfe, 2, 1, 0}), map[string]string{"Content-Type": "application/octet-stream"}},
 		{"greedy path", "DELETE", "/files/a/b/c.txt", nil, nil, 200, `{"method": "DELETE", "proxy": "a/b/c.txt"}`, nil},
 		{"greedy needs a segment", "GET", "/files", nil, nil, 403, `{"message":"Missing Authentication Token"}`, nil},
@@ -176,7 +177,7 @@ func TestEndToEnd(t *testing.T) {
 			map[string]string{"X-Handler": "go"}},
 		{"go handler with parameter, ANY", "PUT", "/hello/ada", nil, nil, 200,
 			`{"function":"quick-dev-functions-hello","hello":"ada","method":"PUT","region":"eu-west-1","requestId":true,"resource":"/hello/{name}","version":1}`, nil},
-		{"body over 10 MB", "POST", "/users", bytes.Repeat([]byte("a"), MaxBodySize+1), []string{"Content-Type", "text/plain"}, 413, `{"message":"Request Too Large"}`, nil},
+		{"body over 10 MB", "POST", "/users", bytes.Repeat([]byte("a"), MaxBodySize+1), []string{"Content-Type", "text/plain"}, 413, `{"message":"Request Too Long"}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

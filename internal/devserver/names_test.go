@@ -34,7 +34,7 @@ def handler(event, context):
 		t.Fatal(err)
 	}
 	ts := startServer(t, table, Options{ProjectDir: dir, Region: "eu-west-1"})
-	want := `["shop-alice-functions-names", "shop-alice-functions-names", "/aws/lambda/shop-alice-functions-names", "/aws/lambda/shop-alice-functions-names", "arn:aws:lambda:eu-west-1:012345678912:function:shop-alice-functions-names"]`
+	want := `["shop-alice-functions-names", "shop-alice-functions-names", "/aws/lambda/shop-alice-functions-names", "/aws/lambda/shop-alice-functions-names", "arn:aws:lambda:eu-west-1:123456789012:function:shop-alice-functions-names"]`
 	if got := ts.do(t, "GET", "/names", nil); got.status != 200 || got.body != want {
 		t.Errorf("GET /names = %d %s\nwant 200 %s", got.status, got.body, want)
 	}

@@ -3,12 +3,14 @@ package devserver
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // Responses API Gateway gives on its own, byte for byte.
@@ -16,7 +18,11 @@ var (
 	missingToken   = gatewayResponse{http.StatusForbidden, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`}
 	internalError  = gatewayResponse{http.StatusBadGateway, "InternalServerErrorException", `{"message": "Internal server error"}`}
 	timedOut       = gatewayResponse{http.StatusGatewayTimeout, "IntegrationTimeout", `{"message": "Endpoint request timed out"}`}
-	requestTooLong = gatewayResponse{http.StatusRequestEntityTooLarge, "RequestTooLarge", `{"message":"Request Too Large"}`}
+	requestTooLong = gatewayResponse{http.StatusRequestEntityTooLarge, "RequestTooLarge", `{"message":"Request Too Long"}`}
+	// The documentation gives API Gateway's URL and header limits but not its answer past them; these
+	// are the HTTP statuses for them, in the shape of its other answers.
+	uriTooLong      = gatewayResponse{http.StatusRequestURITooLong, "RequestURITooLong", `{"message":"Request-URI Too Long"}`}
+	headersTooLarge = gatewayResponse{http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderFieldsTooLarge", `{"message":"Request Header Fields Too Large"}`}
 )
 
 type gatewayResponse struct {
@@ -47,19 +53,16 @@ type proxyResponse struct {
 // boolean isBase64Encoded. Anything else is a malformed Lambda proxy response, returned as an error
 // that says what is wrong.
 //
-// The shapes handlers nearly always return are read by scanResponse without encoding/json; every other
-// payload, including each malformed one, goes through decodeResponse, the definition of the behaviour.
-func parseResponse(payload []byte) (*proxyResponse, error) {
-	if resp, ok := scanResponse(payload); ok {
-		return resp, nil
-	}
-	return decodeResponse(payload)
-}
-
-// decodeResponse is parseResponse for any payload. Its top-level keys are matched exactly (statusCode,
-// not StatusCode), the last of duplicate keys wins and anything after the object is ignored, as
-// json.Decoder reads one value.
-func decodeResponse(payload []byte) (*proxyResponse, error) {
+// aws-lambda-go's events.APIGatewayProxyResponse cannot stand in for this reader: API Gateway also
+// accepts a numeric string statusCode and number or boolean header values, which it rejects.
+//
+// Top-level keys are matched exactly (statusCode, not StatusCode), the last of duplicate keys wins and
+// anything after the object is ignored, as json.Decoder reads one value.
+//
+// A base64-encoded body (isBase64Encoded true) is decoded when binary is true, that is when the
+// client's first Accept type is one of the API's binary media types; otherwise the client gets the
+// base64 text as it is.
+func parseResponse(payload []byte, binary bool) (*proxyResponse, error) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	if err := dec.Decode(&raw); err != nil || raw == nil {
@@ -80,9 +83,13 @@ func decodeResponse(payload []byte) (*proxyResponse, error) {
 		}
 		status = json.Number(s)
 	}
+	// A 1xx status is no final answer: the client would wait for another response forever.
 	code, err := strconv.Atoi(string(status))
-	if err != nil || code < 100 || code > 599 {
+	if err != nil {
 		return nil, fmt.Errorf("malformed Lambda proxy response: statusCode %s is not an HTTP status", statusRaw)
+	}
+	if code < 200 || code > 599 {
+		return nil, fmt.Errorf("malformed Lambda proxy response: statusCode %s is not a final HTTP status (200-599)", statusRaw)
 	}
 	resp.status = code
 
@@ -99,6 +106,9 @@ func decodeResponse(payload []byte) (*proxyResponse, error) {
 			if err != nil {
 				return nil, fmt.Errorf("malformed Lambda proxy response: header %q: %v", name, err)
 			}
+			if !httpguts.ValidHeaderFieldValue(s) {
+				return nil, fmt.Errorf("malformed Lambda proxy response: header %q has a control character in its value %q", name, s)
+			}
 			resp.headers.Set(name, s)
 		}
 	}
@@ -113,6 +123,9 @@ func decodeResponse(payload []byte) (*proxyResponse, error) {
 				s, err := scalar(v)
 				if err != nil {
 					return nil, fmt.Errorf("malformed Lambda proxy response: multiValueHeaders %q: %v", name, err)
+				}
+				if !httpguts.ValidHeaderFieldValue(s) {
+					return nil, fmt.Errorf("malformed Lambda proxy response: multiValueHeaders %q has a control character in its value %q", name, s)
 				}
 				// multiValueHeaders replace a header of the same name given in headers.
 				if i == 0 {
@@ -134,7 +147,7 @@ func decodeResponse(payload []byte) (*proxyResponse, error) {
 		if err := json.Unmarshal(b, &body); err != nil {
 			return nil, fmt.Errorf("malformed Lambda proxy response: body must be a string (serialize it with JSON first), got %s", abbreviate(b))
 		}
-		if isBase64 {
+		if isBase64 && binary {
 			decoded, err := base64.StdEncoding.DecodeString(body)
 			if err != nil {
 				return nil, fmt.Errorf("malformed Lambda proxy response: isBase64Encoded is true but body is not base64: %v", err)

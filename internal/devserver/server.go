@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
@@ -29,6 +30,17 @@ const (
 	IntegrationTimeout = 29 * time.Second
 	// MaxBodySize is API Gateway's request payload limit (10 MB); larger bodies get 413.
 	MaxBodySize = 10 * 1024 * 1024
+	// MaxEventSize is Lambda's payload limit of a synchronous invocation (6 MB); a request whose
+	// event is larger gets 413.
+	MaxEventSize = 6 * 1024 * 1024
+	// MaxURLLength is API Gateway's limit on the length of a regional API's URL (10,240 characters)
+	// and MaxHeaderSize its limit on the combined size of the request's header lines, names, values,
+	// separators and line ends (10,240 bytes).
+	MaxURLLength  = 10240
+	MaxHeaderSize = 10240
+	// AccountID is the AWS account of everything the local server makes up: the proxy events'
+	// requestContext.accountId and the functions' ARNs. It is the account plans show.
+	AccountID = "123456789012"
 )
 
 // Options configure a Server.
@@ -59,6 +71,16 @@ type Options struct {
 	// RuntimeAPI sends every invocation through the Lambda Runtime API over HTTP. Otherwise workers
 	// take them over a pipe: the same runtime code paths, at a fraction of the cost per request.
 	RuntimeAPI bool
+
+	// Authorizers configure the authorizer engine (gateway.go): the Cognito development key's folder
+	// (ProjectDir/.stelvio by default) and the credentials AWS_IAM signatures are checked with (the
+	// AWS_* environment variables by default).
+	Authorizers authorizer.Options
+
+	// Streams are the table subscriptions to run (streams.go), read through the DynamoDB Streams
+	// endpoint StreamsEndpoint with the credentials in Env.
+	Streams         []Stream
+	StreamsEndpoint string
 }
 
 // Server is the local API Gateway of an app: an http.Handler that runs the app's handlers.
@@ -70,6 +92,8 @@ type Server struct {
 	log     *syncWriter
 
 	notify *notifier // nil where unavailable
+
+	gw *gateway // CORS and authorizers (gateway.go)
 
 	mu      sync.Mutex
 	targets map[string]*target // by function and user function
@@ -126,12 +150,10 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
 	}
 	for _, api := range table.Apis {
-		m := &mountedAPI{api: api, id: apiID(table.App, table.Env, api.Name), router: newRouter(api)}
-		if len(table.Apis) > 1 {
-			m.prefix = "/" + api.Name
-		}
+		m := &mountedAPI{api: api, id: apiID(table.App, table.Env, api.Name), router: newRouter(api), prefix: MountPath(table, api)}
 		s.apis = append(s.apis, m)
 	}
+	s.gw = newGateway(s)
 	return s, nil
 }
 
@@ -146,6 +168,7 @@ func (s *Server) Prepare(ctx context.Context) {
 			}
 		}
 	}
+	s.prepareAuthorizers(ctx) // gateway.go
 }
 
 // Close stops every worker of every function.
@@ -184,18 +207,43 @@ func (s *Server) Routes() []string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	requestID := newRequestID()
-	status, fn := s.serve(w, r, requestID, start)
+	var raw []rawHeader
+	rawSize, haveRaw := 0, false
+	if hc, ok := r.Context().Value(headConnKey{}).(*headConn); ok {
+		head := hc.take()
+		defer hc.release(head)
+		raw, rawSize, haveRaw = rawHeaders(head, r)
+	}
+	status, fn := s.serve(w, r, requestID, start, raw, rawSize, haveRaw)
 	s.logf("%s %s %d %s %s\n", r.Method, r.URL.RequestURI(), status, formatDuration(time.Since(start)), fn)
 }
 
 // serve answers r and returns the status sent and the function that ran ("-" when none).
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time) (int, string) {
-	m, path := s.mount(r.URL.Path)
+//
+// raw holds the header lines as the client sent them and rawSize their size, when haveRaw.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string, start time.Time, raw []rawHeader, rawSize int, haveRaw bool) (int, string) {
+	// Routes are matched on the path as the client escaped it and path parameters are decoded once,
+	// so an escaped slash or percent sign stays inside its segment.
+	if !haveRaw {
+		rawSize = headerSize(r)
+	}
+	m, escaped := s.mount(r.URL.EscapedPath())
+	// CORS (gateway.go): the preflight is answered here, and every answer of the gateway itself below
+	// gets the API's CORS headers.
+	if status, done := s.preflight(w, r, m, unescape(escaped), requestID); done {
+		return status, "-"
+	}
+	w = s.gatewayWriter(w, m)
+	if g := checkLimits(r, rawSize); g != nil {
+		g.write(w, requestID)
+		return g.status, "-"
+	}
 	if m == nil {
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
 	}
-	rt, params, ok := m.router.match(r.Method, path)
+	path := unescape(escaped)
+	rt, params, ok := m.router.match(r.Method, escaped)
 	if !ok {
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
@@ -230,16 +278,34 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 
 	req := r.Clone(ctx)
 	req.URL.Path = path
-	payload := appendEvent(nil, req, eventInput{
-		resource:  rt.Resource(),
-		stage:     m.api.StageName,
-		apiID:     m.id,
-		accountID: "012345678912",
-		params:    params,
-		body:      body,
-		requestID: requestID,
-		now:       start,
+	payload, err := marshalEvent(req, eventInput{
+		resource:         rt.Resource(),
+		stage:            m.api.StageName,
+		apiID:            m.id,
+		accountID:        AccountID,
+		params:           params,
+		body:             body,
+		binaryMediaTypes: m.api.BinaryMediaTypes,
+		rawHeaders:       raw,
+		requestID:        requestID,
+		now:              start,
 	})
+	if err != nil {
+		s.logf("[%s] encode the event: %v\n", t.name, err)
+		internalError.write(w, requestID)
+		return internalError.status, t.name
+	}
+	if len(payload) > MaxEventSize {
+		s.logf("[%s] the event of this request is %d bytes, more than Lambda's %d-byte invocation payload limit\n", t.name, len(payload), MaxEventSize)
+		requestTooLong.write(w, requestID)
+		return requestTooLong.status, t.name
+	}
+	// The route's authorizer (gateway.go) answers a refused request; otherwise the event gets
+	// requestContext.authorizer.
+	payload, refused := s.authorize(ctx, w, req, m, rt, params, body, payload, requestID)
+	if refused != 0 {
+		return refused, t.name
+	}
 
 	res, err := pool.Invoke(ctx, payload)
 	switch {
@@ -258,14 +324,38 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		internalError.write(w, requestID)
 		return internalError.status, t.name
 	}
-	resp, err := parseResponse(res.Payload)
+	resp, err := parseResponse(res.Payload, mediaTypeIn(firstAccept(r.Header), m.api.BinaryMediaTypes))
 	if err != nil {
 		s.logf("[%s] %v\n", t.name, err)
 		internalError.write(w, requestID)
 		return internalError.status, t.name
 	}
-	resp.write(w, requestID)
+	resp.write(handlerWriter(w), requestID)
 	return resp.status, t.name
+}
+
+// checkLimits returns the answer API Gateway gives a request whose URL or header lines (headerSize
+// bytes) are over its limits, nil for a request within them. The URL counts as http://host/path?query.
+func checkLimits(r *http.Request, headerSize int) *gatewayResponse {
+	if len("http://")+len(r.Host)+len(r.RequestURI) > MaxURLLength {
+		return &uriTooLong
+	}
+	if headerSize > MaxHeaderSize {
+		return &headersTooLarge
+	}
+	return nil
+}
+
+// headerSize is the size of r's header lines written as "Name: value\r\n", for a request whose head
+// the server did not keep.
+func headerSize(r *http.Request) int {
+	size := len("Host: \r\n") + len(r.Host)
+	for name, values := range r.Header {
+		for _, v := range values {
+			size += len(name) + len(": \r\n") + len(v)
+		}
+	}
+	return size
 }
 
 // mount finds the API serving a request path and the path within it.
@@ -338,19 +428,20 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 		return err
 	}
 	s.Prepare(ctx)
+	defer s.startStreams(ctx)() // streams.go
 	return s.Serve(ctx, ln)
 }
 
 // Serve answers requests on ln until ctx is done. It prints the URL and the routes first.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	url := "http://" + ln.Addr().String()
-	s.logf("stelvio dev: %s serving %s (stage %s)\n", url, s.table.App, s.table.Env)
+	s.logf("stelvio dev: %s serving %s (%s)\n", url, s.table.App, s.stages())
 	for _, line := range s.Routes() {
 		s.logf("  %s\n", line)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(headListener{ln}) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve %s: %w", url, err)
@@ -361,6 +452,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv.Shutdown(shutdown) //nolint:errcheck // Connections still open after 2 s are dropped by Close.
 	srv.Close()
 	return s.Close()
+}
+
+// stages names the stage the events carry: "stage v1", or "stages: api v1, admin prod" when the APIs
+// of the app differ.
+func (s *Server) stages() string {
+	same := true
+	for _, m := range s.apis {
+		same = same && m.api.StageName == s.apis[0].api.StageName
+	}
+	if same {
+		return "stage " + s.apis[0].api.StageName
+	}
+	parts := make([]string, len(s.apis))
+	for i, m := range s.apis {
+		parts[i] = m.api.Name + " " + m.api.StageName
+	}
+	return "stages: " + strings.Join(parts, ", ")
 }
 
 // syncWriter serializes writes to the log.

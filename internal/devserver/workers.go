@@ -273,6 +273,9 @@ func (t *runner) config(w Worker) runtimeapi.Config {
 		env[k] = v
 	}
 	for k, v := range t.server.opts.Env {
+		if k == "PYTHONPATH" && env[k] != "" {
+			v += string(os.PathListSeparator) + env[k] // dev's folders (links, endpoint shim) first
+		}
 		env[k] = v
 	}
 	for k, v := range t.fn.LocalEnvironment() {
@@ -281,6 +284,7 @@ func (t *runner) config(w Worker) runtimeapi.Config {
 	out := &prefixWriter{w: t.server.log, prefix: "[" + t.label + "] "}
 	return runtimeapi.Config{
 		Function: runtimeapi.Function{
+			AccountID: AccountID,
 			// Handlers see the deployed function's name (AWS_LAMBDA_FUNCTION_NAME, the ARN, the log group).
 			Name:    naming.Physical(t.server.table.App, t.server.table.Env, t.fn.Name, naming.LambdaLimit),
 			Region:  t.server.opts.Region,

@@ -101,7 +101,49 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 		// extension set.
 		defer made.settle()
 		lambdas := made.Lambdas
-		for _, fn := range t.Functions {
+		tbls, err := tables(ctx, t, opts, res) // links.go
+		if err != nil {
+			return err
+		}
+		if len(t.Apis) > 0 {
+			if _, err := restapi.NewAccount(ctx, AccountName, &restapi.AccountArgs{App: t.App, Env: t.Env}, res...); err != nil {
+				return err
+			}
+		}
+		var east *aws.Provider
+		// Each function after the functions and APIs it links, each API after its functions (links.go).
+		for _, node := range deployOrder(t) {
+			if api := node.Api; api != nil {
+				if api.DomainName != "" && api.EndpointType == "EDGE" && east == nil {
+					// The certificate of an edge-optimized domain must be in us-east-1.
+					if east, err = usEast1(ctx, t); err != nil {
+						return err
+					}
+				}
+				args := &restapi.RestApiArgs{App: t.App, Env: t.Env, Api: api, Functions: lambdas, USEast1: east}
+				if p != nil && p.DNS != nil {
+					d, ok := p.DNS.(dns.Provider)
+					if !ok {
+						return fmt.Errorf("the app's DNS provider %T is not a dns.Provider", p.DNS)
+					}
+					args.DNS = d
+				}
+				r, err := restapi.NewRestApi(ctx, api.Name, args, res...)
+				if err != nil {
+					return err
+				}
+				made.Apis[api.Name] = r
+				opts.export(ctx, URLOutput(api.Name), r.Url)
+				if r.Domain != nil {
+					opts.export(ctx, DomainURLOutput(api.Name), r.Domain.Url)
+				}
+				continue
+			}
+			fn := node.Function
+			linkEnv, linkPolicy, err := linkArgs(fn, tbls, lambdas, made.Apis)
+			if err != nil {
+				return err
+			}
 			pkg, ok := pkgs[fn.Name]
 			if !ok {
 				return fmt.Errorf("function %q: no package was built", fn.Name)
@@ -110,6 +152,7 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 				App: t.App, Env: t.Env, Function: fn,
 				Code: pkg.Path, CodeHash: pkg.Hash, Handler: pkg.Handler,
 				Outputs: made.envOutputs(fn),
+				LinkEnv: linkEnv, LinkPolicy: linkPolicy,
 			}, res...)
 			if err != nil {
 				return err
@@ -117,37 +160,8 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 			lambdas[fn.Name] = l
 			opts.export(ctx, FunctionOutput(fn.Name), l.Name)
 		}
-
-		if len(t.Apis) > 0 {
-			if _, err := restapi.NewAccount(ctx, AccountName, &restapi.AccountArgs{App: t.App, Env: t.Env}, res...); err != nil {
-				return err
-			}
-		}
-		var east *aws.Provider
-		for _, api := range t.Apis {
-			if api.DomainName != "" && api.EndpointType == "EDGE" && east == nil {
-				// The certificate of an edge-optimized domain must be in us-east-1.
-				if east, err = usEast1(ctx, t); err != nil {
-					return err
-				}
-			}
-			args := &restapi.RestApiArgs{App: t.App, Env: t.Env, Api: api, Functions: lambdas, USEast1: east}
-			if p != nil && p.DNS != nil {
-				d, ok := p.DNS.(dns.Provider)
-				if !ok {
-					return fmt.Errorf("the app's DNS provider %T is not a dns.Provider", p.DNS)
-				}
-				args.DNS = d
-			}
-			r, err := restapi.NewRestApi(ctx, api.Name, args, res...)
-			if err != nil {
-				return err
-			}
-			made.Apis[api.Name] = r
-			opts.export(ctx, URLOutput(api.Name), r.Url)
-			if r.Domain != nil {
-				opts.export(ctx, DomainURLOutput(api.Name), r.Domain.Url)
-			}
+		if err := subscriptions(ctx, t, tbls, lambdas, res); err != nil { // subscriptions.go
+			return err
 		}
 		return made.runExtensions()
 	}

@@ -532,3 +532,22 @@ func TestProvider(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryMediaTypes: the API's binary media types are the RestApi's, and they change the deployment
+// trigger (a redeploy applies them).
+func TestBinaryMediaTypes(t *testing.T) {
+	run := func(types ...string) *plan.Plan {
+		return planOf(t, func(ctx *stelvio.Context) error {
+			apigateway.New(ctx, "api", apigateway.BinaryMediaTypes(types...)).Route("GET", "/users", "functions/users.index")
+			return nil
+		})
+	}
+	pl := run("image/png", "application/octet-stream")
+	rest := find(t, pl, tRestApi, "api")
+	if got := mustJSON(rest.Inputs); got != `{"binaryMediaTypes":["image/png","application/octet-stream"],"endpointConfiguration":{"types":"REGIONAL"},"name":"shop-test-api"}` {
+		t.Errorf("rest api inputs %s", got)
+	}
+	if a, b := mustJSON(find(t, pl, tDeployment, "api").Inputs["triggers"]), mustJSON(find(t, run(), tDeployment, "api").Inputs["triggers"]); a == b {
+		t.Errorf("deployment triggers %s do not change with the binary media types", a)
+	}
+}

@@ -154,6 +154,15 @@ func (m *Mocks) outputs(args pulumi.MockResourceArgs, region string) (string, re
 		arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, Account, id)
 		set("arn", arn)
 		set("invokeArn", fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", region, arn))
+	case "aws:dynamodb/table:Table":
+		id = str("name")
+		arn := fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", region, Account, id)
+		set("arn", arn)
+		if v, ok := in["streamEnabled"]; ok && v.IsBool() && v.BoolValue() {
+			set("streamArn", arn+"/stream/"+placeholder("streamLabel"))
+		} else {
+			set("streamArn", "")
+		}
 	case "aws:apigateway/restApi:RestApi":
 		set("rootResourceId", placeholder("rootResourceId"))
 		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, Account, id))

@@ -57,6 +57,8 @@ type Plan struct {
 	Resources []Resource
 	// Outputs are the stack outputs: each API's URL, each function's name.
 	Outputs map[string]any
+	// Warnings are the app's problems that do not stop it (route.Table.Warnings).
+	Warnings []route.Problem
 }
 
 // Find returns the resource of type typ named name, or nil.
@@ -142,7 +144,7 @@ func RunTable(ctx context.Context, p *app.Program, t *route.Table, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", t.Env, single(err))
 	}
-	return &Plan{App: t.App, Env: t.Env, Resources: Sort(mocks.Resources()), Outputs: outputs}, nil
+	return &Plan{App: t.App, Env: t.Env, Resources: Sort(mocks.Resources()), Outputs: outputs, Warnings: t.Warnings}, nil
 }
 
 // Sort orders resources as a tree: every resource right after its parent (or at the top), siblings by

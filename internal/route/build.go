@@ -54,6 +54,11 @@ type builder struct {
 	names    map[string]string      // lowercase function name -> its key or source
 	// instanceNames are the names of function.New instances as written, by lowercase name.
 	instanceNames map[string]string
+	// auth is the state of the apis' authorizers (auth.go).
+	auth *authState
+	// tableByDecl maps valid table declarations to their tables; allTables holds every one.
+	tableByDecl map[*TableDecl]*DynamoTable
+	allTables   map[*TableDecl]bool
 }
 
 // group is the routes that share one Lambda function, before its configuration is settled.
@@ -81,6 +86,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		instanceNames: map[string]string{},
 	}
 	b.problems = append(b.problems, d.Problems...)
+	b.tables(d)
 	for _, fd := range d.Functions {
 		b.declared[fd] = true
 		b.instance(fd)
@@ -106,18 +112,22 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 		}
 		b.table.Apis = append(b.table.Apis, api)
 		b.table.apiByDecl[ad] = api
+		b.apiAuth(api, ad)
 		for _, rd := range ad.Routes {
 			b.route(api, rd)
 		}
 		b.checkConflicts(api)
 		if n := api.ResourceCount(); n > MaxResources {
 			b.problems = append(b.problems, Problem{Source: ad.Source, Subject: fmt.Sprintf("api %q", api.Name), Warning: true,
-				Message: fmt.Sprintf("%d resource paths; a REST API has a default quota of %d resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API", n, MaxResources)})
+				Message: fmt.Sprintf("%d resources (the root resource included); a REST API has a default quota of %d resources (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so ask AWS for a higher quota before deploying, or split the API", n, MaxResources)})
 		}
 	}
 	for _, g := range b.groups {
 		b.settle(g)
 	}
+	b.subscribers(d) // subscribers.go
+	b.corsFunctions()
+	b.links()
 	b.outputs(d)
 	b.table.Extensions = d.Extensions
 	for fd, fn := range b.byDecl {
@@ -354,6 +364,7 @@ func (b *builder) configure(fn *Function, c FunctionConfig, source, subject stri
 	if len(c.Outputs) > 0 {
 		fn.Outputs = maps.Clone(c.Outputs)
 	}
+	fn.linkDecls = slices.Clone(c.Links)
 	for i, st := range c.Permissions {
 		if len(st.Actions) == 0 {
 			bad("permission %d has no actions; name them, e.g. \"s3:GetObject\"", i+1)
@@ -490,6 +501,7 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 		// Conflicts between routes are checked even when this route's handler has problems, so that
 		// they are all reported in one run; the table is only used when there are none.
 		api.Routes = append(api.Routes, r)
+		b.routeAuth(api, r, rd, subject)
 	}
 
 	if rd.Function != nil {

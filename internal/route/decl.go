@@ -36,6 +36,8 @@ type FunctionConfig struct {
 	NoRequirements bool
 	// Permissions are IAM statements added to the function's role.
 	Permissions []Statement
+	// Links are the resources linked to the function (function.Link), in declaration order.
+	Links []*LinkDecl
 }
 
 // Statement is one IAM policy statement that allows Actions on Resources.
@@ -48,7 +50,7 @@ type Statement struct {
 func (c FunctionConfig) configured() bool {
 	return c.Runtime != "" || c.Architecture != "" || c.MemorySet || c.TimeoutSet || c.Memory != 0 || c.Timeout != 0 ||
 		len(c.Environment) > 0 || len(c.Outputs) > 0 || c.Requirements != "" || c.NoRequirements ||
-		len(c.Permissions) > 0
+		len(c.Permissions) > 0 || len(c.Links) > 0
 }
 
 // Defaults of a function's configuration.
@@ -64,6 +66,7 @@ type Decls struct {
 	Apis       []*ApiDecl
 	Functions  []*FunctionDecl // function.New instances
 	Outputs    []*OutputDecl
+	Tables     []*TableDecl // dynamodb.NewTable
 	Extensions []Extension
 	Problems   []Problem // found while declaring
 }
@@ -77,6 +80,10 @@ type ApiDecl struct {
 	BinaryMediaTypes []string
 	Routes           []*RouteDecl
 	Source           string
+	// CORS, Authorizers and DefaultAuth are the api's CORS and authorization (see auth.go).
+	CORS        *CORSDecl
+	Authorizers []*AuthorizerDecl
+	DefaultAuth *DefaultAuthDecl
 }
 
 // RouteDecl is one api.Route or api.RouteFunction call as written.
@@ -91,6 +98,8 @@ type RouteDecl struct {
 	Config    FunctionConfig
 	HasConfig bool
 	Source    string
+	// Auth is the route's authorization as declared on its handle (see auth.go).
+	Auth RouteAuthDecl
 }
 
 // FunctionDecl is one function.New call. Each one is its own Lambda function.

@@ -23,6 +23,10 @@ type Table struct {
 	// Outputs are the deploy-time values the program declared; Extensions its own Pulumi resources.
 	Outputs    []*OutputDecl
 	Extensions []Extension
+	// Tables are the app's DynamoDB tables, in declaration order.
+	Tables []*DynamoTable
+	// Subscriptions are the functions subscribed to the tables' streams, in declaration order.
+	Subscriptions []*Subscription
 	// Warnings are problems that do not stop the program, such as a quota close to its limit.
 	Warnings []Problem
 	// decls maps function.New declarations to their functions (for extensions).
@@ -42,7 +46,9 @@ type Api struct {
 	StageName    string // "v1" by default
 	EndpointType string // "REGIONAL" or "EDGE"
 	DomainName   string // "" when none
-	// BinaryMediaTypes are the content types API Gateway treats as binary ("image/png", "*/*").
+	// BinaryMediaTypes are the content types the API treats as binary ("image/png", "image/*",
+	// "*/*"): request bodies of these types reach the function base64-encoded, and base64-encoded
+	// responses are decoded for clients whose first Accept type is one of them.
 	BinaryMediaTypes []string
 	Routes           []*Route
 	Source           string
@@ -126,9 +132,23 @@ type Function struct {
 	Permissions    []Statement
 	Requirements   string // project-relative requirements.txt, "" when none
 	NoRequirements bool
+	// Links are the resources linked to the function, in declaration order (see LinkVariables).
+	Links []*Link
+	// linkDecls are the links as declared, resolved once every function exists.
+	linkDecls []*LinkDecl
 
-	// Instance is set for functions made with function.New: no routing code is generated for them.
+	// Instance is set for functions made with function.New and for authorizer functions: no routing
+	// code is generated for them.
 	Instance bool
+	// Authorizer is set on the function of a TOKEN or REQUEST authorizer: its handler receives
+	// authorizer events, not proxy events.
+	Authorizer *authorizer.Config
+	// Subscription is set on a table subscriber's function: its handler receives DynamoDB stream
+	// events.
+	Subscription *Subscription
+	// ExtraFiles are files added at the root of the function's package and to its local worker's
+	// import path, by file name: the CORS helper module of a Python function of an API with CORS.
+	ExtraFiles map[string][]byte
 	// Entry is the user function called when no routing code is generated.
 	Entry Target
 	// Routes served by this function, in declaration order (across APIs).
@@ -167,6 +187,7 @@ func (a *Api) Fingerprint() string {
 			strings.Join(r.Methods, ","), r.Path, f.Name, r.Target, f.RuntimeID, f.Architecture, f.Memory,
 			f.Timeout, envString(f.Environment)))
 	}
+	lines = append(lines, a.authLines()...)
 	sort.Strings(lines)
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:])

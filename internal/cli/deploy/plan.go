@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"fmt"
 	"github.com/spf13/cobra"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/cli"
@@ -57,6 +58,9 @@ func runPlan(opts *PlanOptions) error {
 	pl, err := plan.Run(f.Context, f.Program, plan.Options{Env: env, ProjectDir: f.Dir, Region: opts.Region, Check: registry.Checker(f.Dir)})
 	if err != nil {
 		return err
+	}
+	for _, w := range pl.Warnings {
+		fmt.Fprintln(f.Err, w)
 	}
 	if opts.JSON {
 		return pl.WriteJSON(f.Out)

@@ -37,6 +37,10 @@ type LambdaArgs struct {
 	// Outputs are the values of the function's deploy-time environment variables (Function.Outputs),
 	// by variable name; a variable without one here gets its dev value.
 	Outputs map[string]pulumi.StringInput
+	// LinkEnv are the variables of the function's links (route.Function.LinkVariables) with their
+	// values; LinkPolicy is the policy document its links need (nil when they need none).
+	LinkEnv    map[string]pulumi.StringInput
+	LinkPolicy pulumi.StringInput
 }
 
 // Lambda is one Lambda function of the app with its execution role.
@@ -121,8 +125,11 @@ func NewLambda(ctx *pulumi.Context, name string, args *LambdaArgs, opts ...pulum
 		Code:           pulumi.NewFileArchive(args.Code),
 		SourceCodeHash: pulumi.String(args.CodeHash),
 	}
-	if len(fn.Environment)+len(fn.Outputs) > 0 {
+	if len(fn.Environment)+len(fn.Outputs)+len(args.LinkEnv) > 0 {
 		vars := pulumi.ToStringMap(fn.Environment)
+		for k, v := range args.LinkEnv {
+			vars[k] = v
+		}
 		for k, o := range fn.Outputs {
 			if v, ok := args.Outputs[k]; ok {
 				vars[k] = v
@@ -146,6 +153,16 @@ func NewLambda(ctx *pulumi.Context, name string, args *LambdaArgs, opts ...pulum
 			return nil, fmt.Errorf("lambda %q: permissions: %w", fn.Name, err)
 		}
 		deps = append(deps, perms)
+	}
+	if args.LinkPolicy != nil {
+		links, err := iam.NewRolePolicy(ctx, name+"-links", &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: args.LinkPolicy,
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("lambda %q: link permissions: %w", fn.Name, err)
+		}
+		deps = append(deps, links)
 	}
 	// The role's permissions are attached before the function can run.
 	f, err := lambda.NewFunction(ctx, name, fargs, parent, pulumi.DependsOn(deps))

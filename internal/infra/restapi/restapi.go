@@ -84,10 +84,14 @@ func NewRestApi(ctx *pulumi.Context, name string, args *RestApiArgs, opts ...pul
 	}
 	parent := pulumi.Parent(r)
 
-	rest, err := apigateway.NewRestApi(ctx, api.Name, &apigateway.RestApiArgs{
+	restArgs := &apigateway.RestApiArgs{
 		Name:                  pulumi.String(naming.Physical(args.App, args.Env, api.Name, 255)),
 		EndpointConfiguration: &apigateway.RestApiEndpointConfigurationArgs{Types: pulumi.String(api.EndpointType)},
-	}, parent)
+	}
+	if len(api.BinaryMediaTypes) > 0 {
+		restArgs.BinaryMediaTypes = pulumi.ToStringArray(api.BinaryMediaTypes)
+	}
+	rest, err := apigateway.NewRestApi(ctx, api.Name, restArgs, parent)
 	if err != nil {
 		return nil, fmt.Errorf("api %q: %w", api.Name, err)
 	}
@@ -107,18 +111,25 @@ func NewRestApi(ctx *pulumi.Context, name string, args *RestApiArgs, opts ...pul
 		ids[rp.Path] = res.ID().ToStringOutput()
 	}
 
+	// Authorizers and CORS: auth.go.
+	auths, err := newAuthorizers(ctx, args, rest, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	var deployed []pulumi.Resource
 	for _, rt := range api.Routes {
 		lam := args.Functions[rt.Function.Name]
 		path := rt.Path.String()
 		for _, m := range rt.Methods {
 			mname := MethodName(api.Name, m, path)
-			method, err := apigateway.NewMethod(ctx, mname, &apigateway.MethodArgs{
-				RestApi:       rest.ID(),
-				ResourceId:    ids[path],
-				HttpMethod:    pulumi.String(m),
-				Authorization: pulumi.String("NONE"),
-			}, parent)
+			margs := &apigateway.MethodArgs{
+				RestApi:    rest.ID(),
+				ResourceId: ids[path],
+				HttpMethod: pulumi.String(m),
+			}
+			methodAuth(margs, rt, auths)
+			method, err := apigateway.NewMethod(ctx, mname, margs, parent)
 			if err != nil {
 				return nil, fmt.Errorf("api %q: method %s %s: %w", api.Name, m, path, err)
 			}
@@ -136,6 +147,11 @@ func NewRestApi(ctx *pulumi.Context, name string, args *RestApiArgs, opts ...pul
 			deployed = append(deployed, method, integ)
 		}
 	}
+	corsRes, err := newCORS(ctx, api, rest, ids, parent)
+	if err != nil {
+		return nil, err
+	}
+	deployed = append(deployed, corsRes...)
 
 	// One permission per function, whatever the number of its routes: a function's resource policy is
 	// limited to 20 KB.

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"unicode"
 
+	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 )
@@ -157,10 +158,11 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 		return nil, &runtime.CheckError{Function: fn.Name, Problems: problems}
 	}
 	out := map[string]handlerFunc{}
+	ev := eventsOf(fn)
 	for _, t := range fn.Targets() {
 		d, ok := funcs[t.Func]
 		if !ok {
-			add(&t, "package %s has no function %s; add \"func %s(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)\" or fix the handler string", fn.Dir, t.Func, t.Func)
+			add(&t, "package %s has no function %s; add \"%s\" or fix the handler string", fn.Dir, t.Func, ev.write(t.Func))
 			continue
 		}
 		pos := fset.Position(d.fn.Pos())
@@ -171,13 +173,13 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 			add(&t, "%s: function %s is not exported; rename it %s so that the generated main package can call it", at, t.Func, string(up))
 			continue
 		}
-		h, why := signature(d.fn.Type, d.file)
+		h, why := signature(d.fn.Type, d.file, ev)
 		if why != "" {
-			add(&t, "%s: %s has the signature %s; %s. %s", at, t.Func, printType(fset, d.fn.Type), why, accepted(t.Func))
+			add(&t, "%s: %s has the signature %s; %s. %s", at, t.Func, printType(fset, d.fn.Type), why, ev.accepted(t.Func))
 			continue
 		}
 		if d.fn.Type.TypeParams != nil {
-			add(&t, "%s: %s is generic; %s", at, t.Func, accepted(t.Func))
+			add(&t, "%s: %s is generic; %s", at, t.Func, accepted(fn, t.Func))
 			continue
 		}
 		out[t.Func] = h
@@ -189,9 +191,69 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 	return out, nil
 }
 
-// accepted says which handler signatures aws-lambda-go's lambda.Start accepts and which of them an API
-// route needs.
-func accepted(name string) string {
+// accepted says which handler signatures aws-lambda-go's lambda.Start accepts and which of them fn
+// needs.
+func accepted(fn *route.Function, name string) string {
+	return eventsOf(fn).accepted(name)
+}
+
+// eventsOf are the events fn's handler takes and returns.
+func eventsOf(fn *route.Function) handlerEvents {
+	switch {
+	case fn.Authorizer != nil:
+		return authorizerEvents(fn.Authorizer.Kind)
+	case fn.Subscription != nil:
+		return subscriberEvents
+	}
+	return proxyEvents
+}
+
+// handlerEvents are the event and result types (of package events) of a kind of handler; out is ""
+// for a handler that returns only an error.
+type handlerEvents struct {
+	in, out string
+	// what names the handler in messages.
+	what string
+}
+
+// proxyEvents are an API route's.
+var proxyEvents = handlerEvents{"APIGatewayProxyRequest", "APIGatewayProxyResponse", "an API route's handler"}
+
+// authorizerEvents are those of a Lambda authorizer of kind.
+func authorizerEvents(kind authorizer.Kind) handlerEvents {
+	if kind == authorizer.KindRequest {
+		return handlerEvents{"APIGatewayCustomAuthorizerRequestTypeRequest", "APIGatewayCustomAuthorizerResponse", "a REQUEST authorizer"}
+	}
+	return handlerEvents{"APIGatewayCustomAuthorizerRequest", "APIGatewayCustomAuthorizerResponse", "a TOKEN authorizer"}
+}
+
+// subscriberEvents are a table subscriber's: Lambda invokes it with a batch of stream records and
+// looks only at whether it failed (the event source mapping reports no batch item failures).
+var subscriberEvents = handlerEvents{"DynamoDBEvent", "", "a table subscriber"}
+
+// write is the signature to write for a handler named name.
+func (e handlerEvents) write(name string) string {
+	if e.out == "" {
+		return fmt.Sprintf("func %s(ctx context.Context, e events.%s) error", name, e.in)
+	}
+	return fmt.Sprintf("func %s(ctx context.Context, req events.%s) (events.%s, error)", name, e.in, e.out)
+}
+
+// returns is what the handler returns, as messages print it.
+func (e handlerEvents) returns() string {
+	if e.out == "" {
+		return "error"
+	}
+	return fmt.Sprintf("(events.%s, error)", e.out)
+}
+
+func (e handlerEvents) accepted(name string) string {
+	if e.out == "" {
+		return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; %s takes TIn events.%s and returns error: write \"%s\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", e.what, e.in, e.write(name))
+	}
+	if e.in != proxyEvents.in {
+		return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; %s takes TIn events.%s and returns (events.%s, error): write \"func %s(ctx context.Context, req events.%s) (events.%s, error)\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", e.what, e.in, e.out, name, e.in, e.out)
+	}
 	return fmt.Sprintf("aws-lambda-go accepts func([context.Context][, TIn]) [error | (TOut, error)]; an API route's handler takes TIn events.APIGatewayProxyRequest and returns (events.APIGatewayProxyResponse, error): write \"func %s(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)\" (the context is optional; events is github.com/aws/aws-lambda-go/events)", name)
 }
 
@@ -215,7 +277,7 @@ func absOr(dir string) string {
 
 // signature checks that ft is a supported handler signature and reports whether it takes a context,
 // or says what is wrong with it.
-func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, string) {
+func signature(ft *ast.FuncType, f *ast.File, ev handlerEvents) (handlerFunc, string) {
 	imports := map[string]string{} // local name -> import path
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
@@ -255,17 +317,20 @@ func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, string) {
 			}
 		}
 	}
-	resultsOK := len(results) == 2 && is(results[0], eventsPath, "APIGatewayProxyResponse")
-	if resultsOK {
-		id, ok := results[1].(*ast.Ident)
-		resultsOK = ok && id.Name == "error"
+	isError := func(e ast.Expr) bool {
+		id, ok := e.(*ast.Ident)
+		return ok && id.Name == "error"
+	}
+	resultsOK := len(results) == 2 && is(results[0], eventsPath, ev.out) && isError(results[1])
+	if ev.out == "" {
+		resultsOK = len(results) == 1 && isError(results[0])
 	}
 	var h handlerFunc
 	paramsOK := false
 	switch {
-	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, "APIGatewayProxyRequest"):
+	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, ev.in):
 		h, paramsOK = handlerFunc{withContext: true}, true
-	case len(params) == 1 && is(params[0], eventsPath, "APIGatewayProxyRequest"):
+	case len(params) == 1 && is(params[0], eventsPath, ev.in):
 		paramsOK = true
 	}
 	for _, p := range params {
@@ -275,11 +340,11 @@ func signature(ft *ast.FuncType, f *ast.File) (handlerFunc, string) {
 	}
 	switch {
 	case !paramsOK && !resultsOK:
-		return h, "it does not take events.APIGatewayProxyRequest nor return (events.APIGatewayProxyResponse, error)"
+		return h, fmt.Sprintf("it does not take events.%s nor return %s", ev.in, ev.returns())
 	case !paramsOK:
-		return h, "it does not take events.APIGatewayProxyRequest (after an optional context.Context)"
+		return h, fmt.Sprintf("it does not take events.%s (after an optional context.Context)", ev.in)
 	case !resultsOK:
-		return h, "it does not return (events.APIGatewayProxyResponse, error)"
+		return h, fmt.Sprintf("it does not return %s", ev.returns())
 	}
 	return h, ""
 }

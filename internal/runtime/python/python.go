@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/stelvio-go/stelvio/internal/link"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
 	"github.com/stelvio-go/stelvio/internal/runtime/python/pyloop"
@@ -262,6 +263,13 @@ func (r *Runtime) Package(ctx context.Context, projectDir string, fn *route.Func
 	if fn.NeedsRouter() {
 		a.AddBytes(RouterModule+".py", Router(fn), false)
 	}
+	for name, data := range fn.ExtraFiles {
+		a.AddBytes(name, data, false)
+	}
+	if len(fn.Links) > 0 {
+		// The handlers' accessors of linked resources (import stelvio_link).
+		a.AddBytes(link.PythonModuleName, link.PythonModule, false)
+	}
 	if fn.Requirements != "" && !fn.NoRequirements {
 		deps, err := r.install(ctx, projectDir, fn, false)
 		if err != nil {
@@ -298,10 +306,15 @@ func (r *Runtime) Worker(ctx context.Context, projectDir string, fn *route.Funct
 		if err := stage(w.Dir, projectDir, fn); err != nil {
 			return runtime.Worker{}, err
 		}
-	} else if fn.NeedsRouter() {
+	} else if fn.NeedsRouter() || len(fn.ExtraFiles) > 0 {
 		genDir := filepath.Join(dev, fn.Name)
-		if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
-			return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
+		if fn.NeedsRouter() {
+			if err := runtime.WriteFileAtomic(filepath.Join(genDir, RouterModule+".py"), Router(fn)); err != nil {
+				return runtime.Worker{}, fmt.Errorf("function %q: write router: %w", fn.Name, err)
+			}
+		}
+		if err := writeExtraFiles(genDir, fn); err != nil {
+			return runtime.Worker{}, err
 		}
 		path = append(path, genDir)
 	}

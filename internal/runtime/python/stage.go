@@ -24,6 +24,9 @@ func stage(dir, projectDir string, fn *route.Function) error {
 	if fn.NeedsRouter() {
 		want[RouterModule+".py"] = true
 	}
+	for name := range fn.ExtraFiles {
+		want[name] = true
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("function %q: stage the package: %w", fn.Name, err)
 	}
@@ -52,6 +55,16 @@ func stage(dir, projectDir string, fn *route.Function) error {
 	if fn.NeedsRouter() {
 		if err := runtime.WriteFileAtomic(filepath.Join(dir, RouterModule+".py"), Router(fn)); err != nil {
 			return fmt.Errorf("function %q: write router: %w", fn.Name, err)
+		}
+	}
+	return writeExtraFiles(dir, fn)
+}
+
+// writeExtraFiles writes the files stelvio adds to fn's package (route.Function.ExtraFiles) into dir.
+func writeExtraFiles(dir string, fn *route.Function) error {
+	for name, data := range fn.ExtraFiles {
+		if err := runtime.WriteFileAtomic(filepath.Join(dir, name), data); err != nil {
+			return fmt.Errorf("function %q: write %s: %w", fn.Name, name, err)
 		}
 	}
 	return nil

@@ -133,11 +133,12 @@ func defaultTags(v resource.PropertyValue) map[string]string {
 	return out
 }
 
-// autonamed are the types whose "name" the real provider generates when the
-// program leaves it out.
-var autonamed = map[string]bool{
-	"aws:iam/role:Role": true, "aws:iam/policy:Policy": true, "aws:lambda/function:Function": true,
-	"aws:apigateway/restApi:RestApi": true, "aws:cloudwatch/logGroup:LogGroup": true,
+// autonamed are the types whose name the real provider generates when the
+// program leaves it out, with the property that holds it.
+var autonamed = map[string]string{
+	"aws:iam/role:Role": "name", "aws:iam/policy:Policy": "name", "aws:lambda/function:Function": "name",
+	"aws:apigateway/restApi:RestApi": "name", "aws:cloudwatch/logGroup:LogGroup": "name",
+	"aws:s3/bucket:Bucket": "bucket", "aws:s3/bucketV2:BucketV2": "bucket",
 }
 
 func (p *standin) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
@@ -145,16 +146,16 @@ func (p *standin) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumi
 	if err != nil {
 		return nil, err
 	}
-	if autonamed[req.GetType()] && !news.HasValue("name") {
+	if prop := resource.PropertyKey(autonamed[req.GetType()]); prop != "" && !news.HasValue(prop) {
 		olds, err := unmarshal(req.GetOlds())
 		if err != nil {
 			return nil, err
 		}
 		// Reusing the earlier autoname keeps the resource stable.
-		if olds.HasValue("name") {
-			news["name"] = olds["name"]
+		if olds.HasValue(prop) {
+			news[prop] = olds[prop]
 		} else {
-			news["name"] = resource.NewProperty(req.GetName() + "-" + randomHex(4))
+			news[prop] = resource.NewProperty(req.GetName() + "-" + randomHex(4))
 		}
 	}
 	out, err := marshal(news)
@@ -330,6 +331,10 @@ func (p *standin) outputs(typ, id string, ins, olds resource.PropertyMap, previe
 		computed["version"] = "$LATEST"
 	case "aws:iam/role:Role":
 		computed["arn"] = fmt.Sprintf("arn:aws:iam::%s:role/%s", account, name)
+	case "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2":
+		if b := ins["bucket"]; b.IsString() {
+			computed["arn"] = "arn:aws:s3:::" + b.StringValue()
+		}
 	case "aws:apigateway/restApi:RestApi":
 		computed["rootResourceId"] = "root" + randomHex(3)
 		computed["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, account, id)

@@ -1,0 +1,20 @@
+package apigateway
+
+import (
+	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// LinkKind is "api": an Api can be linked to functions it does not call (function.Link), which then
+// get its URL.
+func (a *Api) LinkKind() string { return "api" }
+
+func init() {
+	app.ApiDeclOf = func(a any) *route.ApiDecl {
+		api, _ := a.(*Api)
+		if api == nil {
+			return nil
+		}
+		return api.d
+	}
+}

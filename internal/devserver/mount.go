@@ -1,0 +1,11 @@
+package devserver
+
+import "github.com/stelvio-go/stelvio/internal/route"
+
+// MountPath is where dev serves api: at the root when the app has one API, else under "/<api name>".
+func MountPath(t *route.Table, api *route.Api) string {
+	if len(t.Apis) > 1 {
+		return "/" + api.Name
+	}
+	return ""
+}
