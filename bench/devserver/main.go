@@ -155,6 +155,9 @@ func run() error {
 		{"go handler", devURL + "/hello"},
 		{"python handler", devURL + "/users/7"},
 	}
+	offline := startOffline(*out, projectDir, devURL+"/users/7") // serverless-offline, same handler: offline.go
+	defer offline.stop()
+	targets = append(targets, offline.targets()...)
 	var results []result
 	for _, conns := range []int{1, 16} {
 		merged := make([]result, len(targets))
@@ -169,6 +172,7 @@ func run() error {
 					bare = r.rps()
 				}
 				merged[i].add(r, bare)
+				offline.observe(r)
 			}
 		}
 		for _, r := range merged {
@@ -197,7 +201,10 @@ func run() error {
 		}
 		fmt.Fprintf(os.Stderr, "go hot reload: %v\n", reloads)
 	}
-	return report(*out, results, loadRes, memBefore, memAfter, *duration, *rounds, reloads)
+	if err := report(*out, results, loadRes, memBefore, memAfter, *duration, *rounds, reloads); err != nil {
+		return err
+	}
+	return offline.writeSection(*out, results, *duration, *rounds)
 }
 
 func serve(h http.Handler) (string, func(), error) {
