@@ -201,18 +201,24 @@ func (b *builder) authorizer(api *Api, d *AuthorizerDecl) *authorizer.Config {
 // authorizerFunction makes the Lambda function of a TOKEN or REQUEST authorizer: a function of its
 // own (no generated routing code) whose handler receives the authorizer's events.
 func (b *builder) authorizerFunction(api *Api, d *AuthorizerDecl, subject string) *Function {
-	cfg := d.Config
-	cfg.Handler = d.Handler
-	res, ok := b.resolve(d.Source, subject, cfg)
+	return b.routelessFunction("authorizer:"+api.Name+"/"+d.Name, api.Name+"-"+d.Name, d.Handler, d.Config, d.Source, subject)
+}
+
+// routelessFunction adds a function that no route calls (an authorizer, a table's subscriber), keyed
+// key and named name (lowercase, with a short hash when the name is taken), with its own handler and
+// configuration; nil when they have problems (reported).
+func (b *builder) routelessFunction(key, name, handler string, cfg FunctionConfig, source, subject string) *Function {
+	cfg.Handler = handler
+	res, ok := b.resolve(source, subject, cfg)
 	if !ok {
 		return nil
 	}
-	fn := &Function{Key: "authorizer:" + api.Name + "/" + d.Name, Instance: true, Source: d.Source}
+	fn := &Function{Key: key, Instance: true, Source: source}
 	b.fill(fn, res)
-	if !b.configure(fn, cfg, d.Source, subject) {
+	if !b.configure(fn, cfg, source, subject) {
 		return nil
 	}
-	name := strings.ToLower(api.Name + "-" + d.Name)
+	name = strings.ToLower(name)
 	if _, taken := b.names[name]; taken {
 		sum := sha256.Sum256([]byte(fn.Key))
 		name += "-" + hex.EncodeToString(sum[:])[:6]

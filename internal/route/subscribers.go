@@ -1,8 +1,6 @@
 package route
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 )
@@ -82,24 +80,5 @@ func (b *builder) subscribers(d *Decls) {
 
 // subscriberFunction makes a subscriber's Lambda function, named "{table}-{subscriber}".
 func (b *builder) subscriberFunction(td *TableDecl, sd *SubscriberDecl, subject string) *Function {
-	cfg := sd.Config
-	cfg.Handler = sd.Handler
-	res, ok := b.resolve(sd.Source, subject, cfg)
-	if !ok {
-		return nil
-	}
-	fn := &Function{Key: "subscriber:" + td.Spec.Name + "/" + sd.Name, Instance: true, Source: sd.Source}
-	b.fill(fn, res)
-	if !b.configure(fn, cfg, sd.Source, subject) {
-		return nil
-	}
-	name := strings.ToLower(td.Spec.Name + "-" + sd.Name)
-	if _, taken := b.names[name]; taken {
-		sum := sha256.Sum256([]byte(fn.Key))
-		name += "-" + hex.EncodeToString(sum[:])[:6]
-	}
-	b.names[name] = fn.Key
-	fn.Name = name
-	b.table.Functions = append(b.table.Functions, fn)
-	return fn
+	return b.routelessFunction("subscriber:"+td.Spec.Name+"/"+sd.Name, td.Spec.Name+"-"+sd.Name, sd.Handler, sd.Config, sd.Source, subject)
 }
