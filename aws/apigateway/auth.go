@@ -119,6 +119,15 @@ func (u UserPoolARN) applyAuthorizer(d *route.AuthorizerDecl) {
 	d.UserPoolARNs = append(d.UserPoolARNs, string(u))
 }
 
+// DevJWKS is where `dev` finds the keys that sign a Cognito authorizer's tokens: a JWKS file in the
+// project ("testdata/jwks.json") or a URL ("https://cognito-idp.REGION.amazonaws.com/POOL_ID/.well-known/jwks.json"),
+// fetched once and again when a token names a key it does not hold. Without it `dev` accepts tokens
+// signed with the local development key (`go run . token`). It changes nothing deployed: API Gateway
+// reads the pool's keys itself.
+type DevJWKS string
+
+func (j DevJWKS) applyAuthorizer(d *route.AuthorizerDecl) { d.DevJWKS = string(j) }
+
 // FunctionOptions configure the Lambda function of a TOKEN or REQUEST authorizer (memory, timeout,
 // environment, permissions), as function options configure a route's function.
 func FunctionOptions(opts ...function.Option) AuthorizerOption {

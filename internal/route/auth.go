@@ -5,6 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"os"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -39,7 +42,9 @@ type AuthorizerDecl struct {
 	ValidationExpression string
 	IdentitySources      []string
 	UserPoolARNs         []string
-	Source               string
+	// DevJWKS is the JWKS file or URL dev verifies a Cognito authorizer's tokens with.
+	DevJWKS string
+	Source  string
 }
 
 // DefaultAuthDecl is an api's default authorizer: every route without its own authorizer that is not
@@ -170,8 +175,24 @@ func (b *builder) authorizer(api *Api, d *AuthorizerDecl) *authorizer.Config {
 			}
 			cfg.ProviderARNs = append(cfg.ProviderARNs, arn)
 		}
+		switch j := d.DevJWKS; {
+		case j == "":
+		case strings.HasPrefix(j, "https://") || strings.HasPrefix(j, "http://"):
+			cfg.JWKS.URL = j
+		default:
+			p := path.Clean(filepath.ToSlash(j))
+			if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
+				bad("JWKS file %q is outside the project; give a path relative to the project directory", j)
+			} else if fi, err := os.Stat(filepath.Join(b.dir, filepath.FromSlash(p))); err != nil || fi.IsDir() {
+				bad("JWKS file %s not found in the project", p)
+			} else {
+				cfg.JWKS.File = filepath.Join(b.dir, filepath.FromSlash(p))
+			}
+		}
 	} else if len(d.UserPoolARNs) > 0 {
 		bad("only Cognito authorizers have user pools; remove apigateway.UserPoolARN")
+	} else if d.DevJWKS != "" {
+		bad("only Cognito authorizers verify tokens with a JWKS; remove apigateway.DevJWKS")
 	}
 	if d.Kind == authorizer.KindToken || d.Kind == authorizer.KindRequest {
 		// The function is named now so that the configuration's own checks do not also report it missing.
