@@ -144,7 +144,7 @@ func TestDeclarationProblems(t *testing.T) {
 				a := function.New(ctx, "a", "functions/a.handler")
 				api.RouteFunction("GET", "/a", a)
 				b := function.New(ctx, "b", "functions/b.handler", function.Link(a))
-				api.Route("GET", "/b", "functions/b.handler", function.Link(api)) // self
+				api.Route("GET", "/b", "functions/b.handler", function.Link(api))                           // self
 				function.New(ctx, "c", "functions/a.handler", function.Link(b), function.LinkReadOnly(api)) // read-only api
 				return nil
 			},
