@@ -230,7 +230,7 @@ func (a *Api) CognitoAuthorizer(name, userPoolARN string, clientIDs ...string) *
 	d := &route.HTTPAuthorizerDecl{Name: name, Kind: route.HTTPAuthJWT, Audience: slices.Clone(clientIDs),
 		IdentitySources: []string{engine.DefaultIdentitySource}, Source: source}
 	if m := userPoolARNRE(userPoolARN); m != "" {
-		d.Issuer = engine.CognitoIssuer(m)
+		d.Issuer, d.UserPoolID = engine.CognitoIssuer(m), m
 	} else {
 		a.report(source, fmt.Sprintf("authorizer %q", name), fmt.Sprintf("user pool ARN %q is not of the form arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID (e.g. arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123)", userPoolARN))
 		d.Issuer = "https://cognito-idp.invalid/"

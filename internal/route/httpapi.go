@@ -76,6 +76,8 @@ type HTTPAuthorizerDecl struct {
 	Issuer          string
 	Audience        []string
 	IdentitySources []string
+	// UserPoolID is set on the JWT authorizer of a Cognito user pool (CognitoAuthorizer).
+	UserPoolID string
 	// Handler and Config are a Lambda authorizer's function.
 	Handler         string
 	Config          FunctionConfig
@@ -130,6 +132,8 @@ type HTTPAuthorizer struct {
 	Issuer          string
 	Audience        []string
 	IdentitySources []string
+	// UserPoolID is the Cognito user pool of a CognitoAuthorizer ("us-east-1_AbCdEf123"), "" otherwise.
+	UserPoolID string
 	// Function runs a Lambda (REQUEST) authorizer; its handler receives payload format 2.0
 	// authorizer events.
 	Function        *Function
@@ -257,7 +261,7 @@ func (b *builder) httpAuthorizer(api *HTTPApi, d *HTTPAuthorizerDecl) *HTTPAutho
 		return nil
 	}
 	a := &HTTPAuthorizer{Name: d.Name, Kind: d.Kind, Issuer: d.Issuer, Audience: slices.Clone(d.Audience),
-		IdentitySources: slices.Clone(d.IdentitySources), TTL: int(d.TTL / time.Second), SimpleResponses: d.SimpleResponses, Source: d.Source}
+		IdentitySources: slices.Clone(d.IdentitySources), UserPoolID: d.UserPoolID, TTL: int(d.TTL / time.Second), SimpleResponses: d.SimpleResponses, Source: d.Source}
 	if d.Kind != HTTPAuthRequest {
 		return a
 	}
