@@ -79,6 +79,16 @@ func TestProblems(t *testing.T) {
 			b.Route("GET", "/x", "functions/echo.handler").Auth(jwt)
 			return nil
 		}, []string{`validation_test.go:LINE: route GET /x: authorizer "jwt" belongs to api "a"; declare an authorizer on this api and use that one`}},
+		{"domain of another api", func(ctx *stelvio.Context) error {
+			httpapi.New(ctx, "a", httpapi.DomainName("api.example.com"))
+			httpapi.New(ctx, "b", httpapi.DomainName("API.example.com"))
+			return nil
+		}, []string{`validation_test.go:LINE: api "b": domain api.example.com is already used by api "a" at validation_test.go:LINE; one domain can serve only one api, so give this api another domain (e.g. a subdomain)`}},
+		{"name of another api", func(ctx *stelvio.Context) error {
+			httpapi.New(ctx, "a")
+			httpapi.New(ctx, "A")
+			return nil
+		}, []string{`validation_test.go:LINE: api "A": api "a" at validation_test.go:LINE has the same name; give each api its own name (names are not case-sensitive)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -100,11 +100,9 @@ func (s *Server) httpRoutes() []string {
 	var out []string
 	for _, m := range s.httpAPIs {
 		for _, r := range m.api.Routes {
-			key := r.Key
-			if !r.Default {
-				key = fmt.Sprintf("%-7s %s", r.Method, m.prefix+r.Path.String())
-			} else if m.prefix != "" {
-				key = fmt.Sprintf("%-7s %s/*", "ANY", m.prefix)
+			key := fmt.Sprintf("%-7s %s", r.Method, m.prefix+r.Path.String())
+			if r.Default {
+				key = fmt.Sprintf("%-7s %s", route.Any, strings.TrimPrefix(m.prefix+" ", " ")+"$default")
 			}
 			out = append(out, fmt.Sprintf("%s  →  %s (%s)", key, r.Function.Name, r.Target))
 		}

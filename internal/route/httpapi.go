@@ -154,8 +154,12 @@ type httpGroup struct {
 // share it.
 func (b *builder) httpApis(d *Decls) {
 	names := map[string]string{}
+	domains := map[string]string{}
 	for _, ad := range d.Apis {
-		names[strings.ToLower(ad.Name)] = ad.Source
+		names[strings.ToLower(ad.Name)] = fmt.Sprintf("api %q at %s", ad.Name, ad.Source)
+		if ad.DomainName != "" {
+			domains[strings.ToLower(ad.DomainName)] = fmt.Sprintf("api %q at %s", ad.Name, ad.Source)
+		}
 	}
 	groups := map[string]*httpGroup{}
 	var order []*httpGroup
@@ -164,14 +168,18 @@ func (b *builder) httpApis(d *Decls) {
 		if !nameRE.MatchString(ad.Name) {
 			b.add(ad.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
 		} else if prev, ok := names[strings.ToLower(ad.Name)]; ok {
-			b.add(ad.Source, subject, "an api is already named %q (%s); give each api its own name (names are not case-sensitive)", ad.Name, prev)
+			b.add(ad.Source, subject, "%s has the same name; give each api its own name (names are not case-sensitive)", prev)
 		} else {
-			names[strings.ToLower(ad.Name)] = ad.Source
+			names[strings.ToLower(ad.Name)] = fmt.Sprintf("api %q at %s", ad.Name, ad.Source)
 		}
 		api := &HTTPApi{Name: ad.Name, DomainName: strings.ToLower(ad.DomainName), CORS: ad.CORS, Source: ad.Source}
 		if api.DomainName != "" {
 			if err := checkDomain(api.DomainName); err != nil {
 				b.add(ad.Source, subject, "%v", err)
+			} else if prev, ok := domains[api.DomainName]; ok {
+				b.add(ad.Source, subject, "domain %s is already used by %s; one domain can serve only one api, so give this api another domain (e.g. a subdomain)", api.DomainName, prev)
+			} else {
+				domains[api.DomainName] = fmt.Sprintf("api %q at %s", ad.Name, ad.Source)
 			}
 		}
 		auths := map[*HTTPAuthorizerDecl]*HTTPAuthorizer{}
