@@ -9,8 +9,10 @@ import (
 
 // Greeting is what GET /plain returns.
 type Greeting struct {
+	// Message is a fixed greeting.
 	Message string `json:"message"`
-	Path    string `json:"path"`
+	// Path is the request's path (rawPath of the event).
+	Path string `json:"path"`
 }
 
 // Plain returns a plain value, not an events.APIGatewayV2HTTPResponse: an HTTP API answers 200 with
