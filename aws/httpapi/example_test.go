@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/httpapi"
@@ -48,4 +49,32 @@ func Example() {
 	// GET /me            -> functions-me-handler       me.handler       30s  auth users profile
 	// $default           -> functions-fallback-handler fallback.handler 30s  auth -
 	// users JWT https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123 [my-client]
+}
+
+// A Lambda authorizer as the API's default: every route uses it unless it is Public or has its own.
+// Its answers are cached for a minute per X-Api-Key value.
+func ExampleApi_LambdaAuthorizer() {
+	table := resolve(func(ctx *stelvio.Context) error {
+		api := httpapi.New(ctx, "my-api")
+		keys := api.LambdaAuthorizer("keys", "functions/echo.handler",
+			httpapi.IdentitySource("$request.header.X-Api-Key"), httpapi.TTL(time.Minute))
+		api.SetDefaultAuthorizer(keys)
+		api.Route("GET", "/plain", "functions/plain.Plain")
+		api.Route("GET", "/me", "functions/me.handler").Public()
+		return nil
+	})
+	api := table.HTTPApis[0]
+	for _, r := range api.Routes {
+		auth := "none"
+		if r.Auth != nil {
+			auth = r.Auth.Name
+		}
+		fmt.Println(r.Key, "auth", auth)
+	}
+	a := api.Authorizers[0]
+	fmt.Println(a.Name, a.Kind, a.Function.Name, a.IdentitySources, "ttl", a.TTL, "simple", a.SimpleResponses)
+	// Output:
+	// GET /plain auth keys
+	// GET /me auth none
+	// keys REQUEST my-api-keys [$request.header.X-Api-Key] ttl 60 simple true
 }
