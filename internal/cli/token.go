@@ -110,6 +110,13 @@ func appPool(opts *TokenOptions) (string, error) {
 			}
 		}
 	}
+	for _, api := range table.HTTPApis {
+		for _, a := range api.Authorizers {
+			if a.UserPoolID != "" && !slices.Contains(pools, a.UserPoolID) {
+				pools = append(pools, a.UserPoolID)
+			}
+		}
+	}
 	switch len(pools) {
 	case 0:
 		return "", usageErrorf("the app has no Cognito authorizer; declare one with api.CognitoAuthorizer, or give --pool")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -25,6 +26,32 @@ func cognitoProgram(arns ...string) *app.Program {
 		s.Decls().Apis = append(s.Decls().Apis, api)
 		return nil
 	}}
+}
+
+// TestTokenHTTPAPI: the user pool of an HTTP API's Cognito authorizer is the token's.
+func TestTokenHTTPAPI(t *testing.T) {
+	f, out, _ := testFactory(t, nil)
+	f.Program = &app.Program{Name: "shop", Run: func(s *app.State) error {
+		api := &route.HTTPApiDecl{Name: "web"}
+		api.Authorizers = []*route.HTTPAuthorizerDecl{{Api: api, Name: "users", Kind: route.HTTPAuthJWT, UserPoolID: "eu-west-1_Web1",
+			Issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Web1", Audience: []string{"c"}}}
+		s.Decls().HTTPApis = append(s.Decls().HTTPApis, api)
+		return nil
+	}}
+	if code := Run(f, []string{"token", "--env", "dev"}); code != ExitOK {
+		t.Fatalf("exit code %d", code)
+	}
+	parts := strings.Split(strings.TrimSpace(out.String()), ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %s", out.String())
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(payload), `"iss":"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Web1"`) {
+		t.Errorf("claims %s, want the issuer of pool eu-west-1_Web1", payload)
+	}
 }
 
 // TestToken: the printed token is accepted by the local server's Cognito authorizer, with the claims

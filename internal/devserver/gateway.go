@@ -32,6 +32,18 @@ type gateway struct {
 
 func newGateway(s *Server) *gateway {
 	g := &gateway{engines: map[*route.Api]*authorizer.Engine{}, sources: map[string]string{}}
+	opts := s.authorizerOptions()
+	for _, m := range s.apis {
+		if len(m.api.Authorizers) > 0 {
+			g.engines[m.api] = authorizer.NewEngine(opts)
+		}
+	}
+	return g
+}
+
+// authorizerOptions are the options of the server's authorizer engines: the Authorizers option with
+// the log, the development key's folder and the credentials filled in.
+func (s *Server) authorizerOptions() authorizer.Options {
 	opts := s.opts.Authorizers
 	if opts.Log == nil {
 		opts.Log = &prefixWriter{w: s.log, prefix: "[authorizer] "}
@@ -42,12 +54,7 @@ func newGateway(s *Server) *gateway {
 	if opts.Credentials == nil {
 		opts.Credentials = authorizer.CredentialsFromEnv(os.Getenv)
 	}
-	for _, m := range s.apis {
-		if len(m.api.Authorizers) > 0 {
-			g.engines[m.api] = authorizer.NewEngine(opts)
-		}
-	}
-	return g
+	return opts
 }
 
 // preflight answers an OPTIONS request on a path of an API with CORS as the API's OPTIONS mock

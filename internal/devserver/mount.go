@@ -2,9 +2,10 @@ package devserver
 
 import "github.com/stelvio-go/stelvio/internal/route"
 
-// MountPath is where dev serves api: at the root when the app has one API, else under "/<api name>".
+// MountPath is where dev serves api: at the root when the app has one API (REST or HTTP), else under
+// "/<api name>".
 func MountPath(t *route.Table, api *route.Api) string {
-	if len(t.Apis) > 1 {
+	if len(t.Apis)+len(t.HTTPApis) > 1 {
 		return "/" + api.Name
 	}
 	return ""

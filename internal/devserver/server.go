@@ -89,7 +89,9 @@ type Server struct {
 	opts    Options
 	builder Builder
 	apis    []*mountedAPI
-	log     *syncWriter
+	// httpAPIs are the HTTP APIs (httpapi.go).
+	httpAPIs []*mountedHTTPAPI
+	log      *syncWriter
 
 	notify *notifier // nil where unavailable
 
@@ -110,8 +112,8 @@ type mountedAPI struct {
 
 // New returns a server for table. Nothing runs until the first request.
 func New(table *route.Table, opts Options) (*Server, error) {
-	if table == nil || len(table.Apis) == 0 {
-		return nil, errors.New("the app declares no api; add one with apigateway.New and api.Route")
+	if table == nil || len(table.Apis) == 0 && len(table.HTTPApis) == 0 {
+		return nil, errors.New("the app declares no api; add one with apigateway.New or httpapi.New, and api.Route")
 	}
 	if opts.Concurrency < 0 {
 		return nil, fmt.Errorf("concurrency %d: not a number of workers; use a positive number, or 0 for the default", opts.Concurrency)
@@ -154,6 +156,9 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		s.apis = append(s.apis, m)
 	}
 	s.gw = newGateway(s)
+	if s.httpAPIs, err = s.newHTTPAPIs(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -169,6 +174,7 @@ func (s *Server) Prepare(ctx context.Context) {
 		}
 	}
 	s.prepareAuthorizers(ctx) // gateway.go
+	s.prepareHTTPAPIs(ctx)    // httpapi.go
 }
 
 // Close stops every worker of every function.
@@ -201,7 +207,7 @@ func (s *Server) Routes() []string {
 			out = append(out, fmt.Sprintf("%-7s %s  →  %s (%s)", strings.Join(r.Methods, ","), m.prefix+r.Path.String(), r.Function.Name, r.Target))
 		}
 	}
-	return out
+	return append(out, s.httpRoutes()...)
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -213,6 +219,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		head := hc.take()
 		defer hc.release(head)
 		raw, rawSize, haveRaw = rawHeaders(head, r)
+	}
+	if s.serveHTTPAPI(w, r, start) { // httpapi.go
+		return
 	}
 	status, fn := s.serve(w, r, requestID, start, raw, rawSize, haveRaw)
 	s.logf("%s %s %d %s %s\n", r.Method, r.URL.RequestURI(), status, formatDuration(time.Since(start)), fn)
@@ -360,7 +369,7 @@ func headerSize(r *http.Request) int {
 
 // mount finds the API serving a request path and the path within it.
 func (s *Server) mount(path string) (*mountedAPI, string) {
-	if len(s.apis) == 1 {
+	if len(s.apis) == 1 && s.apis[0].prefix == "" {
 		return s.apis[0], path
 	}
 	for _, m := range s.apis {
@@ -457,6 +466,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // stages names the stage the events carry: "stage v1", or "stages: api v1, admin prod" when the APIs
 // of the app differ.
 func (s *Server) stages() string {
+	if len(s.apis) == 0 {
+		return "stage $default"
+	}
 	same := true
 	for _, m := range s.apis {
 		same = same && m.api.StageName == s.apis[0].api.StageName

@@ -160,6 +160,9 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 			lambdas[fn.Name] = l
 			opts.export(ctx, FunctionOutput(fn.Name), l.Name)
 		}
+		if err := httpApis(ctx, p, t, lambdas, opts, res); err != nil { // httpapis.go
+			return err
+		}
 		if err := subscriptions(ctx, t, tbls, lambdas, res); err != nil { // subscriptions.go
 			return err
 		}

@@ -170,6 +170,23 @@ func (m *Mocks) outputs(args pulumi.MockResourceArgs, region string) (string, re
 		api, stage := str("restApi"), str("stageName")
 		set("invokeUrl", fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", api, region, stage))
 		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, Account, api, stage))
+	case "aws:apigatewayv2/api:Api":
+		set("apiEndpoint", fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com", id, region))
+		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, Account, id))
+	case "aws:apigatewayv2/stage:Stage":
+		api, stage := str("apiId"), str("name")
+		set("invokeUrl", fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", api, region, strings.TrimPrefix(stage, "$default")))
+		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, Account, api, stage))
+	case "aws:apigatewayv2/domainName:DomainName":
+		cfg := resource.PropertyMap{}
+		if v, ok := in["domainNameConfiguration"]; ok && v.IsObject() {
+			cfg = v.ObjectValue().Copy()
+		}
+		cfg["targetDomainName"] = resource.NewProperty(placeholder("targetDomainName"))
+		cfg["hostedZoneId"] = resource.NewProperty(placeholder("hostedZoneId"))
+		out["domainNameConfiguration"] = resource.NewProperty(cfg)
+	case "aws:cloudwatch/logGroup:LogGroup":
+		set("arn", fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, Account, str("name")))
 	case "aws:acm/certificate:Certificate":
 		set("arn", fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", region, Account, id))
 		// One domain: ACM asks for one CNAME whose name and value it makes up.

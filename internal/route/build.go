@@ -125,6 +125,7 @@ func Build(d *Decls, app, env, projectDir string) (*Table, error) {
 	for _, g := range b.groups {
 		b.settle(g)
 	}
+	b.httpApis(d)    // httpapi.go
 	b.subscribers(d) // subscribers.go
 	b.corsFunctions()
 	b.links()

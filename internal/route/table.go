@@ -16,9 +16,11 @@ import (
 // Table is the resolved, validated description of an app: the one model that the AWS resources, the
 // Lambda packages (and their generated routing code) and the local server are all made from.
 type Table struct {
-	App       string
-	Env       string
-	Apis      []*Api
+	App  string
+	Env  string
+	Apis []*Api
+	// HTTPApis are the app's HTTP APIs (API Gateway v2), in declaration order (httpapi.go).
+	HTTPApis  []*HTTPApi
 	Functions []*Function
 	// Outputs are the deploy-time values the program declared; Extensions its own Pulumi resources.
 	Outputs    []*OutputDecl
@@ -143,6 +145,12 @@ type Function struct {
 	// Authorizer is set on the function of a TOKEN or REQUEST authorizer: its handler receives
 	// authorizer events, not proxy events.
 	Authorizer *authorizer.Config
+	// HTTPRoutes are the HTTP API routes the function serves: its handler receives payload format 2.0
+	// events (events.APIGatewayV2HTTPRequest). A function serves either REST or HTTP API routes.
+	HTTPRoutes []*HTTPRoute
+	// HTTPAuthorizer is set on the function of an HTTP API's Lambda authorizer: its handler receives
+	// payload format 2.0 authorizer events.
+	HTTPAuthorizer *HTTPAuthorizer
 	// Subscription is set on a table subscriber's function: its handler receives DynamoDB stream
 	// events.
 	Subscription *Subscription

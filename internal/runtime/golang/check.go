@@ -204,6 +204,12 @@ func eventsOf(fn *route.Function) handlerEvents {
 		return authorizerEvents(fn.Authorizer.Kind)
 	case fn.Subscription != nil:
 		return subscriberEvents
+	case fn.HTTPAuthorizer != nil && fn.HTTPAuthorizer.SimpleResponses:
+		return handlerEvents{"APIGatewayV2CustomAuthorizerV2Request", "APIGatewayV2CustomAuthorizerSimpleResponse", "an HTTP API's Lambda authorizer", false}
+	case fn.HTTPAuthorizer != nil:
+		return handlerEvents{"APIGatewayV2CustomAuthorizerV2Request", "APIGatewayV2CustomAuthorizerIAMPolicyResponse", "an HTTP API's Lambda authorizer", false}
+	case len(fn.HTTPRoutes) > 0:
+		return httpEvents
 	}
 	return proxyEvents
 }
@@ -214,22 +220,29 @@ type handlerEvents struct {
 	in, out string
 	// what names the handler in messages.
 	what string
+	// anyOut: the handler may return any value (an HTTP API route's handler: API Gateway reads a
+	// result without statusCode as a 200 JSON body).
+	anyOut bool
 }
 
+// httpEvents are an HTTP API route's: the payload format 2.0 event, and a result of any type.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+var httpEvents = handlerEvents{"APIGatewayV2HTTPRequest", "APIGatewayV2HTTPResponse", "an HTTP API route's handler", true}
+
 // proxyEvents are an API route's.
-var proxyEvents = handlerEvents{"APIGatewayProxyRequest", "APIGatewayProxyResponse", "an API route's handler"}
+var proxyEvents = handlerEvents{"APIGatewayProxyRequest", "APIGatewayProxyResponse", "an API route's handler", false}
 
 // authorizerEvents are those of a Lambda authorizer of kind.
 func authorizerEvents(kind authorizer.Kind) handlerEvents {
 	if kind == authorizer.KindRequest {
-		return handlerEvents{"APIGatewayCustomAuthorizerRequestTypeRequest", "APIGatewayCustomAuthorizerResponse", "a REQUEST authorizer"}
+		return handlerEvents{"APIGatewayCustomAuthorizerRequestTypeRequest", "APIGatewayCustomAuthorizerResponse", "a REQUEST authorizer", false}
 	}
-	return handlerEvents{"APIGatewayCustomAuthorizerRequest", "APIGatewayCustomAuthorizerResponse", "a TOKEN authorizer"}
+	return handlerEvents{"APIGatewayCustomAuthorizerRequest", "APIGatewayCustomAuthorizerResponse", "a TOKEN authorizer", false}
 }
 
 // subscriberEvents are a table subscriber's: Lambda invokes it with a batch of stream records and
 // looks only at whether it failed (the event source mapping reports no batch item failures).
-var subscriberEvents = handlerEvents{"DynamoDBEvent", "", "a table subscriber"}
+var subscriberEvents = handlerEvents{"DynamoDBEvent", "", "a table subscriber", false}
 
 // write is the signature to write for a handler named name.
 func (e handlerEvents) write(name string) string {
@@ -243,6 +256,9 @@ func (e handlerEvents) write(name string) string {
 func (e handlerEvents) returns() string {
 	if e.out == "" {
 		return "error"
+	}
+	if e.anyOut {
+		return fmt.Sprintf("(a value or events.%s, error)", e.out)
 	}
 	return fmt.Sprintf("(events.%s, error)", e.out)
 }
@@ -321,7 +337,7 @@ func signature(ft *ast.FuncType, f *ast.File, ev handlerEvents) (handlerFunc, st
 		id, ok := e.(*ast.Ident)
 		return ok && id.Name == "error"
 	}
-	resultsOK := len(results) == 2 && is(results[0], eventsPath, ev.out) && isError(results[1])
+	resultsOK := len(results) == 2 && (ev.anyOut || is(results[0], eventsPath, ev.out)) && isError(results[1])
 	if ev.out == "" {
 		resultsOK = len(results) == 1 && isError(results[0])
 	}
@@ -334,7 +350,7 @@ func signature(ft *ast.FuncType, f *ast.File, ev handlerEvents) (handlerFunc, st
 		paramsOK = true
 	}
 	for _, p := range params {
-		if is(p, eventsPath, "APIGatewayV2HTTPRequest") {
+		if ev.in == proxyEvents.in && is(p, eventsPath, "APIGatewayV2HTTPRequest") {
 			return h, "a REST API sends the proxy event of payload format 1.0, events.APIGatewayProxyRequest, not an HTTP API's events.APIGatewayV2HTTPRequest"
 		}
 	}

@@ -1,0 +1,80 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/aws/httpapi"
+	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// resolve runs an app's run function on the http-api example project, as `stelvio plan` and
+// `stelvio dev` do, and returns the route table it becomes (or prints its problems).
+func resolve(run func(ctx *stelvio.Context) error) *route.Table {
+	table, err := app.ProgramOf(stelvio.New("http-api"), run).Load("dev", "../../examples/http-api")
+	if err != nil {
+		fmt.Println(err)
+		return nil
+	}
+	return table
+}
+
+// An HTTP API with CORS, a JWT authorizer and a catch-all route: each handler is a Lambda function of
+// its own, with the 30 s timeout of HTTP API integrations.
+func Example() {
+	table := resolve(func(ctx *stelvio.Context) error {
+		api := httpapi.New(ctx, "my-api", httpapi.CORS(httpapi.CORSConfig{AllowOrigins: []string{"https://app.example.com"}}))
+		users := api.CognitoAuthorizer("users", "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123", "my-client")
+		api.Route("GET", "/echo/{proxy+}", "functions/echo.handler")
+		api.Route("GET", "/plain", "functions/plain.Plain")
+		api.Route("GET", "/me", "functions/me.handler").Auth(users).Scopes("profile")
+		api.Route("ANY", httpapi.DefaultRoute, "functions/fallback.handler")
+		return nil
+	})
+	for _, r := range table.HTTPApis[0].Routes {
+		auth := "-"
+		if r.Auth != nil {
+			auth = r.Auth.Name + " " + strings.Join(r.Scopes, ",")
+		}
+		fmt.Printf("%-18s -> %-26s %-16s %ds  auth %s\n", r.Key, r.Function.Name, r.Target, r.Function.Timeout, auth)
+	}
+	a := table.HTTPApis[0].Authorizers[0]
+	fmt.Println(a.Name, a.Kind, a.Issuer, a.Audience)
+	// Output:
+	// GET /echo/{proxy+} -> functions-echo-handler     echo.handler     30s  auth -
+	// GET /plain         -> functions-plain-plain      Plain            30s  auth -
+	// GET /me            -> functions-me-handler       me.handler       30s  auth users profile
+	// $default           -> functions-fallback-handler fallback.handler 30s  auth -
+	// users JWT https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123 [my-client]
+}
+
+// A Lambda authorizer as the API's default: every route uses it unless it is Public or has its own.
+// Its answers are cached for a minute per X-Api-Key value.
+func ExampleApi_LambdaAuthorizer() {
+	table := resolve(func(ctx *stelvio.Context) error {
+		api := httpapi.New(ctx, "my-api")
+		keys := api.LambdaAuthorizer("keys", "functions/echo.handler",
+			httpapi.IdentitySource("$request.header.X-Api-Key"), httpapi.TTL(time.Minute))
+		api.SetDefaultAuthorizer(keys)
+		api.Route("GET", "/plain", "functions/plain.Plain")
+		api.Route("GET", "/me", "functions/me.handler").Public()
+		return nil
+	})
+	api := table.HTTPApis[0]
+	for _, r := range api.Routes {
+		auth := "none"
+		if r.Auth != nil {
+			auth = r.Auth.Name
+		}
+		fmt.Println(r.Key, "auth", auth)
+	}
+	a := api.Authorizers[0]
+	fmt.Println(a.Name, a.Kind, a.Function.Name, a.IdentitySources, "ttl", a.TTL, "simple", a.SimpleResponses)
+	// Output:
+	// GET /plain auth keys
+	// GET /me auth none
+	// keys REQUEST my-api-keys [$request.header.X-Api-Key] ttl 60 simple true
+}

@@ -1,0 +1,123 @@
+package httpapi_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/aws/function"
+	"github.com/stelvio-go/stelvio/aws/httpapi"
+	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// Every problem is reported with the file:line of its declaration and the fix.
+func TestProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(ctx *stelvio.Context) error
+		want []string
+	}{
+		{"default route with a method", func(ctx *stelvio.Context) error {
+			httpapi.New(ctx, "a").Route("GET", "$default", "functions/echo.handler")
+			return nil
+		}, []string{`validation_test.go:LINE: route GET $default: the $default route catches every method; write api.Route("ANY", "$default", ...) instead of method "GET"`}},
+		{"route key syntax", func(ctx *stelvio.Context) error {
+			api := httpapi.New(ctx, "a")
+			api.Route("get", "/x", "functions/echo.handler")
+			api.Route("GET", "/x/{id}/{id}", "functions/echo.handler")
+			return nil
+		}, []string{
+			`validation_test.go:LINE: route get /x: route key "get /x": method "get" must be upper case; write "GET /x"`,
+			`validation_test.go:LINE: route GET /x/{id}/{id}: route key "GET /x/{id}/{id}": path "/x/{id}/{id}": duplicate path parameter "id"; rename one of them`,
+		}},
+		{"timeout above 30 s", func(ctx *stelvio.Context) error {
+			httpapi.New(ctx, "a").Route("GET", "/x", "functions/echo.handler", function.Timeout(31*time.Second))
+			return nil
+		}, []string{`validation_test.go:LINE: function functions/echo.py echo.handler: timeout 31s is longer than HTTP API integrations wait: they time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`}},
+		{"function.New timeout above 30 s", func(ctx *stelvio.Context) error {
+			fn := function.New(ctx, "slow", "functions/echo.handler", function.Timeout(time.Minute))
+			httpapi.New(ctx, "a").RouteFunction("GET", "/x", fn)
+			return nil
+		}, []string{`validation_test.go:LINE: route GET /x: function "slow" has a timeout of 60s, and HTTP API integrations time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`}},
+		{"duplicate route key", func(ctx *stelvio.Context) error {
+			api := httpapi.New(ctx, "a")
+			api.Route("GET", "/x", "functions/echo.handler")
+			api.Route("GET", "/x", "functions/me.handler")
+			return nil
+		}, []string{`validation_test.go:LINE: route GET /x: route key GET /x is already routed at validation_test.go:LINE; each route key may be routed once`}},
+		{"authorizer settings", func(ctx *stelvio.Context) error {
+			api := httpapi.New(ctx, "a")
+			api.JWTAuthorizer("jwt", "https://issuer.example.com")
+			api.CognitoAuthorizer("pool", "arn:aws:cognito-idp:pool", "client")
+			api.LambdaAuthorizer("lambda", "functions/echo.handler", httpapi.TTL(time.Minute))
+			return nil
+		}, []string{
+			`validation_test.go:LINE: authorizer "jwt": JWT authorizer "jwt": no audience; list the client ids (aud or client_id claims) it accepts`,
+			`validation_test.go:LINE: authorizer "pool": user pool ARN "arn:aws:cognito-idp:pool" is not of the form arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID (e.g. arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123)`,
+			`validation_test.go:LINE: authorizer "lambda": Lambda authorizer "lambda": caching needs at least one identity source (the cache key); add one, or set the TTL to 0`,
+		}},
+		{"scopes without a JWT authorizer", func(ctx *stelvio.Context) error {
+			api := httpapi.New(ctx, "a")
+			l := api.LambdaAuthorizer("lambda", "functions/echo.handler")
+			api.Route("GET", "/x", "functions/echo.handler").Scopes("read")
+			api.Route("GET", "/y", "functions/echo.handler").Auth(l).Scopes("read")
+			return nil
+		}, []string{
+			`validation_test.go:LINE: route GET /x: scopes need a JWT authorizer, and the route has no authorizer; give it one made with api.JWTAuthorizer or api.CognitoAuthorizer`,
+			`validation_test.go:LINE: route GET /y: scopes need a JWT authorizer, and the route's authorizer "lambda" is a Lambda authorizer; remove the scopes or use api.JWTAuthorizer`,
+		}},
+		{"CORS", func(ctx *stelvio.Context) error {
+			httpapi.New(ctx, "a", httpapi.CORS(httpapi.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}))
+			return nil
+		}, []string{`validation_test.go:LINE: api "a": CORS: allowCredentials cannot be used with the origin "*" (browsers refuse credentials for a wildcard origin); list the origins`}},
+		{"authorizer of another api", func(ctx *stelvio.Context) error {
+			a, b := httpapi.New(ctx, "a"), httpapi.New(ctx, "b")
+			jwt := a.JWTAuthorizer("jwt", "https://issuer.example.com", "client")
+			b.Route("GET", "/x", "functions/echo.handler").Auth(jwt)
+			return nil
+		}, []string{`validation_test.go:LINE: route GET /x: authorizer "jwt" belongs to api "a"; declare an authorizer on this api and use that one`}},
+		{"domain of another api", func(ctx *stelvio.Context) error {
+			httpapi.New(ctx, "a", httpapi.DomainName("api.example.com"))
+			httpapi.New(ctx, "b", httpapi.DomainName("API.example.com"))
+			return nil
+		}, []string{`validation_test.go:LINE: api "b": domain api.example.com is already used by api "a" at validation_test.go:LINE; one domain can serve only one api, so give this api another domain (e.g. a subdomain)`}},
+		{"name of another api", func(ctx *stelvio.Context) error {
+			httpapi.New(ctx, "a")
+			httpapi.New(ctx, "A")
+			return nil
+		}, []string{`validation_test.go:LINE: api "A": api "a" at validation_test.go:LINE has the same name; give each api its own name (names are not case-sensitive)`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := app.ProgramOf(stelvio.New("http-api"), tt.run).Load("dev", "../../examples/http-api")
+			var ps route.Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("err = %v, want problems", err)
+			}
+			var got []string
+			for _, p := range ps {
+				got = append(got, lineless(p.String()))
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// lineless replaces line numbers of this file with LINE, so that the table stays readable.
+func lineless(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "validation_test.go:")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i] + "validation_test.go:LINE")
+		s = strings.TrimLeft(s[i+len("validation_test.go:"):], "0123456789")
+	}
+}

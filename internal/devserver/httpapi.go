@@ -1,0 +1,144 @@
+package devserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/stelvio-go/stelvio/internal/authorizer"
+	"github.com/stelvio-go/stelvio/internal/httpapi"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// HTTP APIs (API Gateway v2) are served by internal/httpapi's Gateway, one per API, mounted like the
+// REST APIs (at the root when the app has one API, else under "/<api name>"); their functions and
+// Lambda authorizers run on the same worker pools as every other function.
+
+// mountedHTTPAPI is one HTTP API of the server.
+type mountedHTTPAPI struct {
+	api    *route.HTTPApi
+	prefix string
+	gw     *httpapi.Gateway
+}
+
+// newHTTPAPIs makes the gateway of every HTTP API of the table.
+func (s *Server) newHTTPAPIs() ([]*mountedHTTPAPI, error) {
+	if len(s.table.HTTPApis) == 0 {
+		return nil, nil
+	}
+	keys := authorizer.NewEngine(s.authorizerOptions())
+	var out []*mountedHTTPAPI
+	for _, api := range s.table.HTTPApis {
+		cfg := httpapi.Config{Name: api.Name, APIID: apiID(s.table.App, s.table.Env, api.Name), AccountID: AccountID, Region: s.opts.Region}
+		for _, r := range api.Routes {
+			key := httpapi.RouteKey{Default: r.Default, Method: r.Method, Path: r.Path}
+			rt := httpapi.Route{Key: key, Function: r.Function.Name, Scopes: r.Scopes}
+			if r.Auth != nil {
+				rt.Authorizer = r.Auth.Name
+			}
+			cfg.Routes = append(cfg.Routes, rt)
+		}
+		for _, a := range api.Authorizers {
+			if a.Kind == route.HTTPAuthJWT {
+				// The JWKS is the local development key: tokens of the token command verify with it.
+				cfg.JWTAuthorizers = append(cfg.JWTAuthorizers, &httpapi.JWTAuthorizer{Name: a.Name, Issuer: a.Issuer, Audience: a.Audience,
+					IdentitySource: strings.Join(a.IdentitySources, ",")})
+				continue
+			}
+			cfg.LambdaAuthorizers = append(cfg.LambdaAuthorizers, &httpapi.LambdaAuthorizer{Name: a.Name, Function: a.Function.Name,
+				IdentitySources: a.IdentitySources, TTL: a.TTL, SimpleResponses: a.SimpleResponses})
+		}
+		if c := api.CORS; c != nil {
+			cfg.CORS = &httpapi.CORS{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
+				ExposeHeaders: c.ExposeHeaders, MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}
+		}
+		if s.opts.IntegrationTimeout < httpapi.MaxTimeout {
+			cfg.Timeout = s.opts.IntegrationTimeout
+		}
+		gw, err := httpapi.New(cfg, httpapi.Options{Invoke: s.invokeAuthorizer, Keys: keys, Log: s.log})
+		if err != nil {
+			return nil, err
+		}
+		prefix := ""
+		if len(s.table.Apis)+len(s.table.HTTPApis) > 1 {
+			prefix = "/" + api.Name
+		}
+		out = append(out, &mountedHTTPAPI{api: api, prefix: prefix, gw: gw})
+	}
+	return out, nil
+}
+
+// serveHTTPAPI answers r when its path is under an HTTP API and reports whether it did.
+func (s *Server) serveHTTPAPI(w http.ResponseWriter, r *http.Request, start time.Time) bool {
+	path := r.URL.EscapedPath()
+	for _, m := range s.httpAPIs {
+		if m.prefix != "" && path != m.prefix && !strings.HasPrefix(path, m.prefix+"/") {
+			continue
+		}
+		req := r
+		if m.prefix != "" {
+			req = r.Clone(r.Context())
+			req.URL.Path = strings.TrimPrefix(r.URL.Path, m.prefix)
+			req.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, m.prefix)
+			if req.URL.Path == "" {
+				req.URL.Path = "/"
+			}
+		}
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		m.gw.Handle(sw, req)
+		s.logf("%s %s %d %s %s\n", r.Method, r.URL.RequestURI(), sw.status, formatDuration(time.Since(start)), m.api.Name)
+		return true
+	}
+	return false
+}
+
+// httpRoutes lists the HTTP APIs' routes for the startup banner.
+func (s *Server) httpRoutes() []string {
+	var out []string
+	for _, m := range s.httpAPIs {
+		for _, r := range m.api.Routes {
+			key := fmt.Sprintf("%-7s %s", r.Method, m.prefix+r.Path.String())
+			if r.Default {
+				key = fmt.Sprintf("%-7s %s", route.Any, strings.TrimPrefix(m.prefix+" ", " ")+"$default")
+			}
+			out = append(out, fmt.Sprintf("%s  →  %s (%s)", key, r.Function.Name, r.Target))
+		}
+	}
+	return out
+}
+
+// prepareHTTPAPIs builds the functions of the HTTP APIs' routes and Lambda authorizers ahead of the
+// first request.
+func (s *Server) prepareHTTPAPIs(ctx context.Context) {
+	for _, m := range s.httpAPIs {
+		var fns []*route.Function
+		for _, r := range m.api.Routes {
+			fns = append(fns, r.Function)
+		}
+		for _, a := range m.api.Authorizers {
+			if a.Function != nil {
+				fns = append(fns, a.Function)
+			}
+		}
+		for _, fn := range fns {
+			run := s.functionRunner(fn)
+			if _, err := run.current(ctx); err != nil && !errors.As(err, new(*BuildError)) {
+				s.logf("[%s] %s\n", run.label, err)
+			}
+		}
+	}
+}
+
+// statusWriter remembers the status written, for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}

@@ -1,0 +1,398 @@
+package route
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/stelvio-go/stelvio/internal/handler"
+)
+
+// HTTP API (API Gateway v2) declarations and their part of the route table. They are kept apart from
+// the REST APIs (Decls.Apis, Table.Apis): an HTTP API has route keys instead of resources, a payload
+// format 2.0 event, JWT and payload-2.0 Lambda authorizers and CORS applied by API Gateway itself.
+
+// HTTPIntegrationTimeout is the longest an HTTP API waits for a Lambda integration: "Maximum
+// integration timeout | 30 seconds", which is also the default.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+const HTTPIntegrationTimeout = 30
+
+// HTTPMaxScopes is the HTTP API quota "Scopes per route | 10".
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+const HTTPMaxScopes = 10
+
+// Authorizer kinds of an HTTP API, as the apigatewayv2 Authorizer's authorizerType names them.
+const (
+	HTTPAuthJWT     = "JWT"
+	HTTPAuthRequest = "REQUEST"
+)
+
+// HTTPApiDecl is one httpapi.New declaration.
+type HTTPApiDecl struct {
+	Name        string
+	DomainName  string
+	CORS        *HTTPCORS
+	Routes      []*HTTPRouteDecl
+	Authorizers []*HTTPAuthorizerDecl
+	// DefaultAuth is the authorizer of every route without its own that is not public.
+	DefaultAuth       *HTTPAuthorizerDecl
+	DefaultAuthSource string
+	Source            string
+}
+
+// HTTPRouteDecl is one route of an HTTP API as declared. The declaring package parses the route key
+// (KeyOK false when it did not parse; its problem is already reported).
+type HTTPRouteDecl struct {
+	// Key is the route key as API Gateway names it: "GET /users/{id}" or "$default".
+	Key     string
+	KeyOK   bool
+	Default bool
+	Method  string
+	Path    Path
+	// Handler is the handler string; Function the function.New instance of RouteFunction.
+	Handler   string
+	Function  *FunctionDecl
+	Config    FunctionConfig
+	HasConfig bool
+	Source    string
+	// Authorizer is the route's own authorizer; Public gives it none; Scopes are the JWT scopes.
+	Authorizer *HTTPAuthorizerDecl
+	Public     bool
+	Scopes     []string
+}
+
+// HTTPAuthorizerDecl is one authorizer of an HTTP API as declared; the declaring package has checked
+// its settings.
+type HTTPAuthorizerDecl struct {
+	Api  *HTTPApiDecl
+	Name string
+	// Kind is HTTPAuthJWT or HTTPAuthRequest.
+	Kind string
+	// Issuer and Audience are a JWT authorizer's; IdentitySources its (one header) or a Lambda
+	// authorizer's selection expressions ("$request.header.Authorization").
+	Issuer          string
+	Audience        []string
+	IdentitySources []string
+	// UserPoolID is set on the JWT authorizer of a Cognito user pool (CognitoAuthorizer).
+	UserPoolID string
+	// Handler and Config are a Lambda authorizer's function.
+	Handler         string
+	Config          FunctionConfig
+	TTL             time.Duration
+	SimpleResponses bool
+	Source          string
+}
+
+// HTTPCORS is an HTTP API's CORS configuration (the apigatewayv2 Api's corsConfiguration).
+type HTTPCORS struct {
+	AllowOrigins     []string
+	AllowMethods     []string
+	AllowHeaders     []string
+	ExposeHeaders    []string
+	MaxAge           int // seconds; 0 sends none
+	AllowCredentials bool
+}
+
+// HTTPApi is one HTTP API of the table.
+type HTTPApi struct {
+	Name       string
+	DomainName string
+	CORS       *HTTPCORS
+	// Routes are in declaration order.
+	Routes      []*HTTPRoute
+	Authorizers []*HTTPAuthorizer
+	Source      string
+}
+
+// HTTPRoute is one route key of an HTTP API, served by one function.
+type HTTPRoute struct {
+	Api *HTTPApi
+	// Key is "GET /users/{id}", "ANY /{proxy+}" or "$default".
+	Key     string
+	Default bool
+	Method  string
+	Path    Path
+	// Function is the Lambda function; Target the user function it calls.
+	Function *Function
+	Target   Target
+	// Auth is the route's authorizer, nil for none; Scopes its JWT authorization scopes.
+	Auth   *HTTPAuthorizer
+	Scopes []string
+	Source string
+}
+
+// HTTPAuthorizer is one authorizer of an HTTP API.
+type HTTPAuthorizer struct {
+	Name string
+	// Kind is HTTPAuthJWT or HTTPAuthRequest.
+	Kind            string
+	Issuer          string
+	Audience        []string
+	IdentitySources []string
+	// UserPoolID is the Cognito user pool of a CognitoAuthorizer ("us-east-1_AbCdEf123"), "" otherwise.
+	UserPoolID string
+	// Function runs a Lambda (REQUEST) authorizer; its handler receives payload format 2.0
+	// authorizer events.
+	Function        *Function
+	TTL             int // seconds
+	SimpleResponses bool
+	Source          string
+}
+
+// httpGroup is the routes of HTTP APIs that call one user function: one Lambda function.
+type httpGroup struct {
+	fn         *Function
+	configured []*HTTPRoute
+	config     FunctionConfig
+}
+
+// httpApis resolves the HTTP APIs: each distinct handler (file or package and function) is a Lambda
+// function of its own, so that no routing code is generated for them; routes naming the same handler
+// share it.
+func (b *builder) httpApis(d *Decls) {
+	names := map[string]string{}
+	domains := map[string]string{}
+	for _, ad := range d.Apis {
+		names[strings.ToLower(ad.Name)] = fmt.Sprintf("api %q at %s", ad.Name, ad.Source)
+		if ad.DomainName != "" {
+			domains[strings.ToLower(ad.DomainName)] = fmt.Sprintf("api %q at %s", ad.Name, ad.Source)
+		}
+	}
+	groups := map[string]*httpGroup{}
+	var order []*httpGroup
+	for _, ad := range d.HTTPApis {
+		subject := fmt.Sprintf("api %q", ad.Name)
+		if !nameRE.MatchString(ad.Name) {
+			b.add(ad.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
+		} else if prev, ok := names[strings.ToLower(ad.Name)]; ok {
+			b.add(ad.Source, subject, "%s has the same name; give each api its own name (names are not case-sensitive)", prev)
+		} else {
+			names[strings.ToLower(ad.Name)] = fmt.Sprintf("api %q at %s", ad.Name, ad.Source)
+		}
+		api := &HTTPApi{Name: ad.Name, DomainName: strings.ToLower(ad.DomainName), CORS: ad.CORS, Source: ad.Source}
+		if api.DomainName != "" {
+			if err := checkDomain(api.DomainName); err != nil {
+				b.add(ad.Source, subject, "%v", err)
+			} else if prev, ok := domains[api.DomainName]; ok {
+				b.add(ad.Source, subject, "domain %s is already used by %s; one domain can serve only one api, so give this api another domain (e.g. a subdomain)", api.DomainName, prev)
+			} else {
+				domains[api.DomainName] = fmt.Sprintf("api %q at %s", ad.Name, ad.Source)
+			}
+		}
+		auths := map[*HTTPAuthorizerDecl]*HTTPAuthorizer{}
+		seen := map[string]*HTTPAuthorizerDecl{}
+		for _, a := range ad.Authorizers {
+			if prev, ok := seen[strings.ToLower(a.Name)]; ok {
+				b.add(a.Source, fmt.Sprintf("authorizer %q", a.Name), "authorizer %q is already declared on api %q at %s; give each authorizer of an api its own name", prev.Name, ad.Name, prev.Source)
+				continue
+			}
+			seen[strings.ToLower(a.Name)] = a
+			if cfg := b.httpAuthorizer(api, a); cfg != nil {
+				auths[a] = cfg
+				api.Authorizers = append(api.Authorizers, cfg)
+			}
+		}
+		if da := ad.DefaultAuth; da != nil && da.Api != ad {
+			b.add(ad.DefaultAuthSource, subject, "default authorizer %q belongs to api %q; declare the authorizer on this api and make that one the default", da.Name, da.Api.Name)
+		}
+		keys := map[string]*HTTPRoute{}
+		for _, rd := range ad.Routes {
+			if !rd.KeyOK {
+				continue
+			}
+			rsubject := "route " + rd.Key
+			r := &HTTPRoute{Api: api, Key: rd.Key, Default: rd.Default, Method: rd.Method, Path: rd.Path, Source: rd.Source}
+			if prev, ok := keys[rd.Key]; ok {
+				b.add(rd.Source, rsubject, "route key %s is already routed at %s; each route key may be routed once", rd.Key, prev.Source)
+				continue
+			}
+			keys[rd.Key] = r
+			b.httpRouteAuth(ad, r, rd, auths, rsubject)
+			api.Routes = append(api.Routes, r)
+			b.httpRouteFunction(r, rd, rsubject, groups, &order)
+		}
+		b.table.HTTPApis = append(b.table.HTTPApis, api)
+	}
+	for _, g := range order {
+		b.settleHTTP(g)
+	}
+}
+
+// httpRouteAuth settles a route's authorizer and scopes.
+func (b *builder) httpRouteAuth(ad *HTTPApiDecl, r *HTTPRoute, rd *HTTPRouteDecl, auths map[*HTTPAuthorizerDecl]*HTTPAuthorizer, subject string) {
+	switch {
+	case rd.Public && rd.Authorizer != nil:
+		b.add(rd.Source, subject, "the route is both Public and has the authorizer %q; keep one", rd.Authorizer.Name)
+		return
+	case rd.Authorizer != nil && rd.Authorizer.Api != ad:
+		b.add(rd.Source, subject, "authorizer %q belongs to api %q; declare an authorizer on this api and use that one", rd.Authorizer.Name, rd.Authorizer.Api.Name)
+		return
+	case rd.Authorizer != nil:
+		r.Auth = auths[rd.Authorizer]
+		if r.Auth == nil {
+			return // its own problems are reported
+		}
+	case !rd.Public && ad.DefaultAuth != nil:
+		if ad.DefaultAuth.Api != ad {
+			return // reported once, for the api
+		}
+		r.Auth = auths[ad.DefaultAuth]
+	}
+	for _, s := range rd.Scopes {
+		if s == "" || strings.ContainsAny(s, " \t") {
+			b.add(rd.Source, subject, "scope %q is not a scope name; give names such as \"read\" or \"orders/write\"", s)
+		}
+	}
+	if len(rd.Scopes) > 0 {
+		switch {
+		case r.Auth == nil && rd.Authorizer == nil && !rd.Public && ad.DefaultAuth != nil:
+			// The default authorizer has problems of its own.
+		case r.Auth == nil:
+			b.add(rd.Source, subject, "scopes need a JWT authorizer, and the route has no authorizer; give it one made with api.JWTAuthorizer or api.CognitoAuthorizer")
+		case r.Auth.Kind != HTTPAuthJWT:
+			b.add(rd.Source, subject, "scopes need a JWT authorizer, and the route's authorizer %q is a Lambda authorizer; remove the scopes or use api.JWTAuthorizer", r.Auth.Name)
+		case len(rd.Scopes) > HTTPMaxScopes:
+			b.add(rd.Source, subject, "%d scopes; an HTTP API route takes at most %d (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", len(rd.Scopes), HTTPMaxScopes)
+		}
+	}
+	r.Scopes = slices.Clone(rd.Scopes)
+}
+
+// httpAuthorizer resolves an authorizer; nil when it has problems (reported).
+func (b *builder) httpAuthorizer(api *HTTPApi, d *HTTPAuthorizerDecl) *HTTPAuthorizer {
+	subject := fmt.Sprintf("authorizer %q", d.Name)
+	if !nameRE.MatchString(d.Name) {
+		b.add(d.Source, subject, "name must start with a letter or digit and contain only letters, digits, - and _")
+		return nil
+	}
+	a := &HTTPAuthorizer{Name: d.Name, Kind: d.Kind, Issuer: d.Issuer, Audience: slices.Clone(d.Audience),
+		IdentitySources: slices.Clone(d.IdentitySources), UserPoolID: d.UserPoolID, TTL: int(d.TTL / time.Second), SimpleResponses: d.SimpleResponses, Source: d.Source}
+	if d.Kind != HTTPAuthRequest {
+		return a
+	}
+	cfg := d.Config
+	cfg.Handler = d.Handler
+	res, ok := b.resolve(d.Source, subject, cfg)
+	if !ok {
+		return nil
+	}
+	fn := &Function{Key: "httpauthorizer:" + api.Name + "/" + d.Name, Instance: true, Source: d.Source}
+	b.fill(fn, res)
+	if !b.configure(fn, cfg, d.Source, subject) {
+		return nil
+	}
+	fn.Name = b.httpName(strings.ToLower(api.Name+"-"+d.Name), fn.Key)
+	fn.HTTPAuthorizer = a
+	a.Function = fn
+	b.table.Functions = append(b.table.Functions, fn)
+	return a
+}
+
+// httpRouteFunction finds or makes the function of a route.
+func (b *builder) httpRouteFunction(r *HTTPRoute, rd *HTTPRouteDecl, subject string, groups map[string]*httpGroup, order *[]*httpGroup) {
+	if rd.Function != nil {
+		fd := rd.Function
+		if !b.declared[fd] {
+			b.add(rd.Source, subject, "function %q was not made with function.New on this app's context; create it with function.New(ctx, %q, ...)", fd.Name, fd.Name)
+			return
+		}
+		fn, ok := b.byDecl[fd]
+		if !ok {
+			return // its own problems are already reported
+		}
+		if len(fn.Routes) > 0 {
+			b.add(rd.Source, subject, "function %q also serves REST API route %s (%s); a REST API sends payload format 1.0 events and an HTTP API format 2.0, so give each API its own function", fn.Name, fn.Routes[0], fn.Routes[0].Source)
+			return
+		}
+		if (fd.Config.TimeoutSet || fd.Config.Timeout != 0) && fn.Timeout > HTTPIntegrationTimeout {
+			b.add(rd.Source, subject, "function %q has a timeout of %ds, and HTTP API integrations time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", fn.Name, fn.Timeout)
+		}
+		r.Function, r.Target = fn, fn.Entry
+		fn.HTTPRoutes = append(fn.HTTPRoutes, r)
+		return
+	}
+	cfg := rd.Config
+	cfg.Handler = rd.Handler
+	res, ok := b.resolve(rd.Source, subject, cfg)
+	if !ok {
+		return
+	}
+	target := Target{Func: res.Ref.Func}
+	if res.Runtime == handler.Python {
+		target.Module = res.Ref.Module()
+	}
+	key := "http:" + res.Key() + "#" + target.String()
+	g := groups[key]
+	if g == nil {
+		fn := &Function{Key: key, Instance: true, Source: rd.Source}
+		b.fill(fn, res)
+		fn.Entry = target
+		g = &httpGroup{fn: fn}
+		groups[key] = g
+		*order = append(*order, g)
+	}
+	r.Function, r.Target = g.fn, target
+	if cfg.configured() {
+		g.configured = append(g.configured, r)
+		g.config = cfg
+	}
+	g.fn.HTTPRoutes = append(g.fn.HTTPRoutes, r)
+}
+
+// settleHTTP configures and names the function of HTTP API routes. Its timeout is the integration
+// timeout, 30 s, unless given.
+func (b *builder) settleHTTP(g *httpGroup) {
+	fn := g.fn
+	loc := strings.SplitN(strings.TrimPrefix(fn.Key, "http:"), ":", 2)[1]
+	subject := fmt.Sprintf("function %s", strings.Replace(loc, "#", " ", 1))
+	if len(g.configured) > 1 {
+		var where []string
+		for _, r := range g.configured {
+			where = append(where, fmt.Sprintf("%s (%s)", r.Key, r.Source))
+		}
+		b.add(g.configured[1].Source, subject,
+			"configured on more than one route: %s; configure it on one route only (the others share it), or create it once with function.New and pass it to each route",
+			strings.Join(where, ", "))
+		return
+	}
+	source := fn.Source
+	if len(g.configured) == 1 {
+		source = g.configured[0].Source
+	}
+	if !b.configure(fn, g.config, source, subject) {
+		return
+	}
+	if !g.config.TimeoutSet && g.config.Timeout == 0 {
+		fn.Timeout = HTTPIntegrationTimeout
+	} else if fn.Timeout > HTTPIntegrationTimeout {
+		b.add(source, subject, "timeout %ds is longer than HTTP API integrations wait: they time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", fn.Timeout)
+		return
+	}
+	base := strings.TrimSuffix(strings.SplitN(loc, "#", 2)[0], ".py") + "-" + fn.Entry.Func
+	var sb strings.Builder
+	for _, r := range base {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			sb.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			sb.WriteRune(r + 'a' - 'A')
+		default:
+			sb.WriteByte('-')
+		}
+	}
+	fn.Name = b.httpName(strings.Trim(sb.String(), "-"), fn.Key)
+	b.table.Functions = append(b.table.Functions, fn)
+}
+
+// httpName makes name unique among the app's functions with a short hash of key.
+func (b *builder) httpName(name, key string) string {
+	if _, taken := b.names[name]; taken || name == "" {
+		sum := sha256.Sum256([]byte(key))
+		name = strings.TrimSuffix(name+"-"+hex.EncodeToString(sum[:])[:6], "-")
+	}
+	b.names[name] = key
+	return name
+}
