@@ -83,7 +83,12 @@ func TestProblems(t *testing.T) {
 			httpapi.New(ctx, "a", httpapi.DomainName("api.example.com"))
 			httpapi.New(ctx, "b", httpapi.DomainName("API.example.com"))
 			return nil
-		}, []string{`validation_test.go:LINE: api "b": domain api.example.com is already used by api "a" at validation_test.go:LINE; one domain can serve only one api, so give this api another domain (e.g. a subdomain)`}},
+		}, []string{
+			// Without a DNS provider each custom domain is a problem too, found before any cloud call.
+			`validation_test.go:LINE: api "a": domain api.example.com needs a DNS provider; create the app with stelvio.New(name, route53.Use("ZONE_ID")) or cloudflare.Use("ZONE_ID")`,
+			`validation_test.go:LINE: api "b": domain API.example.com needs a DNS provider; create the app with stelvio.New(name, route53.Use("ZONE_ID")) or cloudflare.Use("ZONE_ID")`,
+			`validation_test.go:LINE: api "b": domain api.example.com is already used by api "a" at validation_test.go:LINE; one domain can serve only one api, so give this api another domain (e.g. a subdomain)`,
+		}},
 		{"name of another api", func(ctx *stelvio.Context) error {
 			httpapi.New(ctx, "a")
 			httpapi.New(ctx, "A")

@@ -145,12 +145,20 @@ func (p *Program) Load(env, projectDir string) (*route.Table, error) {
 		})
 	}
 	if p.DNS == nil {
+		needsDNS := func(source, name, domain string) {
+			ctx.decls.Problems = append(ctx.decls.Problems, route.Problem{
+				Source: source, Subject: fmt.Sprintf("api %q", name),
+				Message: fmt.Sprintf("domain %s needs a DNS provider; create the app with stelvio.New(name, route53.Use(\"ZONE_ID\")) or cloudflare.Use(\"ZONE_ID\")", domain),
+			})
+		}
 		for _, a := range ctx.decls.Apis {
 			if a.DomainName != "" {
-				ctx.decls.Problems = append(ctx.decls.Problems, route.Problem{
-					Source: a.Source, Subject: fmt.Sprintf("api %q", a.Name),
-					Message: fmt.Sprintf("domain %s needs a DNS provider; create the app with stelvio.New(name, route53.Use(\"ZONE_ID\")) or cloudflare.Use(\"ZONE_ID\")", a.DomainName),
-				})
+				needsDNS(a.Source, a.Name, a.DomainName)
+			}
+		}
+		for _, a := range ctx.decls.HTTPApis {
+			if a.DomainName != "" {
+				needsDNS(a.Source, a.Name, a.DomainName)
 			}
 		}
 	}
