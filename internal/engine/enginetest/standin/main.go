@@ -340,6 +340,15 @@ func (p *standin) outputs(typ, id string, ins, olds resource.PropertyMap, previe
 		computed["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, account, id)
 	case "aws:apigateway/deployment:Deployment":
 		computed["createdDate"] = "2026-01-01T00:00:00Z"
+	case "aws:apigatewayv2/api:Api":
+		computed["apiEndpoint"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com", id, region)
+		computed["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, account, id)
+		computed["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/apis/%s", region, id)
+	case "aws:apigatewayv2/stage:Stage":
+		if api := ins["apiId"]; api.IsString() {
+			computed["invokeUrl"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/", api.StringValue(), region)
+			computed["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, account, api.StringValue(), ins["name"].StringValue())
+		}
 	case "aws:apigateway/stage:Stage":
 		if api := ins["restApi"]; api.IsString() {
 			computed["invokeUrl"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s",
