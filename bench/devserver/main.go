@@ -29,9 +29,16 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/aws/apigateway"
+	"github.com/stelvio-go/stelvio/aws/httpapi"
+	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/devserver"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
+
+// withHTTPAPI is the -httpapi flag.
+var withHTTPAPI *bool
 
 func main() {
 	if err := run(); err != nil {
@@ -95,6 +102,7 @@ func run() error {
 	load := flag.Duration("load", 30*time.Second, "length of the 100-connection load run; 0 skips it")
 	out := flag.String("out", filepath.Join("bench", "results", "devserver.md"), "report file")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	withHTTPAPI = flag.Bool("httpapi", true, "also measure the Python handler behind an HTTP API (payload format 2.0)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -112,14 +120,23 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	d := &route.Decls{Apis: []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{
-		{Methods: "GET", Path: "/hello", Handler: "functions/hello.Handler"},
-		{Methods: "GET", Path: "/users/{id}", Handler: "functions/users.get"},
-	}}}}
-	table, err := route.Build(d, "bench", "dev", projectDir)
+	// A REST API and, with -httpapi, an HTTP API serving the same Python handler (each API is then
+	// mounted under /{name}).
+	p := app.ProgramOf(stelvio.New("bench"), func(ctx *stelvio.Context) error {
+		api := apigateway.New(ctx, "api")
+		api.Route("GET", "/hello", "functions/hello.Handler")
+		api.Route("GET", "/users/{id}", "functions/users.get")
+		if *withHTTPAPI {
+			httpapi.New(ctx, "web").Route("GET", "/users/{id}", "functions/users.get")
+		}
+		return nil
+	})
+	p.Dir = projectDir
+	table, err := p.Load("dev", projectDir)
 	if err != nil {
 		return err
 	}
+	restPrefix := devserver.MountPath(table, table.Apis[0])
 	srv, err := devserver.New(table, devserver.Options{ProjectDir: projectDir, Log: io.Discard, Region: "eu-west-1"})
 	if err != nil {
 		return err
@@ -133,11 +150,11 @@ func run() error {
 	defer stopDev()
 
 	// The bare server answers what the Go handler answers, byte for byte.
-	goBody, err := get(devURL + "/hello")
+	goBody, err := get(devURL + restPrefix + "/hello")
 	if err != nil {
 		return fmt.Errorf("warm up the go handler: %w", err)
 	}
-	if _, err := get(devURL + "/users/7"); err != nil {
+	if _, err := get(devURL + restPrefix + "/users/7"); err != nil {
 		return fmt.Errorf("warm up the python handler: %w", err)
 	}
 	bareURL, stopBare, err := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -152,10 +169,17 @@ func run() error {
 
 	targets := []struct{ name, url string }{
 		{"bare net/http", bareURL + "/hello"},
-		{"go handler", devURL + "/hello"},
-		{"python handler", devURL + "/users/7"},
+		{"go handler", devURL + restPrefix + "/hello"},
+		{"python handler", devURL + restPrefix + "/users/7"},
 	}
-	offline := startOffline(*out, projectDir, devURL+"/users/7") // serverless-offline, same handler: offline.go
+	if *withHTTPAPI {
+		// The same Python handler behind an HTTP API (payload format 2.0).
+		if _, err := get(devURL + "/web/users/7"); err != nil {
+			return fmt.Errorf("warm up the python handler of the HTTP API: %w", err)
+		}
+		targets = append(targets, struct{ name, url string }{"python handler, HTTP API", devURL + "/web/users/7"})
+	}
+	offline := startOffline(*out, projectDir, devURL+restPrefix+"/users/7") // serverless-offline, same handler: offline.go
 	defer offline.stop()
 	targets = append(targets, offline.targets()...)
 	var results []result
@@ -187,7 +211,7 @@ func run() error {
 	if *load > 0 {
 		runtime.GC()
 		runtime.ReadMemStats(&memBefore)
-		r := hammer("go handler", devURL+"/hello", 100, *load)
+		r := hammer("go handler", devURL+restPrefix+"/hello", 100, *load)
 		runtime.GC()
 		runtime.ReadMemStats(&memAfter)
 		loadRes = &r
