@@ -77,7 +77,7 @@ func runDev(opts *DevOptions) error {
 	if err != nil {
 		return err
 	}
-	table, err := f.Program.LoadChecked(f.Context, env, f.Dir, registry.Checker(f.Dir))
+	table, err := f.Program.LoadChecked(f.Context, env, f.Dir, registry.DevChecker(f.Dir))
 	if err != nil {
 		return err
 	}

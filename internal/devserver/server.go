@@ -165,16 +165,21 @@ func New(table *route.Table, opts Options) (*Server, error) {
 // Prepare builds every Go handler ahead of the first request and reports each build failure in the
 // log. The server still starts: a route whose handler does not compile answers 502 until it does.
 func (s *Server) Prepare(ctx context.Context) {
+	// Functions are prepared side by side: a Go build does not hold up the Python functions.
+	var wg sync.WaitGroup
 	for _, m := range s.apis {
 		for _, r := range m.api.Routes {
 			t := s.target(r)
-			if _, err := t.current(ctx); err != nil && !errors.As(err, new(*BuildError)) {
-				s.logf("[%s] %s\n", t.name, err)
-			}
+			wg.Go(func() {
+				if _, err := t.current(ctx); err != nil && !errors.As(err, new(*BuildError)) {
+					s.logf("[%s] %s\n", t.name, err)
+				}
+			})
 		}
 	}
-	s.prepareAuthorizers(ctx) // gateway.go
-	s.prepareHTTPAPIs(ctx)    // httpapi.go
+	wg.Go(func() { s.prepareAuthorizers(ctx) }) // gateway.go
+	wg.Go(func() { s.prepareHTTPAPIs(ctx) })    // httpapi.go
+	wg.Wait()
 }
 
 // Close stops every worker of every function.
@@ -436,7 +441,14 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 	if err != nil {
 		return err
 	}
-	s.Prepare(ctx)
+	// The server answers while the workers start: a request to a function still starting waits for it,
+	// the others are answered at once.
+	prepared := make(chan struct{})
+	go func() {
+		defer close(prepared)
+		s.Prepare(ctx)
+	}()
+	defer func() { <-prepared }()
 	defer s.startStreams(ctx)() // streams.go
 	return s.Serve(ctx, ln)
 }

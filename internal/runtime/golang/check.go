@@ -42,6 +42,9 @@ func (r *Runtime) Check(ctx context.Context, projectDir string, fn *route.Functi
 	if _, err := inspect(projectDir, fn); err != nil {
 		return err
 	}
+	if r.NoCompileCheck {
+		return nil
+	}
 	return r.compileCheck(ctx, projectDir, fn)
 }
 

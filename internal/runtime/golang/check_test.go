@@ -193,3 +193,23 @@ func Handler(ctx context.Context, req events.APIGatewayProxyRequest) (events.API
 		t.Errorf("after a change: error %v, want %s", err, want)
 	}
 }
+
+// TestNoCompileCheck: without the compile step (dev) a package that does not compile passes the check,
+// but a syntax error and a wrong signature are still problems.
+func TestNoCompileCheck(t *testing.T) {
+	const ok = "package gobad\n\nimport (\n\t\"context\"\n\n\t\"github.com/aws/aws-lambda-go/events\"\n)\n\n" +
+		"func Handler(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {\n\treturn events.APIGatewayProxyResponse{}, missing\n}\n"
+	r := &Runtime{NoCompileCheck: true}
+	dir := goProject(t, map[string]string{"functions/gobad/gobad.go": ok})
+	fn := goFunction(t, "functions/gobad", "Handler")
+	if err := r.Check(context.Background(), dir, fn); err != nil {
+		t.Errorf("check without compiling: %v", err)
+	}
+	if err := New().Check(context.Background(), dir, fn); err == nil || !strings.Contains(err.Error(), "undefined: missing") {
+		t.Errorf("check with compiling = %v, want the compiler's undefined: missing", err)
+	}
+	dir = goProject(t, map[string]string{"functions/gobad/gobad.go": "package gobad\n\nfunc Handler( {\n"})
+	if err := r.Check(context.Background(), dir, fn); err == nil || !strings.Contains(err.Error(), "functions/gobad/gobad.go:3:15: expected ')', found '{'") {
+		t.Errorf("check of a syntax error without compiling = %v", err)
+	}
+}

@@ -61,6 +61,9 @@ var compiles atomic.Int64
 type Runtime struct {
 	// Go is the go command; "go" when empty.
 	Go string
+	// NoCompileCheck leaves compiling out of Check (dev: the handler is built for the local server
+	// anyway, and its compiler errors are printed then, without delaying the first answer).
+	NoCompileCheck bool
 
 	once      sync.Once
 	goVersion string

@@ -28,9 +28,21 @@ func Packager(projectDir string) *runtime.Packager {
 // Checker checks the handler code of every function of a table with the default runtimes, and gives
 // each problem the file:line of the route (or function.New) that declared the function.
 func Checker(projectDir string) func(context.Context, *route.Table) []route.Problem {
+	return checker(projectDir, Default(""))
+}
+
+// DevChecker is Checker for dev: Go handler packages are checked (signatures, syntax) but not compiled
+// here, since the local server builds them right after and prints their compiler errors itself.
+func DevChecker(projectDir string) func(context.Context, *route.Table) []route.Problem {
+	rts := Default("")
+	rts[handler.Go] = &golang.Runtime{NoCompileCheck: true}
+	return checker(projectDir, rts)
+}
+
+func checker(projectDir string, rts runtime.Registry) func(context.Context, *route.Table) []route.Problem {
 	return func(ctx context.Context, t *route.Table) []route.Problem {
 		var out []route.Problem
-		for _, p := range runtime.CheckAll(ctx, projectDir, Default(""), t) {
+		for _, p := range runtime.CheckAll(ctx, projectDir, rts, t) {
 			rp := route.Problem{Message: p.Message}
 			if p.Route != nil {
 				rp.Source, rp.Subject = p.Route.Source, "route "+p.Route.String()
