@@ -34,7 +34,8 @@ def index(event, context):
 
 
 def get(event, context):
-    return _json(200, {"params": event["pathParameters"], "resource": event["resource"]})
+    # A REST API's event names the resource; an HTTP API's (payload 2.0) the route key.
+    return _json(200, {"params": event["pathParameters"], "resource": event.get("resource") or event.get("routeKey")})
 
 
 def me(event, context):
