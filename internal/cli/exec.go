@@ -82,6 +82,8 @@ func execDeploy(f *Factory, args []string) error {
 		return fmt.Errorf("build the app with -tags %s in %s: %w", DeployTag, mainDir, err)
 	}
 	run := exec.Command(bin, args...)
+	// The deployment binary names itself as this one does in help and messages ("quickstart plan").
+	run.Args[0] = os.Args[0]
 	run.Dir = f.Dir
 	run.Stdin, run.Stdout, run.Stderr = f.In, f.Out, f.Err
 	run.Env = append(os.Environ(), "STELVIO_DEPLOY_BUILD=1")

@@ -92,6 +92,10 @@ func TestQuickstartLifecycle(t *testing.T) {
 	// Wrong environment: usage error, exit 2.
 	r = qs("deploy", "Prod", "--yes")
 	expect(r, cli.ExitUsage, "deploy to an invalid environment")
+	// The deployment binary speaks as the app's own command line.
+	if !strings.Contains(r.err, "run 'quickstart deploy --help' for usage") {
+		t.Errorf("usage hint of the deployment binary:\n%s", r.err)
+	}
 
 	// A deploy in progress (a lock held by a live process) refuses with exit 4.
 	lockDir := filepath.Join(dir, ".stelvio/state/.pulumi/locks/organization/quickstart/test")
