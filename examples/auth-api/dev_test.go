@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -24,6 +22,7 @@ import (
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/devserver"
+	"github.com/stelvio-go/stelvio/internal/devserver/devtest"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
@@ -44,53 +43,20 @@ const (
 type server struct {
 	url    string
 	keyDir string
-	log    *bytes.Buffer
+	log    *devtest.Log
 }
 
 func start(t testing.TB, table *route.Table, opts devserver.Options) *server {
 	t.Helper()
 	keyDir := t.TempDir()
-	log := &bytes.Buffer{}
 	if opts.ProjectDir == "" {
 		opts.ProjectDir = "."
 	}
-	opts.Log = &lockedWriter{w: log}
 	opts.Authorizers = authorizer.Options{DevKeyDir: keyDir, Credentials: []authorizer.Credential{{
 		AccessKeyID: keyID, SecretAccessKey: secretKey, AccountID: "123456789012", User: "AIDADEV", UserArn: "arn:aws:iam::123456789012:user/dev",
 	}}}
-	s, err := devserver.New(table, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		if t.Failed() {
-			t.Logf("server log:\n%s", log.String())
-		}
-	})
-	return &server{url: "http://" + ln.Addr().String(), keyDir: keyDir, log: log}
-}
-
-type lockedWriter struct {
-	mu chan struct{}
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	if l.mu == nil {
-		l.mu = make(chan struct{}, 1)
-	}
-	l.mu <- struct{}{}
-	defer func() { <-l.mu }()
-	return l.w.Write(p)
+	s := devtest.Start(t, table, opts)
+	return &server{url: s.URL, keyDir: keyDir, log: s.Log}
 }
 
 type answer struct {

@@ -1,19 +1,16 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/devserver"
+	"github.com/stelvio-go/stelvio/internal/devserver/devtest"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
@@ -37,47 +34,12 @@ func load(t testing.TB) *route.Table {
 	return table
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // start serves the example on a free port; keyDir holds the development key tokens are minted with.
 func start(t *testing.T) (url, keyDir string) {
 	t.Helper()
 	keyDir = t.TempDir()
-	log := &lockedBuffer{}
-	s, err := devserver.New(load(t), devserver.Options{ProjectDir: ".", Log: log, Authorizers: authorizer.Options{DevKeyDir: keyDir}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		if t.Failed() {
-			t.Logf("server log:\n%s", log.String())
-		}
-	})
-	return "http://" + ln.Addr().String(), keyDir
+	s := devtest.Start(t, load(t), devserver.Options{ProjectDir: ".", Authorizers: authorizer.Options{DevKeyDir: keyDir}})
+	return s.URL, keyDir
 }
 
 type answer struct {
