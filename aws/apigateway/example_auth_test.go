@@ -14,7 +14,7 @@ import (
 func ExampleApi_TokenAuthorizer() {
 	run := func(ctx *stelvio.Context) error {
 		api := apigateway.New(ctx, "auth-api", apigateway.CORS(apigateway.CORSConfig{
-			AllowOrigin:      "https://app.example.com",
+			AllowOrigins:     []string{"https://app.example.com"},
 			AllowCredentials: true,
 			MaxAge:           10 * time.Minute,
 		}))
@@ -43,7 +43,7 @@ func ExampleApi_TokenAuthorizer() {
 	}
 
 	_, err = app.ProgramOf(stelvio.New("auth-api"), func(ctx *stelvio.Context) error {
-		api := apigateway.New(ctx, "auth-api", apigateway.CORS(apigateway.CORSConfig{AllowOrigin: "*", AllowCredentials: true}))
+		api := apigateway.New(ctx, "auth-api", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}))
 		tokens := api.TokenAuthorizer("tokens", "functions/auth.check", apigateway.TTL(2*time.Hour))
 		api.Route("OPTIONS", "/me", "functions/echo.me").Auth(tokens)
 		return nil

@@ -9,6 +9,10 @@ import (
 // get its URL.
 func (a *Api) LinkKind() string { return "api" }
 
+// LinkKind is "api": an HTTPApi can be linked to functions it does not call (function.Link), which
+// then get its URL.
+func (a *HTTPApi) LinkKind() string { return "api" }
+
 func init() {
 	app.ApiDeclOf = func(a any) *route.ApiDecl {
 		api, _ := a.(*Api)

@@ -31,7 +31,6 @@ import (
 
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
-	"github.com/stelvio-go/stelvio/aws/httpapi"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/devserver"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -127,7 +126,7 @@ func run() error {
 		api.Route("GET", "/hello", "functions/hello.Handler")
 		api.Route("GET", "/users/{id}", "functions/users.get")
 		if *withHTTPAPI {
-			httpapi.New(ctx, "web").Route("GET", "/users/{id}", "functions/users.get")
+			apigateway.NewHTTP(ctx, "web").Route("GET", "/users/{id}", "functions/users.get")
 		}
 		return nil
 	})

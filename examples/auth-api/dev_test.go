@@ -267,7 +267,7 @@ func TestDevCacheAndFailures(t *testing.T) {
 		t.Skip("runs Python handlers")
 	}
 	table, err := load(t, func(ctx *stelvio.Context) error {
-		api := apigateway.New(ctx, "cache", apigateway.CORS(apigateway.CORSConfig{AllowOrigin: origin, AllowCredentials: true}))
+		api := apigateway.New(ctx, "cache", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{origin}, AllowCredentials: true}))
 		counting := api.TokenAuthorizer("counting", "testdata/counting.check", apigateway.TTL(time.Hour))
 		uncached := api.TokenAuthorizer("uncached", "testdata/counting.check", apigateway.TTL(0))
 		api.Route("GET", "/me", "functions/echo.me").Auth(counting)
@@ -331,7 +331,7 @@ func TestDevAuthorizerChanged(t *testing.T) {
 		}
 	}
 	table, err := app.ProgramOf(App(), func(ctx *stelvio.Context) error {
-		api := apigateway.New(ctx, "reload", apigateway.CORS(apigateway.CORSConfig{AllowOrigin: origin, AllowCredentials: true}))
+		api := apigateway.New(ctx, "reload", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{origin}, AllowCredentials: true}))
 		counting := api.TokenAuthorizer("counting", "testdata/counting.check", apigateway.TTL(time.Hour))
 		api.Route("GET", "/me", "functions/echo.me").Auth(counting)
 		return nil

@@ -28,7 +28,7 @@ const UserPool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_
 // Run declares the API.
 func Run(ctx *stelvio.Context) error {
 	api := apigateway.New(ctx, "auth-api", apigateway.CORS(apigateway.CORSConfig{
-		AllowOrigin:      "https://app.example.com",
+		AllowOrigins:     []string{"https://app.example.com"},
 		AllowCredentials: true,
 		AllowHeaders:     []string{"Authorization", "Content-Type", "X-Api-Key"},
 		MaxAge:           10 * time.Minute,

@@ -205,13 +205,13 @@ func TestDeploymentTrigger(t *testing.T) {
 		triggers, _ := find(t, pl, tDeployment, "auth-api")["triggers"].(map[string]any)
 		return fmt.Sprint(triggers["routes"])
 	}
-	cors := apigateway.CORSConfig{AllowOrigin: "https://app.example.com"}
+	cors := apigateway.CORSConfig{AllowOrigins: []string{"https://app.example.com"}}
 	base := trigger(cors, time.Minute, "read")
 	if again := trigger(cors, time.Minute, "read"); again != base {
 		t.Errorf("the same app gave another trigger: %s, then %s", base, again)
 	}
 	for what, got := range map[string]string{
-		"origin": trigger(apigateway.CORSConfig{AllowOrigin: "https://other.example.com"}, time.Minute, "read"),
+		"origin": trigger(apigateway.CORSConfig{AllowOrigins: []string{"https://other.example.com"}}, time.Minute, "read"),
 		"ttl":    trigger(cors, 2*time.Minute, "read"),
 		"scope":  trigger(cors, time.Minute, "write"),
 	} {

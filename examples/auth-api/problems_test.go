@@ -34,7 +34,7 @@ func TestProblems(t *testing.T) {
 			`authorizer "fraction": TTL 1.5s is not a whole number of seconds; API Gateway caches authorizer results for whole seconds, e.g. apigateway.TTL(5*time.Minute)`,
 		}},
 		{"options route with CORS", func(ctx *stelvio.Context) error {
-			api := apigateway.New(ctx, "a", apigateway.CORS(apigateway.CORSConfig{AllowOrigin: "*"}))
+			api := apigateway.New(ctx, "a", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{"*"}}))
 			api.Route("OPTIONS", "/me", "functions/echo.me")
 			api.Route("ANY", "/any", "functions/echo.me")
 			return nil
@@ -42,7 +42,7 @@ func TestProblems(t *testing.T) {
 			`route OPTIONS /me: the api answers OPTIONS on every path itself because CORS is on (the preflight); remove this route, or turn CORS off and answer OPTIONS in the handler`,
 		}},
 		{"cors settings", func(ctx *stelvio.Context) error {
-			apigateway.New(ctx, "a", apigateway.CORS(apigateway.CORSConfig{AllowOrigin: "*", AllowCredentials: true, AllowMethods: []string{"FETCH"}, MaxAge: 1500 * time.Millisecond}))
+			apigateway.New(ctx, "a", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true, AllowMethods: []string{"FETCH"}, MaxAge: 1500 * time.Millisecond}))
 			apigateway.New(ctx, "b", apigateway.CORS(apigateway.CORSConfig{}))
 			return nil
 		}, []string{

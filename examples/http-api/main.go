@@ -12,7 +12,7 @@ import (
 	"os"
 
 	"github.com/stelvio-go/stelvio"
-	"github.com/stelvio-go/stelvio/aws/httpapi"
+	"github.com/stelvio-go/stelvio/aws/apigateway"
 )
 
 func main() {
@@ -30,16 +30,16 @@ const (
 
 // Run declares the API.
 func Run(ctx *stelvio.Context) error {
-	api := httpapi.New(ctx, "http-api", httpapi.CORS(httpapi.CORSConfig{
+	api := apigateway.NewHTTP(ctx, "http-api", apigateway.CORS(apigateway.CORSConfig{
 		AllowOrigins: []string{"https://app.example.com"},
 		AllowMethods: []string{"GET", "POST"},
 		AllowHeaders: []string{"authorization", "content-type"},
 	}))
-	users := api.CognitoAuthorizer("users", UserPool, ClientID)
+	users := api.CognitoAuthorizer("users", apigateway.UserPoolARN(UserPool), apigateway.Audience(ClientID))
 
 	api.Route("GET", "/echo/{proxy+}", "functions/echo.handler")
 	api.Route("GET", "/plain", "functions/plain.Plain")
 	api.Route("GET", "/me", "functions/me.handler").Auth(users)
-	api.Route("ANY", httpapi.DefaultRoute, "functions/fallback.handler")
+	api.Route("ANY", apigateway.DefaultRoute, "functions/fallback.handler")
 	return nil
 }

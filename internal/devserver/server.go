@@ -113,7 +113,7 @@ type mountedAPI struct {
 // New returns a server for table. Nothing runs until the first request.
 func New(table *route.Table, opts Options) (*Server, error) {
 	if table == nil || len(table.Apis) == 0 && len(table.HTTPApis) == 0 {
-		return nil, errors.New("the app declares no api; add one with apigateway.New or httpapi.New, and api.Route")
+		return nil, errors.New("the app declares no api; add one with apigateway.New or apigateway.NewHTTP, and api.Route")
 	}
 	if opts.Concurrency < 0 {
 		return nil, fmt.Errorf("concurrency %d: not a number of workers; use a positive number, or 0 for the default", opts.Concurrency)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/net/http/httpguts"
 	"math"
 	"net/http"
 	"slices"
@@ -74,8 +75,10 @@ func (a *JWTAuthorizer) Validate() []error {
 		add("%d audiences; an authorizer takes at most %d", len(a.Audience), MaxAudiences)
 	}
 	if a.IdentitySource != "" {
-		if _, ok := strings.CutPrefix(a.IdentitySource, "$request.header."); !ok {
+		if h, ok := strings.CutPrefix(a.IdentitySource, "$request.header."); !ok {
 			add("identity source %q: a JWT authorizer reads a header; write $request.header.NAME", a.IdentitySource)
+		} else if !httpguts.ValidHeaderFieldName(h) {
+			add("identity source %q: %q is not a valid header name", a.IdentitySource, h)
 		}
 	}
 	return errs

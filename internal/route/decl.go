@@ -64,7 +64,7 @@ const (
 // Decls is everything a program declared, in order.
 type Decls struct {
 	Apis       []*ApiDecl
-	HTTPApis   []*HTTPApiDecl  // httpapi.New (httpapi.go)
+	HTTPApis   []*HTTPApiDecl  // apigateway.NewHTTP (httpapi.go)
 	Functions  []*FunctionDecl // function.New instances
 	Outputs    []*OutputDecl
 	Tables     []*TableDecl // dynamodb.NewTable

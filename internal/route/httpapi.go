@@ -30,7 +30,7 @@ const (
 	HTTPAuthRequest = "REQUEST"
 )
 
-// HTTPApiDecl is one httpapi.New declaration.
+// HTTPApiDecl is one apigateway.NewHTTP declaration.
 type HTTPApiDecl struct {
 	Name        string
 	DomainName  string
@@ -83,7 +83,9 @@ type HTTPAuthorizerDecl struct {
 	Config          FunctionConfig
 	TTL             time.Duration
 	SimpleResponses bool
-	Source          string
+	// DevJWKS is the JWKS file or URL dev verifies a JWT authorizer's tokens with.
+	DevJWKS string
+	Source  string
 }
 
 // HTTPCORS is an HTTP API's CORS configuration (the apigatewayv2 Api's corsConfiguration).

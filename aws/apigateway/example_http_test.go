@@ -1,4 +1,4 @@
-package httpapi_test
+package apigateway_test
 
 import (
 	"fmt"
@@ -6,14 +6,14 @@ import (
 	"time"
 
 	"github.com/stelvio-go/stelvio"
-	"github.com/stelvio-go/stelvio/aws/httpapi"
+	"github.com/stelvio-go/stelvio/aws/apigateway"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
 // resolve runs an app's run function on the http-api example project, as `stelvio plan` and
 // `stelvio dev` do, and returns the route table it becomes (or prints its problems).
-func resolve(run func(ctx *stelvio.Context) error) *route.Table {
+func resolveHTTP(run func(ctx *stelvio.Context) error) *route.Table {
 	table, err := app.ProgramOf(stelvio.New("http-api"), run).Load("dev", "../../examples/http-api")
 	if err != nil {
 		fmt.Println(err)
@@ -22,16 +22,17 @@ func resolve(run func(ctx *stelvio.Context) error) *route.Table {
 	return table
 }
 
-// An HTTP API with CORS, a JWT authorizer and a catch-all route: each handler is a Lambda function of
-// its own, with the 30 s timeout of HTTP API integrations.
-func Example() {
-	table := resolve(func(ctx *stelvio.Context) error {
-		api := httpapi.New(ctx, "my-api", httpapi.CORS(httpapi.CORSConfig{AllowOrigins: []string{"https://app.example.com"}}))
-		users := api.CognitoAuthorizer("users", "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123", "my-client")
+// An HTTP API with CORS, a Cognito (JWT) authorizer and a catch-all route; functions have the 30 s
+// timeout of HTTP API integrations.
+func ExampleNewHTTP() {
+	table := resolveHTTP(func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "my-api", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{"https://app.example.com"}}))
+		users := api.CognitoAuthorizer("users",
+			apigateway.UserPoolARN("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"), apigateway.Audience("my-client"))
 		api.Route("GET", "/echo/{proxy+}", "functions/echo.handler")
 		api.Route("GET", "/plain", "functions/plain.Plain")
 		api.Route("GET", "/me", "functions/me.handler").Auth(users).Scopes("profile")
-		api.Route("ANY", httpapi.DefaultRoute, "functions/fallback.handler")
+		api.Route("ANY", apigateway.DefaultRoute, "functions/fallback.handler")
 		return nil
 	})
 	for _, r := range table.HTTPApis[0].Routes {
@@ -51,13 +52,13 @@ func Example() {
 	// users JWT https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123 [my-client]
 }
 
-// A Lambda authorizer as the API's default: every route uses it unless it is Public or has its own.
+// A request (Lambda) authorizer as the HTTP API's default: every route uses it unless it is Public or has its own.
 // Its answers are cached for a minute per X-Api-Key value.
-func ExampleApi_LambdaAuthorizer() {
-	table := resolve(func(ctx *stelvio.Context) error {
-		api := httpapi.New(ctx, "my-api")
-		keys := api.LambdaAuthorizer("keys", "functions/echo.handler",
-			httpapi.IdentitySource("$request.header.X-Api-Key"), httpapi.TTL(time.Minute))
+func ExampleHTTPApi_RequestAuthorizer() {
+	table := resolveHTTP(func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "my-api")
+		keys := api.RequestAuthorizer("keys", "functions/echo.handler",
+			apigateway.IdentityHeader("X-Api-Key"), apigateway.TTL(time.Minute))
 		api.SetDefaultAuthorizer(keys)
 		api.Route("GET", "/plain", "functions/plain.Plain")
 		api.Route("GET", "/me", "functions/me.handler").Public()

@@ -1,0 +1,213 @@
+package apigateway_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/aws/function"
+	"github.com/stelvio-go/stelvio/aws/apigateway"
+	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/route"
+)
+
+// Every problem is reported with the file:line of its declaration and the fix.
+func TestHTTPProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(ctx *stelvio.Context) error
+		want []string
+	}{
+		{"default route with a method", func(ctx *stelvio.Context) error {
+			apigateway.NewHTTP(ctx, "a").Route("GET", "$default", "functions/echo.handler")
+			return nil
+		}, []string{`http_validation_test.go:LINE: route GET $default: the $default route catches every method; write api.Route("ANY", "$default", ...) instead of method "GET"`}},
+		{"route key syntax", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.Route("get", "/x", "functions/echo.handler")
+			api.Route("GET", "/x/{id}/{id}", "functions/echo.handler")
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: route get /x: route key "get /x": method "get" must be upper case; write "GET /x"`,
+			`http_validation_test.go:LINE: route GET /x/{id}/{id}: route key "GET /x/{id}/{id}": path "/x/{id}/{id}": duplicate path parameter "id"; rename one of them`,
+		}},
+		{"timeout above 30 s", func(ctx *stelvio.Context) error {
+			apigateway.NewHTTP(ctx, "a").Route("GET", "/x", "functions/echo.handler", function.Timeout(31*time.Second))
+			return nil
+		}, []string{`http_validation_test.go:LINE: function functions/echo.py echo.handler: timeout 31s is longer than HTTP API integrations wait: they time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`}},
+		{"function.New timeout above 30 s", func(ctx *stelvio.Context) error {
+			fn := function.New(ctx, "slow", "functions/echo.handler", function.Timeout(time.Minute))
+			apigateway.NewHTTP(ctx, "a").RouteFunction("GET", "/x", fn)
+			return nil
+		}, []string{`http_validation_test.go:LINE: route GET /x: function "slow" has a timeout of 60s, and HTTP API integrations time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`}},
+		{"duplicate route key", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.Route("GET", "/x", "functions/echo.handler")
+			api.Route("GET", "/x", "functions/me.handler")
+			return nil
+		}, []string{`http_validation_test.go:LINE: route GET /x: route key GET /x is already routed at http_validation_test.go:LINE; each route key may be routed once`}},
+		{"authorizer settings", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.JWTAuthorizer("jwt", "https://issuer.example.com")
+			api.CognitoAuthorizer("pool", apigateway.UserPoolARN("arn:aws:cognito-idp:pool"), apigateway.Audience("client"))
+			api.RequestAuthorizer("lambda", "functions/echo.handler", apigateway.TTL(time.Minute))
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: authorizer "jwt": JWT authorizer "jwt": no audience; list the client ids (aud or client_id claims) it accepts`,
+			`http_validation_test.go:LINE: authorizer "pool": user pool ARN "arn:aws:cognito-idp:pool" is not of the form arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID (e.g. arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123)`,
+			`http_validation_test.go:LINE: authorizer "lambda": Lambda authorizer "lambda": caching needs at least one identity source (the cache key); add one, or set the TTL to 0`,
+		}},
+		{"scopes without a JWT authorizer", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			l := api.RequestAuthorizer("lambda", "functions/echo.handler")
+			api.Route("GET", "/x", "functions/echo.handler").Scopes("read")
+			api.Route("GET", "/y", "functions/echo.handler").Auth(l).Scopes("read")
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: route GET /x: scopes need a JWT authorizer, and the route has no authorizer; give it one made with api.JWTAuthorizer or api.CognitoAuthorizer`,
+			`http_validation_test.go:LINE: route GET /y: scopes need a JWT authorizer, and the route's authorizer "lambda" is a Lambda authorizer; remove the scopes or use api.JWTAuthorizer`,
+		}},
+		{"CORS", func(ctx *stelvio.Context) error {
+			apigateway.NewHTTP(ctx, "a", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}))
+			return nil
+		}, []string{`http_validation_test.go:LINE: api "a": CORS: allowCredentials cannot be used with the origin "*" (browsers refuse credentials for a wildcard origin); list the origins`}},
+		{"authorizer of another api", func(ctx *stelvio.Context) error {
+			a, b := apigateway.NewHTTP(ctx, "a"), apigateway.NewHTTP(ctx, "b")
+			jwt := a.JWTAuthorizer("jwt", "https://issuer.example.com", apigateway.Audience("client"))
+			b.Route("GET", "/x", "functions/echo.handler").Auth(jwt)
+			return nil
+		}, []string{`http_validation_test.go:LINE: route GET /x: authorizer "jwt" belongs to api "a"; declare an authorizer on this api and use that one`}},
+		{"domain of another api", func(ctx *stelvio.Context) error {
+			apigateway.NewHTTP(ctx, "a", apigateway.DomainName("api.example.com"))
+			apigateway.NewHTTP(ctx, "b", apigateway.DomainName("API.example.com"))
+			return nil
+		}, []string{
+			// Without a DNS provider each custom domain is a problem too, found before any cloud call.
+			`http_validation_test.go:LINE: api "a": domain api.example.com needs a DNS provider; create the app with stelvio.New(name, route53.Use("ZONE_ID")) or cloudflare.Use("ZONE_ID")`,
+			`http_validation_test.go:LINE: api "b": domain API.example.com needs a DNS provider; create the app with stelvio.New(name, route53.Use("ZONE_ID")) or cloudflare.Use("ZONE_ID")`,
+			`http_validation_test.go:LINE: api "b": domain api.example.com is already used by api "a" at http_validation_test.go:LINE; one domain can serve only one api, so give this api another domain (e.g. a subdomain)`,
+		}},
+		{"name of another api", func(ctx *stelvio.Context) error {
+			apigateway.NewHTTP(ctx, "a")
+			apigateway.NewHTTP(ctx, "A")
+			return nil
+		}, []string{`http_validation_test.go:LINE: api "A": api "a" at http_validation_test.go:LINE has the same name; give each api its own name (names are not case-sensitive)`}},
+		// One Option type and one AuthorizerOption type serve both kinds of api: what a kind has no
+		// use for is a problem naming what to do instead, never silently dropped.
+		{"REST-only api options", func(ctx *stelvio.Context) error {
+			apigateway.NewHTTP(ctx, "a", apigateway.StageName("prod"), apigateway.Edge, apigateway.Regional, apigateway.BinaryMediaTypes("image/png"))
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: api "a": apigateway.StageName is an option of REST APIs (apigateway.New); remove it: an HTTP API serves its $default stage at the root of its URL`,
+			`http_validation_test.go:LINE: api "a": endpoint type EDGE is an option of REST APIs (apigateway.New); remove it: an HTTP API's endpoint is regional`,
+			`http_validation_test.go:LINE: api "a": apigateway.BinaryMediaTypes is an option of REST APIs (apigateway.New); remove it: an HTTP API base64-encodes bodies that are not text itself (isBase64Encoded)`,
+		}},
+		{"authorizer options of the other kind", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.JWTAuthorizer("jwt", "https://issuer.example.com", apigateway.Audience("c"), apigateway.ValidationRegex("^ey"), apigateway.TTL(time.Minute))
+			api.RequestAuthorizer("req", "functions/echo.handler", apigateway.TokenHeader("X-Token"), apigateway.UserPoolARN("arn"))
+			rest := apigateway.New(ctx, "r")
+			rest.CognitoAuthorizer("pool", apigateway.UserPoolARN("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"), apigateway.Audience("c"))
+			rest.TokenAuthorizer("tok", "functions/echo.handler", apigateway.IAMPolicyResponses())
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: authorizer "jwt": apigateway.ValidationRegex does not apply to a JWT authorizer of an HTTP API; remove it (it is an option of REST API TOKEN and Cognito authorizers)`,
+			`http_validation_test.go:LINE: authorizer "jwt": apigateway.TTL does not apply to a JWT authorizer of an HTTP API; remove it (it is an option of token and request authorizers)`,
+			`http_validation_test.go:LINE: authorizer "req": apigateway.TokenHeader does not apply to a request authorizer of an HTTP API; remove it (it is an option of token, Cognito and JWT authorizers)`,
+			`http_validation_test.go:LINE: authorizer "req": apigateway.UserPoolARN does not apply to a request authorizer of an HTTP API; remove it (it is an option of Cognito authorizers)`,
+			`http_validation_test.go:LINE: authorizer "pool": apigateway.Audience does not apply to a COGNITO_USER_POOLS authorizer of a REST API; remove it (it is an option of HTTP API JWT and Cognito authorizers; a REST API's Cognito authorizer matches the aud claim with apigateway.ValidationRegex)`,
+			`http_validation_test.go:LINE: authorizer "tok": apigateway.IAMPolicyResponses does not apply to a TOKEN authorizer of a REST API; remove it (a REST API's authorizers always return IAM policies; it is an option of HTTP API request authorizers)`,
+		}},
+		{"Cognito user pools", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.CognitoAuthorizer("none", apigateway.Audience("c"))
+			api.CognitoAuthorizer("two", apigateway.Audience("c"),
+				apigateway.UserPoolARN("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"),
+				apigateway.UserPoolARN("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_XyZ"))
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: authorizer "none": a Cognito authorizer needs the ARN of its user pool; pass apigateway.UserPoolARN("arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID")`,
+			`http_validation_test.go:LINE: authorizer "two": 2 user pools; an HTTP API's Cognito authorizer is a JWT authorizer with one issuer, so give one apigateway.UserPoolARN and declare an authorizer per pool`,
+		}},
+		{"authorizer of the other kind of api", func(ctx *stelvio.Context) error {
+			web, rest := apigateway.NewHTTP(ctx, "web"), apigateway.New(ctx, "rest")
+			jwt := web.JWTAuthorizer("jwt", "https://issuer.example.com", apigateway.Audience("c"))
+			iam := rest.IAMAuthorizer()
+			rest.Route("GET", "/x", "functions/echo.handler").Auth(jwt)
+			web.Route("GET", "/x", "functions/echo.handler").Auth(iam)
+			rest.SetDefaultAuthorizer(jwt)
+			web.SetDefaultAuthorizer(iam)
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: route GET /x: authorizer "jwt" belongs to HTTP API "web"; declare an authorizer on this api and use that one`,
+			`http_validation_test.go:LINE: route GET /x: authorizer "iam" belongs to REST API "rest"; declare an authorizer on this api and use that one`,
+			`http_validation_test.go:LINE: api "rest": default authorizer "jwt" belongs to HTTP API "web"; declare the authorizer on this api and make that one the default`,
+			`http_validation_test.go:LINE: api "web": default authorizer "iam" belongs to REST API "rest"; declare the authorizer on this api and make that one the default`,
+		}},
+		{"token header of a JWT authorizer", func(ctx *stelvio.Context) error {
+			apigateway.NewHTTP(ctx, "a").JWTAuthorizer("jwt", "https://issuer.example.com", apigateway.Audience("c"), apigateway.TokenHeader("X Token"))
+			return nil
+		}, []string{`http_validation_test.go:LINE: authorizer "jwt": JWT authorizer "jwt": identity source "$request.header.X Token": "X Token" is not a valid header name`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := app.ProgramOf(stelvio.New("http-api"), tt.run).Load("dev", "../../examples/http-api")
+			var ps route.Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("err = %v, want problems", err)
+			}
+			var got []string
+			for _, p := range ps {
+				got = append(got, httpLineless(p.String()))
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// lineless replaces line numbers of this file with LINE, so that the table stays readable.
+func httpLineless(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "http_validation_test.go:")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i] + "http_validation_test.go:LINE")
+		s = strings.TrimLeft(s[i+len("http_validation_test.go:"):], "0123456789")
+	}
+}
+
+// An identity source is written once, in either API's syntax (or with IdentityHeader/IdentityQuery),
+// and reaches each kind of api in its own: "method.request.header.X" on a REST API,
+// "$request.header.X" on an HTTP API.
+func TestIdentitySourceSyntax(t *testing.T) {
+	sources := []apigateway.AuthorizerOption{
+		apigateway.IdentityHeader("X-Key"),
+		apigateway.IdentityQuery("key"),
+		apigateway.IdentitySource("method.request.header.X-Other"),
+		apigateway.IdentitySource("$context.requestId"),
+		apigateway.IdentitySource("stageVariables.tier"),
+	}
+	table, err := app.ProgramOf(stelvio.New("http-api"), func(ctx *stelvio.Context) error {
+		apigateway.New(ctx, "rest").RequestAuthorizer("req", "functions/echo.handler", sources...)
+		apigateway.NewHTTP(ctx, "web").RequestAuthorizer("req", "functions/echo.handler", sources...)
+		return nil
+	}).Load("dev", "../../examples/http-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := strings.Join(table.Apis[0].Authorizers[0].IdentitySources, " ")
+	if want := "method.request.header.X-Key method.request.querystring.key method.request.header.X-Other context.requestId stageVariables.tier"; rest != want {
+		t.Errorf("REST identity sources = %s, want %s", rest, want)
+	}
+	web := strings.Join(table.HTTPApis[0].Authorizers[0].IdentitySources, " ")
+	if want := "$request.header.X-Key $request.querystring.key $request.header.X-Other $context.requestId $stageVariables.tier"; web != want {
+		t.Errorf("HTTP identity sources = %s, want %s", web, want)
+	}
+}
