@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/stelvio-go/stelvio"
-	"github.com/stelvio-go/stelvio/aws/function"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
+	"github.com/stelvio-go/stelvio/aws/function"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
