@@ -45,6 +45,7 @@ const DefaultRoute = "$default"
 type Api struct {
 	d     *route.HTTPApiDecl
 	decls *route.Decls
+	iam   *Authorizer
 }
 
 // Option configures an Api.
@@ -305,13 +306,49 @@ func (a *Api) LambdaAuthorizer(name, handler string, opts ...AuthorizerOption) *
 	return a.addAuthorizer(d)
 }
 
+// IAMAuthorizer is IAM authorization, named "iam": a route using it (Route.Auth, or
+// SetDefaultAuthorizer) answers only requests signed with Signature Version 4 by AWS credentials
+// allowed to call it (execute-api:Invoke); API Gateway checks the signature, without a function or an
+// authorizer resource. A handler finds the caller in requestContext.authorizer.iam (accessKey,
+// accountId, callerId, userArn, userId, ...). Every call returns the same authorizer. Under dev,
+// requests signed with the developer's credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) pass.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
+func (a *Api) IAMAuthorizer() *Authorizer {
+	if a != nil && a.iam != nil {
+		return a.iam
+	}
+	auth := a.addAuthorizer(&route.HTTPAuthorizerDecl{Name: "iam", Kind: route.HTTPAuthIAM, Source: route.Caller(1)})
+	if a != nil {
+		a.iam = auth
+	}
+	return auth
+}
+
+// DevJWKS sets where `dev` finds the keys that sign a JWT authorizer's tokens (JWTAuthorizer,
+// CognitoAuthorizer): a JWKS file in the project ("testdata/jwks.json") or a URL
+// ("https://cognito-idp.REGION.amazonaws.com/POOL_ID/.well-known/jwks.json"), fetched once and again
+// when a token names a key it does not hold. Without it `dev` accepts tokens signed with the local
+// development key (`go run . token`). It changes nothing deployed: API Gateway reads the issuer's keys
+// itself. It returns the authorizer, so that it chains:
+// api.CognitoAuthorizer("users", poolARN, clientID).DevJWKS("testdata/jwks.json").
+func (a *Authorizer) DevJWKS(src string) *Authorizer {
+	if a == nil || a.d == nil {
+		app.Report(route.Caller(1), "authorizer", "the authorizer is nil; declare it with api.JWTAuthorizer or api.CognitoAuthorizer")
+		return a
+	}
+	a.d.DevJWKS, a.d.DevJWKSSource = src, route.Caller(1)
+	return a
+}
+
 // addAuthorizer checks an authorizer with the rules of API Gateway and adds it to the api.
 func (a *Api) addAuthorizer(d *route.HTTPAuthorizerDecl) *Authorizer {
 	subject := fmt.Sprintf("authorizer %q", d.Name)
 	var errs []error
-	if d.Kind == route.HTTPAuthJWT {
+	switch d.Kind {
+	case route.HTTPAuthIAM:
+	case route.HTTPAuthJWT:
 		errs = (&engine.JWTAuthorizer{Name: d.Name, Issuer: d.Issuer, Audience: d.Audience}).Validate()
-	} else {
+	default:
 		errs = (&engine.LambdaAuthorizer{Name: d.Name, Function: d.Handler, IdentitySources: d.IdentitySources,
 			TTL: int(d.TTL / time.Second), SimpleResponses: d.SimpleResponses}).Validate()
 	}
