@@ -78,3 +78,24 @@ func ExampleApi_LambdaAuthorizer() {
 	// GET /me auth none
 	// keys REQUEST my-api-keys [$request.header.X-Api-Key] ttl 60 simple true
 }
+
+// IAM authorization: the route answers only requests signed with Signature Version 4 by AWS
+// credentials allowed to invoke it; the handler finds the caller in requestContext.authorizer.iam.
+func ExampleApi_IAMAuthorizer() {
+	table := resolve(func(ctx *stelvio.Context) error {
+		api := httpapi.New(ctx, "my-api")
+		api.Route("POST", "/orders", "functions/echo.handler").Auth(api.IAMAuthorizer())
+		api.Route("GET", "/plain", "functions/plain.Plain")
+		return nil
+	})
+	for _, r := range table.HTTPApis[0].Routes {
+		auth := "none"
+		if r.Auth != nil {
+			auth = r.Auth.Name + " " + r.Auth.Kind
+		}
+		fmt.Println(r.Key, "auth", auth)
+	}
+	// Output:
+	// POST /orders auth iam AWS_IAM
+	// GET /plain auth none
+}

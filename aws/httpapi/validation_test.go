@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,31 @@ func TestProblems(t *testing.T) {
 			`validation_test.go:LINE: route GET /x: scopes need a JWT authorizer, and the route has no authorizer; give it one made with api.JWTAuthorizer or api.CognitoAuthorizer`,
 			`validation_test.go:LINE: route GET /y: scopes need a JWT authorizer, and the route's authorizer "lambda" is a Lambda authorizer; remove the scopes or use api.JWTAuthorizer`,
 		}},
+		{"IAM authorization with scopes", func(ctx *stelvio.Context) error {
+			api := httpapi.New(ctx, "a")
+			api.Route("GET", "/x", "functions/echo.handler").Auth(api.IAMAuthorizer()).Scopes("read")
+			api.SetDefaultAuthorizer(api.IAMAuthorizer())
+			api.Route("GET", "/y", "functions/echo.handler").Scopes("read")
+			return nil
+		}, []string{
+			`validation_test.go:LINE: route GET /x: scopes need a JWT authorizer, and the route uses IAM authorization (api.IAMAuthorizer), which checks the caller's signature and has no scopes; remove the scopes or use api.JWTAuthorizer`,
+			`validation_test.go:LINE: route GET /y: scopes need a JWT authorizer, and the route uses IAM authorization (api.IAMAuthorizer), which checks the caller's signature and has no scopes; remove the scopes or use api.JWTAuthorizer`,
+		}},
+		{"DevJWKS", func(ctx *stelvio.Context) error {
+			api := httpapi.New(ctx, "a")
+			api.JWTAuthorizer("up", "https://issuer.example.com", "client").DevJWKS("../secrets/jwks.json")
+			api.JWTAuthorizer("abs", "https://issuer.example.com", "client").DevJWKS("/etc/jwks.json")
+			api.JWTAuthorizer("missing", "https://issuer.example.com", "client").DevJWKS("testdata/none.json")
+			api.LambdaAuthorizer("lambda", "functions/echo.handler").DevJWKS("testdata/plan-prod.json")
+			api.IAMAuthorizer().DevJWKS("testdata/plan-prod.json")
+			return nil
+		}, []string{
+			`validation_test.go:LINE: authorizer "up": JWKS file "../secrets/jwks.json" is outside the project; give a path relative to the project directory`,
+			`validation_test.go:LINE: authorizer "abs": JWKS file "/etc/jwks.json" is outside the project; give a path relative to the project directory`,
+			`validation_test.go:LINE: authorizer "missing": JWKS file testdata/none.json not found in the project`,
+			`validation_test.go:LINE: authorizer "lambda": only JWT authorizers verify tokens with a JWKS; remove DevJWKS`,
+			`validation_test.go:LINE: authorizer "iam": only JWT authorizers verify tokens with a JWKS; remove DevJWKS`,
+		}},
 		{"CORS", func(ctx *stelvio.Context) error {
 			httpapi.New(ctx, "a", httpapi.CORS(httpapi.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}))
 			return nil
@@ -124,5 +150,44 @@ func lineless(s string) string {
 		}
 		b.WriteString(s[:i] + "validation_test.go:LINE")
 		s = strings.TrimLeft(s[i+len("validation_test.go:"):], "0123456789")
+	}
+}
+
+// DevJWKS resolves a file of the project to its path, and keeps a URL; IAMAuthorizer is one
+// authorizer however often it is asked for.
+func TestDevJWKSAndIAM(t *testing.T) {
+	var iam1, iam2 *httpapi.Authorizer
+	table, err := app.ProgramOf(stelvio.New("http-api"), func(ctx *stelvio.Context) error {
+		api := httpapi.New(ctx, "a")
+		api.JWTAuthorizer("file", "https://issuer.example.com", "client").DevJWKS("testdata/plan-prod.json")
+		api.CognitoAuthorizer("url", "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123", "client").
+			DevJWKS("https://127.0.0.1:8443/jwks.json")
+		iam1, iam2 = api.IAMAuthorizer(), api.IAMAuthorizer()
+		api.SetDefaultAuthorizer(iam1)
+		api.Route("GET", "/x", "functions/echo.handler")
+		return nil
+	}).Load("dev", "../../examples/http-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iam1 != iam2 || iam1.Name() != "iam" {
+		t.Errorf("IAMAuthorizer gave %p %q and %p", iam1, iam1.Name(), iam2)
+	}
+	auths := table.HTTPApis[0].Authorizers
+	if len(auths) != 3 {
+		t.Fatalf("%d authorizers, want 3 (file, url, iam once)", len(auths))
+	}
+	wantFile, _ := filepath.Abs("../../examples/http-api/testdata/plan-prod.json")
+	if got := auths[0].JWKS; got.File != wantFile || got.URL != "" || auths[0].DevJWKS != "testdata/plan-prod.json" {
+		t.Errorf("file authorizer JWKS = %+v (%q), want file %s", got, auths[0].DevJWKS, wantFile)
+	}
+	if got := auths[1].JWKS; got.URL != "https://127.0.0.1:8443/jwks.json" || got.File != "" {
+		t.Errorf("url authorizer JWKS = %+v", got)
+	}
+	if a := auths[2]; a.Name != "iam" || a.Kind != "AWS_IAM" || a.Function != nil {
+		t.Errorf("iam authorizer = %+v", a)
+	}
+	if r := table.HTTPApis[0].Routes[0]; r.Auth != auths[2] {
+		t.Errorf("route auth = %+v, want the IAM authorizer", r.Auth)
 	}
 }
