@@ -127,6 +127,9 @@ func NewHttpApi(ctx *pulumi.Context, name string, args *HttpApiArgs, opts ...pul
 	// Authorizers.
 	authIDs := map[string]pulumi.StringOutput{}
 	for _, a := range api.Authorizers {
+		if a.Kind == route.HTTPAuthIAM {
+			continue // a route's authorizationType, not a resource
+		}
 		aargs := &apigatewayv2.AuthorizerArgs{
 			ApiId:           v2.ID(),
 			Name:            pulumi.String(a.Name),
@@ -203,7 +206,11 @@ func NewHttpApi(ctx *pulumi.Context, name string, args *HttpApiArgs, opts ...pul
 			Target:            pulumi.Sprintf("integrations/%s", integrations[rt.Function.Name]),
 			AuthorizationType: pulumi.String("NONE"),
 		}
-		if a := rt.Auth; a != nil {
+		if a := rt.Auth; a != nil && a.Kind == route.HTTPAuthIAM {
+			// "--authorization-type AWS_IAM", without an authorizer.
+			// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
+			rargs.AuthorizationType = pulumi.String(route.HTTPAuthIAM)
+		} else if a != nil {
 			rargs.AuthorizerId = authIDs[a.Name]
 			if a.Kind == route.HTTPAuthJWT {
 				rargs.AuthorizationType = pulumi.String("JWT")

@@ -16,8 +16,9 @@ import (
 
 const execArn = "arn:aws:execute-api:eu-west-1:123456789012:abc123"
 
-// testApi: CORS, a JWT and a Lambda authorizer, two routes of one function (one with the JWT
-// authorizer and scopes), a route behind the Lambda authorizer, and $default.
+// testApi: CORS, a JWT and a Lambda authorizer, IAM authorization, two routes of one function (one
+// with the JWT authorizer and scopes), a route behind the Lambda authorizer, one with IAM
+// authorization, and $default.
 func testApi(t *testing.T, domain string) (*route.HTTPApi, []*route.Function) {
 	t.Helper()
 	path := func(p string) route.Path {
@@ -35,13 +36,15 @@ func testApi(t *testing.T, domain string) (*route.HTTPApi, []*route.Function) {
 		Audience: []string{"client-a", "client-b"}, IdentitySources: []string{"$request.header.Authorization"}}
 	keys := &route.HTTPAuthorizer{Name: "keys", Kind: route.HTTPAuthRequest, Function: authFn, IdentitySources: []string{"$request.header.X-Api-Key"},
 		TTL: 300, SimpleResponses: true}
-	api := &route.HTTPApi{Name: "web", DomainName: domain, Authorizers: []*route.HTTPAuthorizer{jwt, keys},
+	iam := &route.HTTPAuthorizer{Name: "iam", Kind: route.HTTPAuthIAM}
+	api := &route.HTTPApi{Name: "web", DomainName: domain, Authorizers: []*route.HTTPAuthorizer{jwt, keys, iam},
 		CORS: &route.HTTPCORS{AllowOrigins: []string{"https://app.example.com", "https://admin.example.com"}, AllowMethods: []string{"GET", "POST"},
 			AllowHeaders: []string{"authorization"}, ExposeHeaders: []string{"x-request-id"}, MaxAge: 600, AllowCredentials: true}}
 	api.Routes = []*route.HTTPRoute{
 		{Api: api, Key: "GET /users/{id}", Method: "GET", Path: path("/users/{id}"), Function: users},
 		{Api: api, Key: "GET /me", Method: "GET", Path: path("/me"), Function: users, Auth: jwt, Scopes: []string{"profile", "email"}},
 		{Api: api, Key: "POST /admin", Method: "POST", Path: path("/admin"), Function: users, Auth: keys},
+		{Api: api, Key: "DELETE /orders", Method: "DELETE", Path: path("/orders"), Function: users, Auth: iam},
 		{Api: api, Key: "$default", Default: true, Function: other},
 	}
 	return api, []*route.Function{users, other, authFn}
@@ -179,6 +182,9 @@ func TestHttpApi(t *testing.T) {
 		{"GET /users/{id}", "integrations/web:integration users-id", "NONE", "", ""},
 		{"GET /me", "integrations/web:integration users-id", "JWT", "web:authorizer users-id", "profile,email"},
 		{"POST /admin", "integrations/web:integration users-id", "CUSTOM", "web:authorizer keys-id", ""},
+		// IAM authorization is the route's authorizationType AWS_IAM and no authorizer:
+		// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
+		{"DELETE /orders", "integrations/web:integration users-id", "AWS_IAM", "", ""},
 		{"$default", "integrations/web:integration fallback-id", "NONE", "", ""},
 	} {
 		r := m.Find(t, "aws:apigatewayv2/route:Route", "web:"+tt.key)
@@ -186,6 +192,13 @@ func TestHttpApi(t *testing.T) {
 		if got := list(r, "authorizationScopes"); got != tt.scopes {
 			t.Errorf("route %s scopes = %q, want %q", tt.key, got, tt.scopes)
 		}
+	}
+
+	if n := count(m, "aws:apigatewayv2/authorizer:Authorizer"); n != 2 {
+		t.Errorf("%d authorizers, want 2 (IAM authorization has no authorizer resource)", n)
+	}
+	if n := count(m, "aws:lambda/permission:Permission"); n != 3 {
+		t.Errorf("%d permissions, want 3 (two functions, the Lambda authorizer)", n)
 	}
 
 	logs := m.Find(t, "aws:cloudwatch/logGroup:LogGroup", "web:access-logs")
