@@ -411,3 +411,17 @@ func (r *Route) Scopes(scopes ...string) *Route {
 	r.d.Scopes = append(r.d.Scopes, scopes...)
 	return r
 }
+
+// LinkKind is "api": an Api can be linked to functions it does not call (function.Link), which then
+// get its URL in STELVIO_API_<NAME>_URL, as for a REST API.
+func (a *Api) LinkKind() string { return "api" }
+
+func init() {
+	app.HTTPApiDeclOf = func(a any) *route.HTTPApiDecl {
+		api, _ := a.(*Api)
+		if api == nil {
+			return nil
+		}
+		return api.d
+	}
+}

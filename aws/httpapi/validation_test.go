@@ -95,6 +95,15 @@ func TestProblems(t *testing.T) {
 			`validation_test.go:LINE: authorizer "lambda": only JWT authorizers verify tokens with a JWKS; remove DevJWKS`,
 			`validation_test.go:LINE: authorizer "iam": only JWT authorizers verify tokens with a JWKS; remove DevJWKS`,
 		}},
+		{"links", func(ctx *stelvio.Context) error {
+			api := httpapi.New(ctx, "a")
+			api.Route("GET", "/x", "functions/echo.handler", function.Link(api))
+			function.New(ctx, "reports", "functions/me.handler", function.LinkReadOnly(api))
+			return nil
+		}, []string{
+			`validation_test.go:LINE: function functions-echo-handler: the link to api "a" makes a cycle (function functions-echo-handler -> api a -> function functions-echo-handler): an API is made after the functions it calls, so none of them can hold its URL; a handler behind the API finds it in the request (requestContext.domainName and requestContext.stage)`,
+			`validation_test.go:LINE: function reports: api "a" is linked read-only; read-only links are for tables, so use function.Link`,
+		}},
 		{"CORS", func(ctx *stelvio.Context) error {
 			httpapi.New(ctx, "a", httpapi.CORS(httpapi.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}))
 			return nil
@@ -189,5 +198,27 @@ func TestDevJWKSAndIAM(t *testing.T) {
 	}
 	if r := table.HTTPApis[0].Routes[0]; r.Auth != auths[2] {
 		t.Errorf("route auth = %+v, want the IAM authorizer", r.Auth)
+	}
+}
+
+// A function linked to an HTTP API gets its URL in the variable a REST API's link sets.
+func TestLink(t *testing.T) {
+	table, err := app.ProgramOf(stelvio.New("http-api"), func(ctx *stelvio.Context) error {
+		api := httpapi.New(ctx, "orders-api")
+		api.Route("GET", "/x", "functions/echo.handler")
+		function.New(ctx, "reports", "functions/me.handler", function.Link(api))
+		return nil
+	}).Load("dev", "../../examples/http-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := table.FunctionByName("reports")
+	vars := fn.LinkVariables()
+	v, ok := vars["STELVIO_API_ORDERS_API_URL"]
+	if len(vars) != 1 || !ok || v.Link.HTTPApi != table.HTTPApis[0] || v.Link.Api != nil || v.Attr != "URL" || v.Link.Kind() != "API" {
+		t.Errorf("link variables %+v", vars)
+	}
+	if k := (&httpapi.Api{}).LinkKind(); k != "api" {
+		t.Errorf("LinkKind = %q", k)
 	}
 }

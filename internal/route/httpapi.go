@@ -228,6 +228,10 @@ func (b *builder) httpApis(d *Decls) {
 			b.httpRouteFunction(r, rd, rsubject, groups, &order)
 		}
 		b.table.HTTPApis = append(b.table.HTTPApis, api)
+		if b.table.httpApiByDecl == nil {
+			b.table.httpApiByDecl = map[*HTTPApiDecl]*HTTPApi{}
+		}
+		b.table.httpApiByDecl[ad] = api
 	}
 	for _, g := range order {
 		b.settleHTTP(g)

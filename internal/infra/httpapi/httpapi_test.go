@@ -66,9 +66,10 @@ func (recorder) CreateRecord(ctx *pulumi.Context, name string, rec dns.Record, o
 	return &r, ctx.RegisterResource("test:dns:Record", name, in, &r, opts...)
 }
 
-func run(t *testing.T, api *route.HTTPApi, fns []*route.Function, p dns.Provider) *resourcetest.Mocks {
+// run makes api with mocks; linkURL is the URL functions linked to it get.
+func run(t *testing.T, api *route.HTTPApi, fns []*route.Function, p dns.Provider) (m *resourcetest.Mocks, linkURL string) {
 	t.Helper()
-	m := &resourcetest.Mocks{Outputs: func(typ, name string, in resource.PropertyMap) resource.PropertyMap {
+	m = &resourcetest.Mocks{Outputs: func(typ, name string, in resource.PropertyMap) resource.PropertyMap {
 		switch typ {
 		case "aws:lambda/function:Function":
 			return resource.NewPropertyMapFromMap(map[string]any{"invokeArn": "invoke:" + name, "name": "shop-prod-" + name})
@@ -95,13 +96,17 @@ func run(t *testing.T, api *route.HTTPApi, fns []*route.Function, p dns.Provider
 			}
 			lambdas[fn.Name] = l
 		}
-		_, err := httpapi.NewHttpApi(ctx, "web", &httpapi.HttpApiArgs{App: "shop", Env: "prod", Api: api, Functions: lambdas, DNS: p})
-		return err
+		h, err := httpapi.NewHttpApi(ctx, "web", &httpapi.HttpApiArgs{App: "shop", Env: "prod", Api: api, Functions: lambdas, DNS: p})
+		if err != nil {
+			return err
+		}
+		h.LinkUrl.ApplyT(func(u string) string { linkURL = u; return u })
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m
+	return m, linkURL
 }
 
 func check(t *testing.T, r *resourcetest.Resource, want map[string]string) {
@@ -129,7 +134,11 @@ func list(r *resourcetest.Resource, key string) string {
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 func TestHttpApi(t *testing.T) {
 	api, fns := testApi(t, "")
-	m := run(t, api, fns, nil)
+	m, linkURL := run(t, api, fns, nil)
+	// A linked function gets the endpoint, which serves the $default stage without a stage path.
+	if linkURL != "https://abc123.execute-api.eu-west-1.amazonaws.com" {
+		t.Errorf("link URL = %q, want the api endpoint", linkURL)
+	}
 
 	a := m.Find(t, "aws:apigatewayv2/api:Api", "web")
 	check(t, a, map[string]string{"name": "shop-prod-web", "protocolType": "HTTP"})
@@ -221,7 +230,11 @@ func TestHttpApi(t *testing.T) {
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html
 func TestHttpApiDomain(t *testing.T) {
 	api, fns := testApi(t, "api.example.com")
-	m := run(t, api, fns, recorder{})
+	m, linkURL := run(t, api, fns, recorder{})
+	// With a custom domain a linked function gets the domain's URL, as for a REST API.
+	if linkURL != "https://api.example.com" {
+		t.Errorf("link URL = %q, want https://api.example.com", linkURL)
+	}
 	check(t, m.Find(t, "aws:acm/certificate:Certificate", "web:domain:certificate"), map[string]string{"domainName": "api.example.com", "validationMethod": "DNS"})
 	d := m.Find(t, "aws:apigatewayv2/domainName:DomainName", "web:domain")
 	check(t, d, map[string]string{"domainName": "api.example.com"})
