@@ -10,9 +10,10 @@
 // An HTTP API is API Gateway's lower-cost, lower-latency kind of API. Handlers receive the payload
 // format 2.0 event (events.APIGatewayV2HTTPRequest in Go; rawPath, routeKey, requestContext.http in
 // Python) and may return a plain JSON value instead of {"statusCode": ...}: API Gateway answers 200
-// with it as application/json. API Gateway itself applies CORS (a list of origins is allowed) and
-// checks JWTs; integrations time out after 30 seconds. A REST API (package apigateway) has
-// TOKEN/REQUEST/Cognito/IAM authorizers, binary media types, stages and edge endpoints instead.
+// with it as application/json. API Gateway itself applies CORS (a list of origins is allowed), checks
+// JWTs and IAM signatures (IAMAuthorizer); integrations time out after 30 seconds. A REST API
+// (package apigateway) has TOKEN authorizers, binary media types, stages and edge endpoints instead.
+// function.Link(api) gives a function the API's URL, as for a REST API.
 //
 // Each handler (file or Go package, and function) is one Lambda function; routes naming the same
 // handler share it. Declaring only records: every problem (a bad route key, a missing handler, an
@@ -374,7 +375,7 @@ func (a *Api) SetDefaultAuthorizer(auth *Authorizer) {
 		return
 	}
 	if auth == nil || auth.d == nil {
-		a.report(source, fmt.Sprintf("api %q", a.d.Name), "the default authorizer is nil; pass one made with api.JWTAuthorizer, CognitoAuthorizer or LambdaAuthorizer")
+		a.report(source, fmt.Sprintf("api %q", a.d.Name), "the default authorizer is nil; pass one made with api.JWTAuthorizer, CognitoAuthorizer, LambdaAuthorizer or IAMAuthorizer")
 		return
 	}
 	a.d.DefaultAuth, a.d.DefaultAuthSource = auth.d, source
@@ -391,7 +392,7 @@ type Route struct {
 // API's default authorizer.
 func (r *Route) Auth(auth *Authorizer) *Route {
 	if auth == nil || auth.d == nil {
-		r.api.report(route.Caller(1), "route "+r.d.Key, "the authorizer is nil; pass one made with api.JWTAuthorizer, CognitoAuthorizer or LambdaAuthorizer")
+		r.api.report(route.Caller(1), "route "+r.d.Key, "the authorizer is nil; pass one made with api.JWTAuthorizer, CognitoAuthorizer, LambdaAuthorizer or IAMAuthorizer")
 		return r
 	}
 	r.d.Authorizer = auth.d
