@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stelvio-go/stelvio"
+	"github.com/stelvio-go/stelvio/aws/function"
 	"github.com/stelvio-go/stelvio/aws/httpapi"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/route"
@@ -98,4 +99,37 @@ func ExampleApi_IAMAuthorizer() {
 	// Output:
 	// POST /orders auth iam AWS_IAM
 	// GET /plain auth none
+}
+
+// Under dev, a Cognito authorizer with DevJWKS verifies tokens with the user pool's published keys
+// instead of the local development key; deployed, API Gateway reads them itself.
+func ExampleAuthorizer_DevJWKS() {
+	table := resolve(func(ctx *stelvio.Context) error {
+		api := httpapi.New(ctx, "my-api")
+		users := api.CognitoAuthorizer("users", "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123", "my-client").
+			DevJWKS("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json")
+		api.Route("GET", "/me", "functions/me.handler").Auth(users)
+		return nil
+	})
+	a := table.HTTPApis[0].Authorizers[0]
+	fmt.Println(a.Name, a.Kind, a.JWKS.URL)
+	// Output:
+	// users JWT https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json
+}
+
+// A function linked to an HTTP API gets its URL in STELVIO_API_<NAME>_URL.
+func ExampleApi_LinkKind() {
+	table := resolve(func(ctx *stelvio.Context) error {
+		api := httpapi.New(ctx, "orders")
+		api.Route("GET", "/orders", "functions/echo.handler")
+		function.New(ctx, "reports", "functions/me.handler", function.Link(api))
+		fmt.Println(api.LinkKind())
+		return nil
+	})
+	for name := range table.FunctionByName("reports").LinkVariables() {
+		fmt.Println(name)
+	}
+	// Output:
+	// api
+	// STELVIO_API_ORDERS_URL
 }
