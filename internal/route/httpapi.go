@@ -84,7 +84,8 @@ type HTTPAuthorizerDecl struct {
 	// UserPoolID is set on the JWT authorizer of a Cognito user pool (CognitoAuthorizer).
 	UserPoolID string
 	// DevJWKS is the JWKS file (in the project) or URL dev verifies a JWT authorizer's tokens with;
-	// empty for the local development key.
+	// empty for the local development key. DevJWKSSource is where it was set (the authorizer's
+	// Source when empty).
 	DevJWKS       string
 	DevJWKSSource string
 	// Handler and Config are a Lambda authorizer's function.
