@@ -7,6 +7,7 @@ import (
 
 	"github.com/stelvio-go/stelvio"
 	"github.com/stelvio-go/stelvio/aws/apigateway"
+	"github.com/stelvio-go/stelvio/aws/function"
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
@@ -78,4 +79,60 @@ func ExampleHTTPApi_RequestAuthorizer() {
 	// GET /plain auth keys
 	// GET /me auth none
 	// keys REQUEST my-api-keys [$request.header.X-Api-Key] ttl 60 simple true
+}
+
+// IAM authorization: the route answers only requests signed with Signature Version 4 by AWS
+// credentials allowed to invoke it; the handler finds the caller in requestContext.authorizer.iam.
+func ExampleHTTPApi_IAMAuthorizer() {
+	table := resolveHTTP(func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "my-api")
+		api.Route("POST", "/orders", "functions/echo.handler").Auth(api.IAMAuthorizer())
+		api.Route("GET", "/plain", "functions/plain.Plain")
+		return nil
+	})
+	for _, r := range table.HTTPApis[0].Routes {
+		auth := "none"
+		if r.Auth != nil {
+			auth = r.Auth.Name + " " + r.Auth.Kind
+		}
+		fmt.Println(r.Key, "auth", auth)
+	}
+	// Output:
+	// POST /orders auth iam AWS_IAM
+	// GET /plain auth none
+}
+
+// Under dev, a Cognito authorizer with DevJWKS verifies tokens with the user pool's published keys
+// instead of the local development key; deployed, API Gateway reads them itself.
+func ExampleDevJWKS() {
+	table := resolveHTTP(func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "my-api")
+		users := api.CognitoAuthorizer("users",
+			apigateway.UserPoolARN("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"),
+			apigateway.Audience("my-client"),
+			apigateway.DevJWKS("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json"))
+		api.Route("GET", "/me", "functions/me.handler").Auth(users)
+		return nil
+	})
+	a := table.HTTPApis[0].Authorizers[0]
+	fmt.Println(a.Name, a.Kind, a.JWKS.URL)
+	// Output:
+	// users JWT https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json
+}
+
+// A function linked to an HTTP API gets its URL in STELVIO_API_<NAME>_URL.
+func ExampleHTTPApi_LinkKind() {
+	table := resolveHTTP(func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "orders")
+		api.Route("GET", "/orders", "functions/echo.handler")
+		function.New(ctx, "reports", "functions/me.handler", function.Link(api))
+		fmt.Println(api.LinkKind())
+		return nil
+	})
+	for name := range table.FunctionByName("reports").LinkVariables() {
+		fmt.Println(name)
+	}
+	// Output:
+	// api
+	// STELVIO_API_ORDERS_URL
 }

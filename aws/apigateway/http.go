@@ -22,6 +22,7 @@ const DefaultRoute = "$default"
 type HTTPApi struct {
 	d     *route.HTTPApiDecl
 	decls *route.Decls
+	iam   *Authorizer
 }
 
 // NewHTTP declares an HTTP API (API Gateway v2): handlers receive the payload format 2.0 event, CORS
@@ -199,6 +200,24 @@ func (a *HTTPApi) RequestAuthorizer(name, handler string, opts ...AuthorizerOpti
 		a.report(source, subject, fmt.Sprintf("TTL %s is not a whole number of seconds; API Gateway caches authorizer results for whole seconds, e.g. apigateway.TTL(5*time.Minute)", d.TTL))
 	}
 	return a.addAuthorizer(d)
+}
+
+// IAMAuthorizer is the API's IAM authorization (AWS_IAM), named "iam": a route using it (Route.Auth,
+// or SetDefaultAuthorizer) answers only requests signed with Signature Version 4 by AWS credentials
+// allowed to call it (execute-api:Invoke); API Gateway checks the signature, without a function or an
+// authorizer resource. A handler finds the caller in requestContext.authorizer.iam (accessKey,
+// accountId, callerId, userArn, userId, ...). Every call returns the same authorizer. Under dev,
+// requests signed with the developer's credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) pass.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
+func (a *HTTPApi) IAMAuthorizer() *Authorizer {
+	if a != nil && a.iam != nil {
+		return a.iam
+	}
+	auth := a.addAuthorizer(&route.HTTPAuthorizerDecl{Name: "iam", Kind: route.HTTPAuthIAM, Source: route.Caller(1)})
+	if a != nil {
+		a.iam = auth
+	}
+	return auth
 }
 
 // addAuthorizer checks an authorizer with the rules of API Gateway and adds it to the api.

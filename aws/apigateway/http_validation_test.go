@@ -2,6 +2,7 @@ package apigateway_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,38 @@ func TestHTTPProblems(t *testing.T) {
 		}, []string{
 			`http_validation_test.go:LINE: route GET /x: scopes need a JWT authorizer, and the route has no authorizer; give it one made with api.JWTAuthorizer or api.CognitoAuthorizer`,
 			`http_validation_test.go:LINE: route GET /y: scopes need a JWT authorizer, and the route's authorizer "lambda" is a Lambda authorizer; remove the scopes or use api.JWTAuthorizer`,
+		}},
+		{"IAM authorization with scopes", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.Route("GET", "/x", "functions/echo.handler").Auth(api.IAMAuthorizer()).Scopes("read")
+			api.SetDefaultAuthorizer(api.IAMAuthorizer())
+			api.Route("GET", "/y", "functions/echo.handler").Scopes("read")
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: route GET /x: scopes need a JWT authorizer, and the route uses IAM authorization (api.IAMAuthorizer), which checks the caller's signature and has no scopes; remove the scopes or use api.JWTAuthorizer`,
+			`http_validation_test.go:LINE: route GET /y: scopes need a JWT authorizer, and the route uses IAM authorization (api.IAMAuthorizer), which checks the caller's signature and has no scopes; remove the scopes or use api.JWTAuthorizer`,
+		}},
+		{"DevJWKS", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.JWTAuthorizer("up", "https://issuer.example.com", apigateway.Audience("client"), apigateway.DevJWKS("../secrets/jwks.json"))
+			api.JWTAuthorizer("abs", "https://issuer.example.com", apigateway.Audience("client"), apigateway.DevJWKS("/etc/jwks.json"))
+			api.JWTAuthorizer("missing", "https://issuer.example.com", apigateway.Audience("client"), apigateway.DevJWKS("testdata/none.json"))
+			api.RequestAuthorizer("lambda", "functions/echo.handler", apigateway.TTL(0), apigateway.DevJWKS("testdata/plan-prod.json"))
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: authorizer "up": JWKS file "../secrets/jwks.json" is outside the project; give a path relative to the project directory`,
+			`http_validation_test.go:LINE: authorizer "abs": JWKS file "/etc/jwks.json" is outside the project; give a path relative to the project directory`,
+			`http_validation_test.go:LINE: authorizer "missing": JWKS file testdata/none.json not found in the project`,
+			`http_validation_test.go:LINE: authorizer "lambda": apigateway.DevJWKS does not apply to a request authorizer of an HTTP API; remove it (it is an option of Cognito and JWT authorizers)`,
+		}},
+		{"links", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.Route("GET", "/x", "functions/echo.handler", function.Link(api))
+			function.New(ctx, "reports", "functions/me.handler", function.LinkReadOnly(api))
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: function functions-echo-handler: the link to api "a" makes a cycle (function functions-echo-handler -> api a -> function functions-echo-handler): an API is made after the functions it calls, so none of them can hold its URL; a handler behind the API finds it in the request (requestContext.domainName and requestContext.stage)`,
+			`http_validation_test.go:LINE: function reports: api "a" is linked read-only; read-only links are for tables, so use function.Link`,
 		}},
 		{"CORS", func(ctx *stelvio.Context) error {
 			apigateway.NewHTTP(ctx, "a", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}))
@@ -209,5 +242,66 @@ func TestIdentitySourceSyntax(t *testing.T) {
 	web := strings.Join(table.HTTPApis[0].Authorizers[0].IdentitySources, " ")
 	if want := "$request.header.X-Key $request.querystring.key $request.header.X-Other $context.requestId $stageVariables.tier"; web != want {
 		t.Errorf("HTTP identity sources = %s, want %s", web, want)
+	}
+}
+
+// DevJWKS resolves a file of the project to its path, and keeps a URL; IAMAuthorizer is one
+// authorizer however often it is asked for.
+func TestDevJWKSAndIAM(t *testing.T) {
+	var iam1, iam2 *apigateway.Authorizer
+	table, err := app.ProgramOf(stelvio.New("http-api"), func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "a")
+		api.JWTAuthorizer("file", "https://issuer.example.com", apigateway.Audience("client"), apigateway.DevJWKS("testdata/plan-prod.json"))
+		api.CognitoAuthorizer("url", apigateway.UserPoolARN("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"), apigateway.Audience("client"),
+			apigateway.DevJWKS("https://127.0.0.1:8443/jwks.json"))
+		iam1, iam2 = api.IAMAuthorizer(), api.IAMAuthorizer()
+		api.SetDefaultAuthorizer(iam1)
+		api.Route("GET", "/x", "functions/echo.handler")
+		return nil
+	}).Load("dev", "../../examples/http-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iam1 != iam2 || iam1.Name() != "iam" {
+		t.Errorf("IAMAuthorizer gave %p %q and %p", iam1, iam1.Name(), iam2)
+	}
+	auths := table.HTTPApis[0].Authorizers
+	if len(auths) != 3 {
+		t.Fatalf("%d authorizers, want 3 (file, url, iam once)", len(auths))
+	}
+	wantFile, _ := filepath.Abs("../../examples/http-api/testdata/plan-prod.json")
+	if got := auths[0].JWKS; got.File != wantFile || got.URL != "" || auths[0].DevJWKS != "testdata/plan-prod.json" {
+		t.Errorf("file authorizer JWKS = %+v (%q), want file %s", got, auths[0].DevJWKS, wantFile)
+	}
+	if got := auths[1].JWKS; got.URL != "https://127.0.0.1:8443/jwks.json" || got.File != "" {
+		t.Errorf("url authorizer JWKS = %+v", got)
+	}
+	if a := auths[2]; a.Name != "iam" || a.Kind != "AWS_IAM" || a.Function != nil {
+		t.Errorf("iam authorizer = %+v", a)
+	}
+	if r := table.HTTPApis[0].Routes[0]; r.Auth != auths[2] {
+		t.Errorf("route auth = %+v, want the IAM authorizer", r.Auth)
+	}
+}
+
+// A function linked to an HTTP API gets its URL in the variable a REST API's link sets.
+func TestLink(t *testing.T) {
+	table, err := app.ProgramOf(stelvio.New("http-api"), func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "orders-api")
+		api.Route("GET", "/x", "functions/echo.handler")
+		function.New(ctx, "reports", "functions/me.handler", function.Link(api))
+		return nil
+	}).Load("dev", "../../examples/http-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := table.FunctionByName("reports")
+	vars := fn.LinkVariables()
+	v, ok := vars["STELVIO_API_ORDERS_API_URL"]
+	if len(vars) != 1 || !ok || v.Link.HTTPApi != table.HTTPApis[0] || v.Link.Api != nil || v.Attr != "URL" || v.Link.Kind() != "API" {
+		t.Errorf("link variables %+v", vars)
+	}
+	if k := (&apigateway.HTTPApi{}).LinkKind(); k != "api" {
+		t.Errorf("LinkKind = %q", k)
 	}
 }

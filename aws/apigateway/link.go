@@ -14,6 +14,13 @@ func (a *Api) LinkKind() string { return "api" }
 func (a *HTTPApi) LinkKind() string { return "api" }
 
 func init() {
+	app.HTTPApiDeclOf = func(a any) *route.HTTPApiDecl {
+		api, _ := a.(*HTTPApi)
+		if api == nil {
+			return nil
+		}
+		return api.d
+	}
 	app.ApiDeclOf = func(a any) *route.ApiDecl {
 		api, _ := a.(*Api)
 		if api == nil {

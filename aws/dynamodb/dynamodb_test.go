@@ -133,7 +133,7 @@ func TestDeclarationProblems(t *testing.T) {
 			want: []string{
 				`function b: table "todos" is already linked at SRC; link it once`,
 				`function b: function "a" is linked read-only; read-only links are for tables, so use function.Link`,
-				`link: the linked resource is nil; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New`,
+				`link: the linked resource is nil; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New or apigateway.NewHTTP`,
 			},
 			at: []string{"// twice", "// read-only function", "// nil"},
 		},
@@ -271,7 +271,7 @@ func TestLinkForeignType(t *testing.T) {
 		function.New(ctx, "a", "functions/a.handler", function.Link(bucket{}))
 		return nil
 	})
-	want := `link: a dynamodb_test.bucket (bucket) cannot be linked; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New`
+	want := `link: a dynamodb_test.bucket (bucket) cannot be linked; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New or apigateway.NewHTTP`
 	var ps route.Problems
 	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Subject+": "+ps[0].Message != want {
 		t.Fatalf("problems %v\nwant %s", err, want)

@@ -16,6 +16,9 @@ var (
 	// ApiDeclOf returns the declaration behind a *apigateway.Api, or nil for a nil Api or another
 	// type; the apigateway package sets it.
 	ApiDeclOf func(a any) *route.ApiDecl
+	// HTTPApiDeclOf returns the declaration behind a *httpapi.Api, or nil for a nil Api or another
+	// type; the httpapi package sets it.
+	HTTPApiDeclOf func(a any) *route.HTTPApiDecl
 	// StartLocalTables starts dev's local DynamoDB engine with the app's tables.
 	StartLocalTables func(ctx context.Context, opts LocalTablesOptions) (LocalTables, error)
 )

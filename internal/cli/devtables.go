@@ -118,11 +118,14 @@ func startDevLinks(ctx context.Context, t *route.Table, projectDir string, reset
 }
 
 // value is a link variable's value under dev: the local table's name and ARNs, a function's physical
-// name and the ARN it would have in the engine's region, or the URL dev serves an API at.
+// name and the ARN it would have in the engine's region, or the URL dev serves an API (REST or HTTP) at.
 func (d *devLinks) value(ctx context.Context, t *route.Table, region, base string, v route.LinkVar) (string, error) {
 	l := v.Link
 	if l.Api != nil {
 		return base + devserver.MountPath(t, l.Api), nil
+	}
+	if l.HTTPApi != nil {
+		return base + devserver.HTTPMountPath(t, l.HTTPApi), nil
 	}
 	if l.Table != nil {
 		name, arn, stream, err := d.tables.Table(ctx, l.Table.Physical(t.App, t.Env))

@@ -72,3 +72,55 @@ func TestDevLinksWithoutTables(t *testing.T) {
 		t.Errorf("a has variables %v; it links nothing", table.FunctionByName("a").Environment)
 	}
 }
+
+// TestDevLinksHTTPApi checks that a function linked to an HTTP API gets the URL dev serves it at,
+// in the variable a REST API's link sets: the server's root when it is the app's only API, else
+// under /<api name>.
+func TestDevLinksHTTPApi(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "functions"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "functions", "a.py"), []byte("def handler(e, c): pass\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path, err := route.ParsePath("/orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		rest bool
+		want string
+	}{
+		{"only api", false, "http://127.0.0.1:3000"},
+		{"with a REST api", true, "http://127.0.0.1:3000/orders-api"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			orders := &route.HTTPApiDecl{Name: "orders-api", Source: "main.go:9"}
+			orders.Routes = []*route.HTTPRouteDecl{{Key: "GET /orders", KeyOK: true, Method: "GET", Path: path, Handler: "functions/a.handler", Source: "main.go:10"}}
+			reports := &route.FunctionDecl{Name: "reports", Source: "main.go:11", Config: route.FunctionConfig{
+				Handler: "functions/a.handler",
+				Links:   []*route.LinkDecl{{HTTPApi: orders, Source: "main.go:12"}},
+			}}
+			d := &route.Decls{Functions: []*route.FunctionDecl{reports}, HTTPApis: []*route.HTTPApiDecl{orders}}
+			if tt.rest {
+				d.Apis = []*route.ApiDecl{{Name: "shop", Source: "main.go:8", Routes: []*route.RouteDecl{{Methods: "GET", Path: "/a", Handler: "functions/a.handler", Source: "main.go:8"}}}}
+			}
+			table, err := route.Build(d, "shop", "alice", dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var log bytes.Buffer
+			dl, err := startDevLinks(context.Background(), table, dir, false, "http://127.0.0.1:3000", &log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dl.closeLogged(&log)
+			env := table.FunctionByName("reports").Environment
+			if got := env["STELVIO_API_ORDERS_API_URL"]; got != tt.want || len(env) != 1 {
+				t.Errorf("reports' variables %v, want only STELVIO_API_ORDERS_API_URL=%s", env, tt.want)
+			}
+		})
+	}
+}

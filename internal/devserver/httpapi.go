@@ -42,10 +42,16 @@ func (s *Server) newHTTPAPIs() ([]*mountedHTTPAPI, error) {
 			cfg.Routes = append(cfg.Routes, rt)
 		}
 		for _, a := range api.Authorizers {
-			if a.Kind == route.HTTPAuthJWT {
-				// The JWKS is the local development key: tokens of the token command verify with it.
+			switch a.Kind {
+			case route.HTTPAuthJWT:
+				// Without DevJWKS the keys are the local development key: tokens of the token command
+				// verify with it.
 				cfg.JWTAuthorizers = append(cfg.JWTAuthorizers, &httpapi.JWTAuthorizer{Name: a.Name, Issuer: a.Issuer, Audience: a.Audience,
-					IdentitySource: strings.Join(a.IdentitySources, ",")})
+					IdentitySource: strings.Join(a.IdentitySources, ","), JWKS: a.JWKS})
+				continue
+			case route.HTTPAuthIAM:
+				// Signatures are checked with the credentials of the authorizer options (the developer's).
+				cfg.IAMAuthorizers = append(cfg.IAMAuthorizers, a.Name)
 				continue
 			}
 			cfg.LambdaAuthorizers = append(cfg.LambdaAuthorizers, &httpapi.LambdaAuthorizer{Name: a.Name, Function: a.Function.Name,
@@ -62,11 +68,7 @@ func (s *Server) newHTTPAPIs() ([]*mountedHTTPAPI, error) {
 		if err != nil {
 			return nil, err
 		}
-		prefix := ""
-		if len(s.table.Apis)+len(s.table.HTTPApis) > 1 {
-			prefix = "/" + api.Name
-		}
-		out = append(out, &mountedHTTPAPI{api: api, prefix: prefix, gw: gw})
+		out = append(out, &mountedHTTPAPI{api: api, prefix: HTTPMountPath(s.table, api), gw: gw})
 	}
 	return out, nil
 }
@@ -80,7 +82,8 @@ func (s *Server) serveHTTPAPI(w http.ResponseWriter, r *http.Request, start time
 		}
 		req := r
 		if m.prefix != "" {
-			req = r.Clone(r.Context())
+			// IAM authorization checks the signature of the path the client sent, prefix included.
+			req = r.Clone(httpapi.WithClientRequest(r.Context(), r))
 			req.URL.Path = strings.TrimPrefix(r.URL.Path, m.prefix)
 			req.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, m.prefix)
 			if req.URL.Path == "" {

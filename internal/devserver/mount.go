@@ -10,3 +10,11 @@ func MountPath(t *route.Table, api *route.Api) string {
 	}
 	return ""
 }
+
+// HTTPMountPath is MountPath for an HTTP API.
+func HTTPMountPath(t *route.Table, api *route.HTTPApi) string {
+	if len(t.Apis)+len(t.HTTPApis) > 1 {
+		return "/" + api.Name
+	}
+	return ""
+}

@@ -10,7 +10,9 @@
 //   - ParseResponse: a function's result as API Gateway reads a 2.0 response, including the inferred
 //     format (a valid JSON result without statusCode becomes 200 application/json).
 //   - JWTAuthorizer and LambdaAuthorizer: the two authorizer kinds of HTTP APIs, with their answers
-//     (401 with www-authenticate, 403 Forbidden, 500) and what they add to requestContext.authorizer.
+//     (401 with www-authenticate, 403 Forbidden, 500) and what they add to requestContext.authorizer;
+//     AuthorizeIAM: IAM authorization (AWS_IAM), a Signature Version 4 check by authorizer.Engine
+//     that fills requestContext.authorizer.iam.
 //   - CORS: the API's CORS configuration, which API Gateway applies itself: it answers preflight
 //     requests without a route and replaces the backend's CORS headers on every response.
 //   - Gateway: the whole request path (CORS preflight, route, authorizer, event, invoke, response)
@@ -22,6 +24,7 @@
 //   - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
 //   - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html
 //   - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+//   - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
 //   - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
 //   - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
 //   - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html

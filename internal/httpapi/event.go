@@ -65,8 +65,9 @@ type requestContext struct {
 // where aws-lambda-go made the field omitempty for its Go type); a Python handler reading
 // event["requestContext"]["authorizer"]["jwt"]["scopes"] must find the key.
 type authorizerContext struct {
-	JWT    *jwtContext    `json:"jwt,omitempty"`
-	Lambda map[string]any `json:"lambda,omitempty"`
+	JWT    *jwtContext                                                    `json:"jwt,omitempty"`
+	IAM    *events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription `json:"iam,omitempty"`
+	Lambda map[string]any                                                 `json:"lambda,omitempty"`
 }
 
 type jwtContext struct {
@@ -81,7 +82,7 @@ func (ev *event) setAuthorizer(a *events.APIGatewayV2HTTPRequestContextAuthorize
 		ev.RequestContext.Authorizer = nil
 		return
 	}
-	w := &authorizerContext{Lambda: a.Lambda}
+	w := &authorizerContext{Lambda: a.Lambda, IAM: a.IAM}
 	if a.JWT != nil {
 		w.JWT = &jwtContext{Claims: a.JWT.Claims, Scopes: a.JWT.Scopes}
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	// JWTAuthorizers and LambdaAuthorizers are the API's authorizers; a route names one by Name.
 	JWTAuthorizers    []*JWTAuthorizer
 	LambdaAuthorizers []*LambdaAuthorizer
+	// IAMAuthorizers name IAM authorization (AWS_IAM): a route naming one answers only requests with a
+	// valid Signature Version 4 signature by one of Options.Keys' credentials.
+	IAMAuthorizers []string
 	// CORS is the API's CORS configuration; nil for none.
 	CORS           *CORS
 	StageVariables map[string]string
@@ -61,6 +64,7 @@ type Gateway struct {
 	router *Router
 	jwt    map[string]*JWTAuthorizer
 	lambda map[string]*LambdaAuthorizer
+	iam    map[string]bool
 	auths  *LambdaAuthorizers
 }
 
@@ -89,7 +93,7 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	g := &Gateway{cfg: cfg, opts: opts, router: router, jwt: map[string]*JWTAuthorizer{}, lambda: map[string]*LambdaAuthorizer{},
+	g := &Gateway{cfg: cfg, opts: opts, router: router, jwt: map[string]*JWTAuthorizer{}, lambda: map[string]*LambdaAuthorizer{}, iam: map[string]bool{},
 		auths: &LambdaAuthorizers{Invoke: opts.Invoke, Now: opts.Now}}
 	names := map[string]bool{}
 	for _, a := range cfg.JWTAuthorizers {
@@ -108,6 +112,13 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		names[a.Name] = true
 		g.lambda[a.Name] = a
 	}
+	for _, name := range cfg.IAMAuthorizers {
+		if names[name] {
+			errs = append(errs, fmt.Errorf("authorizer %q is declared twice; give each authorizer a unique name", name))
+		}
+		names[name] = true
+		g.iam[name] = true
+	}
 	for _, r := range cfg.Routes {
 		if r.Authorizer == "" {
 			if len(r.Scopes) > 0 {
@@ -119,7 +130,9 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 			errs = append(errs, fmt.Errorf("route %q names authorizer %q, which the API does not have", r.Key, r.Authorizer))
 			continue
 		}
-		if len(r.Scopes) > 0 && g.jwt[r.Authorizer] == nil {
+		if len(r.Scopes) > 0 && g.iam[r.Authorizer] {
+			errs = append(errs, fmt.Errorf("route %q: authorization scopes need a JWT authorizer; %q is IAM authorization", r.Key, r.Authorizer))
+		} else if len(r.Scopes) > 0 && g.jwt[r.Authorizer] == nil {
 			errs = append(errs, fmt.Errorf("route %q: authorization scopes need a JWT authorizer; %q is a Lambda authorizer", r.Key, r.Authorizer))
 		}
 		if len(r.Scopes) > MaxScopes {
@@ -192,7 +205,7 @@ func (g *Gateway) Handle(w http.ResponseWriter, r *http.Request) {
 
 	ev := newEvent(&Request{HTTP: r, Body: body, RequestID: requestID, Time: now, Match: m}, g.context(r))
 	if m.Route.Authorizer != "" {
-		res := g.authorizeEvent(r.Context(), m.Route, r, ev)
+		res := g.authorizeEvent(r.Context(), m.Route, r, body, ev)
 		if res.Answer != nil {
 			fail(res.Answer, "refused by authorizer %q: %s", m.Route.Authorizer, res.Reason)
 			return
@@ -228,7 +241,10 @@ func (g *Gateway) context(r *http.Request) Context {
 	return Context{AccountID: g.cfg.AccountID, APIID: g.cfg.APIID, DomainName: r.Host, StageVariables: g.cfg.StageVariables}
 }
 
-func (g *Gateway) authorizeEvent(ctx context.Context, rt *Route, r *http.Request, ev *event) AuthResult {
+func (g *Gateway) authorizeEvent(ctx context.Context, rt *Route, r *http.Request, body []byte, ev *event) AuthResult {
+	if g.iam[rt.Authorizer] {
+		return AuthorizeIAM(ctx, g.opts.Keys, rt.Authorizer, r, body, g.cfg.Region)
+	}
 	if a := g.jwt[rt.Authorizer]; a != nil {
 		return AuthorizeJWT(ctx, g.opts.Keys, a, r, rt.Scopes, g.opts.Now())
 	}

@@ -12,26 +12,24 @@ import (
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
-// httpApis makes t's HTTP APIs, once every function has its Lambda, and exports each one's URL
-// (URLOutput) and custom URL (DomainURLOutput).
-func httpApis(ctx *pulumi.Context, p *app.Program, t *route.Table, lambdas map[string]*function.Lambda, opts Options, res []pulumi.ResourceOption) error {
-	for _, api := range t.HTTPApis {
-		args := &httpapi.HttpApiArgs{App: t.App, Env: t.Env, Api: api, Functions: lambdas}
-		if api.DomainName != "" && p != nil && p.DNS != nil {
-			d, ok := p.DNS.(dns.Provider)
-			if !ok {
-				return fmt.Errorf("the app's DNS provider %T is not a dns.Provider", p.DNS)
-			}
-			args.DNS = d
+// httpApi makes one HTTP API of t, once the functions it calls have their Lambdas, and exports its
+// URL (URLOutput) and custom URL (DomainURLOutput).
+func httpApi(ctx *pulumi.Context, p *app.Program, t *route.Table, api *route.HTTPApi, lambdas map[string]*function.Lambda, opts Options, res []pulumi.ResourceOption) (*httpapi.HttpApi, error) {
+	args := &httpapi.HttpApiArgs{App: t.App, Env: t.Env, Api: api, Functions: lambdas}
+	if api.DomainName != "" && p != nil && p.DNS != nil {
+		d, ok := p.DNS.(dns.Provider)
+		if !ok {
+			return nil, fmt.Errorf("the app's DNS provider %T is not a dns.Provider", p.DNS)
 		}
-		h, err := httpapi.NewHttpApi(ctx, api.Name, args, res...)
-		if err != nil {
-			return err
-		}
-		opts.export(ctx, URLOutput(api.Name), h.Url)
-		if api.DomainName != "" {
-			opts.export(ctx, DomainURLOutput(api.Name), h.DomainUrl)
-		}
+		args.DNS = d
 	}
-	return nil
+	h, err := httpapi.NewHttpApi(ctx, api.Name, args, res...)
+	if err != nil {
+		return nil, err
+	}
+	opts.export(ctx, URLOutput(api.Name), h.Url)
+	if api.DomainName != "" {
+		opts.export(ctx, DomainURLOutput(api.Name), h.DomainUrl)
+	}
+	return h, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/stelvio-go/stelvio/internal/app"
 	"github.com/stelvio-go/stelvio/internal/engine"
 	"github.com/stelvio-go/stelvio/internal/infra/function"
+	"github.com/stelvio-go/stelvio/internal/infra/httpapi"
 	"github.com/stelvio-go/stelvio/internal/infra/restapi"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime"
@@ -112,7 +113,16 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 		}
 		var east *aws.Provider
 		// Each function after the functions and APIs it links, each API after its functions (links.go).
+		httpMade := map[string]*httpapi.HttpApi{}
 		for _, node := range deployOrder(t) {
+			if api := node.HTTPApi; api != nil {
+				h, err := httpApi(ctx, p, t, api, lambdas, opts, res) // httpapis.go
+				if err != nil {
+					return err
+				}
+				httpMade[api.Name] = h
+				continue
+			}
 			if api := node.Api; api != nil {
 				if api.DomainName != "" && api.EndpointType == "EDGE" && east == nil {
 					// The certificate of an edge-optimized domain must be in us-east-1.
@@ -140,7 +150,7 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 				continue
 			}
 			fn := node.Function
-			linkEnv, linkPolicy, err := linkArgs(fn, tbls, lambdas, made.Apis)
+			linkEnv, linkPolicy, err := linkArgs(fn, tbls, lambdas, made.Apis, httpMade)
 			if err != nil {
 				return err
 			}
@@ -159,9 +169,6 @@ func Resources(p *app.Program, t *route.Table, opts Options) engine.Program {
 			}
 			lambdas[fn.Name] = l
 			opts.export(ctx, FunctionOutput(fn.Name), l.Name)
-		}
-		if err := httpApis(ctx, p, t, lambdas, opts, res); err != nil { // httpapis.go
-			return err
 		}
 		if err := subscriptions(ctx, t, tbls, lambdas, res); err != nil { // subscriptions.go
 			return err

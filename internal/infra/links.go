@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stelvio-go/stelvio/internal/infra/function"
+	"github.com/stelvio-go/stelvio/internal/infra/httpapi"
 	"github.com/stelvio-go/stelvio/internal/infra/restapi"
 	"github.com/stelvio-go/stelvio/internal/infra/table"
 	ilink "github.com/stelvio-go/stelvio/internal/link"
@@ -34,20 +35,22 @@ func tables(ctx *pulumi.Context, t *route.Table, opts Options, res []pulumi.Reso
 	return out, nil
 }
 
-// deployNode is a function or an API, in the order they are made.
+// deployNode is a function, a REST API or an HTTP API, in the order they are made.
 type deployNode struct {
 	Function *route.Function
 	Api      *route.Api
+	HTTPApi  *route.HTTPApi
 }
 
 // deployOrder orders the functions and APIs so that every function comes after the functions and APIs
 // it links (a link holds their ARN or URL) and every API after the functions it calls (Build rejects
-// cycles). Without links it is the functions in table order, then the APIs.
+// cycles). Without links it is the functions in table order, then the REST APIs, then the HTTP APIs.
 func deployOrder(t *route.Table) []deployNode {
 	var out []deployNode
 	done := map[any]bool{}
 	var visitFn func(fn *route.Function)
 	var visitApi func(api *route.Api)
+	var visitHTTP func(api *route.HTTPApi)
 	visitFn = func(fn *route.Function) {
 		if done[fn] {
 			return
@@ -59,9 +62,28 @@ func deployOrder(t *route.Table) []deployNode {
 				visitFn(l.Function)
 			case l.Api != nil:
 				visitApi(l.Api)
+			case l.HTTPApi != nil:
+				visitHTTP(l.HTTPApi)
 			}
 		}
 		out = append(out, deployNode{Function: fn})
+	}
+	visitHTTP = func(api *route.HTTPApi) {
+		if done[api] {
+			return
+		}
+		done[api] = true
+		for _, r := range api.Routes {
+			if r.Function != nil {
+				visitFn(r.Function)
+			}
+		}
+		for _, a := range api.Authorizers {
+			if a.Function != nil {
+				visitFn(a.Function)
+			}
+		}
+		out = append(out, deployNode{HTTPApi: api})
 	}
 	visitApi = func(api *route.Api) {
 		if done[api] {
@@ -81,18 +103,21 @@ func deployOrder(t *route.Table) []deployNode {
 	for _, api := range t.Apis {
 		visitApi(api)
 	}
+	for _, api := range t.HTTPApis {
+		visitHTTP(api)
+	}
 	return out
 }
 
 // linkArgs are fn's link variables with the values of the made resources, and the policy its links
 // need (nil without links).
-func linkArgs(fn *route.Function, tbls map[string]*table.Table, lambdas map[string]*function.Lambda, apis map[string]*restapi.RestApi) (map[string]pulumi.StringInput, pulumi.StringInput, error) {
+func linkArgs(fn *route.Function, tbls map[string]*table.Table, lambdas map[string]*function.Lambda, apis map[string]*restapi.RestApi, httpApis map[string]*httpapi.HttpApi) (map[string]pulumi.StringInput, pulumi.StringInput, error) {
 	if len(fn.Links) == 0 {
 		return nil, nil, nil
 	}
 	env := map[string]pulumi.StringInput{}
 	for name, v := range fn.LinkVariables() {
-		val, _, err := linkValue(v.Link, v.Attr, tbls, lambdas, apis)
+		val, _, err := linkValue(v.Link, v.Attr, tbls, lambdas, apis, httpApis)
 		if err != nil {
 			return nil, nil, fmt.Errorf("function %q: %w", fn.Name, err)
 		}
@@ -102,10 +127,10 @@ func linkArgs(fn *route.Function, tbls map[string]*table.Table, lambdas map[stri
 	var arns []any
 	var links []*route.Link
 	for _, l := range fn.Links {
-		if l.Api != nil {
+		if l.Api != nil || l.HTTPApi != nil {
 			continue
 		}
-		_, arn, err := linkValue(l, ilink.AttrARN, tbls, lambdas, apis)
+		_, arn, err := linkValue(l, ilink.AttrARN, tbls, lambdas, apis, httpApis)
 		if err != nil {
 			return nil, nil, fmt.Errorf("function %q: %w", fn.Name, err)
 		}
@@ -133,7 +158,14 @@ func linkArgs(fn *route.Function, tbls map[string]*table.Table, lambdas map[stri
 
 // linkValue is the value of attribute attr of the linked resource, and its ARN (an API's URL, which
 // has no ARN a link needs).
-func linkValue(l *route.Link, attr string, tbls map[string]*table.Table, lambdas map[string]*function.Lambda, apis map[string]*restapi.RestApi) (pulumi.StringOutput, pulumi.StringOutput, error) {
+func linkValue(l *route.Link, attr string, tbls map[string]*table.Table, lambdas map[string]*function.Lambda, apis map[string]*restapi.RestApi, httpApis map[string]*httpapi.HttpApi) (pulumi.StringOutput, pulumi.StringOutput, error) {
+	if l.HTTPApi != nil {
+		h, ok := httpApis[l.HTTPApi.Name]
+		if !ok {
+			return pulumi.StringOutput{}, pulumi.StringOutput{}, fmt.Errorf("linked api %q was not made before it", l.HTTPApi.Name)
+		}
+		return h.LinkUrl, h.LinkUrl, nil
+	}
 	if l.Api != nil {
 		r, ok := apis[l.Api.Name]
 		if !ok {

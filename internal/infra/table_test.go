@@ -72,3 +72,25 @@ func TestApiLink(t *testing.T) {
 		t.Errorf("an api link made a policy: %v", p.Inputs)
 	}
 }
+
+// TestHttpApiLink checks that a function linked to an HTTP API gets, as for a REST API, the API's URL
+// in STELVIO_API_<NAME>_URL: the endpoint that serves its $default stage, with no stage path and no
+// trailing slash (a REST API's link has none), and no policy for it. The HTTP API is made before the
+// function.
+func TestHttpApiLink(t *testing.T) {
+	pl := planOf(t, func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "orders-api")
+		api.Route("GET", "/orders", "functions/orders.index")
+		function.New(ctx, "reports", "functions/reports.handler", function.Link(api))
+		return nil
+	})
+	fn := find(t, pl, tFunction, "reports")
+	env, _ := fn.Inputs["environment"].(map[string]any)
+	vars, _ := env["variables"].(map[string]any)
+	if got, want := vars["STELVIO_API_ORDERS_API_URL"], "https://<Api orders-api id>.execute-api.eu-west-1.amazonaws.com"; got != want || len(vars) != 1 {
+		t.Errorf("variables %v, want only STELVIO_API_ORDERS_API_URL=%s", vars, want)
+	}
+	if p := pl.Find("aws:iam/rolePolicy:RolePolicy", "reports-links"); p != nil {
+		t.Errorf("an api link made a policy: %v", p.Inputs)
+	}
+}

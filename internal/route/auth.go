@@ -175,20 +175,7 @@ func (b *builder) authorizer(api *Api, d *AuthorizerDecl) *authorizer.Config {
 			}
 			cfg.ProviderARNs = append(cfg.ProviderARNs, arn)
 		}
-		switch j := d.DevJWKS; {
-		case j == "":
-		case strings.HasPrefix(j, "https://") || strings.HasPrefix(j, "http://"):
-			cfg.JWKS.URL = j
-		default:
-			p := path.Clean(filepath.ToSlash(j))
-			if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
-				bad("JWKS file %q is outside the project; give a path relative to the project directory", j)
-			} else if fi, err := os.Stat(filepath.Join(b.dir, filepath.FromSlash(p))); err != nil || fi.IsDir() {
-				bad("JWKS file %s not found in the project", p)
-			} else {
-				cfg.JWKS.File = filepath.Join(b.dir, filepath.FromSlash(p))
-			}
-		}
+		cfg.JWKS = b.devJWKS(d.DevJWKS, bad)
 	} else if len(d.UserPoolARNs) > 0 {
 		bad("only Cognito authorizers have user pools; remove apigateway.UserPoolARN")
 	} else if d.DevJWKS != "" {
@@ -355,4 +342,26 @@ func (a *Api) authLines() []string {
 		}
 	}
 	return lines
+}
+
+// devJWKS resolves a DevJWKS setting: an http(s) URL, or a file inside the project (its absolute path);
+// the zero source for "". A path that leaves the project or names no file is reported with bad.
+func (b *builder) devJWKS(j string, bad func(format string, args ...any)) authorizer.JWKSSource {
+	switch {
+	case j == "":
+		return authorizer.JWKSSource{}
+	case strings.HasPrefix(j, "https://") || strings.HasPrefix(j, "http://"):
+		return authorizer.JWKSSource{URL: j}
+	}
+	p := path.Clean(filepath.ToSlash(j))
+	if path.IsAbs(p) || filepath.IsAbs(j) || p == ".." || strings.HasPrefix(p, "../") {
+		bad("JWKS file %q is outside the project; give a path relative to the project directory", j)
+		return authorizer.JWKSSource{}
+	}
+	file := filepath.Join(b.dir, filepath.FromSlash(p))
+	if fi, err := os.Stat(file); err != nil || fi.IsDir() {
+		bad("JWKS file %s not found in the project", p)
+		return authorizer.JWKSSource{}
+	}
+	return authorizer.JWKSSource{File: file}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stelvio-go/stelvio/internal/authorizer"
 	"github.com/stelvio-go/stelvio/internal/handler"
 )
 
@@ -24,10 +25,14 @@ const HTTPIntegrationTimeout = 30
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
 const HTTPMaxScopes = 10
 
-// Authorizer kinds of an HTTP API, as the apigatewayv2 Authorizer's authorizerType names them.
+// Authorizer kinds of an HTTP API, as the apigatewayv2 Authorizer's authorizerType names them, and
+// AWS_IAM, a route's authorizationType that needs no authorizer resource: the caller signs the request
+// with Signature Version 4.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
 const (
 	HTTPAuthJWT     = "JWT"
 	HTTPAuthRequest = "REQUEST"
+	HTTPAuthIAM     = "AWS_IAM"
 )
 
 // HTTPApiDecl is one apigateway.NewHTTP declaration.
@@ -69,7 +74,7 @@ type HTTPRouteDecl struct {
 type HTTPAuthorizerDecl struct {
 	Api  *HTTPApiDecl
 	Name string
-	// Kind is HTTPAuthJWT or HTTPAuthRequest.
+	// Kind is HTTPAuthJWT, HTTPAuthRequest or HTTPAuthIAM.
 	Kind string
 	// Issuer and Audience are a JWT authorizer's; IdentitySources its (one header) or a Lambda
 	// authorizer's selection expressions ("$request.header.Authorization").
@@ -78,14 +83,17 @@ type HTTPAuthorizerDecl struct {
 	IdentitySources []string
 	// UserPoolID is set on the JWT authorizer of a Cognito user pool (CognitoAuthorizer).
 	UserPoolID string
+	// DevJWKS is the JWKS file (in the project) or URL dev verifies a JWT authorizer's tokens with;
+	// empty for the local development key. DevJWKSSource is where it was set (the authorizer's
+	// Source when empty).
+	DevJWKS       string
+	DevJWKSSource string
 	// Handler and Config are a Lambda authorizer's function.
 	Handler         string
 	Config          FunctionConfig
 	TTL             time.Duration
 	SimpleResponses bool
-	// DevJWKS is the JWKS file or URL dev verifies a JWT authorizer's tokens with.
-	DevJWKS string
-	Source  string
+	Source          string
 }
 
 // HTTPCORS is an HTTP API's CORS configuration (the apigatewayv2 Api's corsConfiguration).
@@ -129,13 +137,17 @@ type HTTPRoute struct {
 // HTTPAuthorizer is one authorizer of an HTTP API.
 type HTTPAuthorizer struct {
 	Name string
-	// Kind is HTTPAuthJWT or HTTPAuthRequest.
+	// Kind is HTTPAuthJWT, HTTPAuthRequest or HTTPAuthIAM.
 	Kind            string
 	Issuer          string
 	Audience        []string
 	IdentitySources []string
 	// UserPoolID is the Cognito user pool of a CognitoAuthorizer ("us-east-1_AbCdEf123"), "" otherwise.
 	UserPoolID string
+	// DevJWKS is the DevJWKS setting as declared; JWKS where dev finds the keys of a JWT authorizer
+	// (the file's absolute path, or the URL), the local development key when zero.
+	DevJWKS string
+	JWKS    authorizer.JWKSSource
 	// Function runs a Lambda (REQUEST) authorizer; its handler receives payload format 2.0
 	// authorizer events.
 	Function        *Function
@@ -217,6 +229,10 @@ func (b *builder) httpApis(d *Decls) {
 			b.httpRouteFunction(r, rd, rsubject, groups, &order)
 		}
 		b.table.HTTPApis = append(b.table.HTTPApis, api)
+		if b.table.httpApiByDecl == nil {
+			b.table.httpApiByDecl = map[*HTTPApiDecl]*HTTPApi{}
+		}
+		b.table.httpApiByDecl[ad] = api
 	}
 	for _, g := range order {
 		b.settleHTTP(g)
@@ -254,6 +270,8 @@ func (b *builder) httpRouteAuth(ad *HTTPApiDecl, r *HTTPRoute, rd *HTTPRouteDecl
 			// The default authorizer has problems of its own.
 		case r.Auth == nil:
 			b.add(rd.Source, subject, "scopes need a JWT authorizer, and the route has no authorizer; give it one made with api.JWTAuthorizer or api.CognitoAuthorizer")
+		case r.Auth.Kind == HTTPAuthIAM:
+			b.add(rd.Source, subject, "scopes need a JWT authorizer, and the route uses IAM authorization (api.IAMAuthorizer), which checks the caller's signature and has no scopes; remove the scopes or use api.JWTAuthorizer")
 		case r.Auth.Kind != HTTPAuthJWT:
 			b.add(rd.Source, subject, "scopes need a JWT authorizer, and the route's authorizer %q is a Lambda authorizer; remove the scopes or use api.JWTAuthorizer", r.Auth.Name)
 		case len(rd.Scopes) > HTTPMaxScopes:
@@ -272,6 +290,25 @@ func (b *builder) httpAuthorizer(api *HTTPApi, d *HTTPAuthorizerDecl) *HTTPAutho
 	}
 	a := &HTTPAuthorizer{Name: d.Name, Kind: d.Kind, Issuer: d.Issuer, Audience: slices.Clone(d.Audience),
 		IdentitySources: slices.Clone(d.IdentitySources), UserPoolID: d.UserPoolID, TTL: int(d.TTL / time.Second), SimpleResponses: d.SimpleResponses, Source: d.Source}
+	if d.DevJWKS != "" {
+		source := d.DevJWKSSource
+		if source == "" {
+			source = d.Source
+		}
+		if d.Kind != HTTPAuthJWT {
+			b.add(source, subject, "only JWT authorizers verify tokens with a JWKS; remove DevJWKS")
+			return nil
+		}
+		ok := true
+		a.DevJWKS = d.DevJWKS
+		a.JWKS = b.devJWKS(d.DevJWKS, func(format string, args ...any) {
+			b.add(source, subject, format, args...)
+			ok = false
+		})
+		if !ok {
+			return nil
+		}
+	}
 	if d.Kind != HTTPAuthRequest {
 		return a
 	}

@@ -32,8 +32,9 @@ type Table struct {
 	// Warnings are problems that do not stop the program, such as a quota close to its limit.
 	Warnings []Problem
 	// decls maps function.New declarations to their functions (for extensions).
-	byDecl    map[*FunctionDecl]*Function
-	apiByDecl map[*ApiDecl]*Api
+	byDecl        map[*FunctionDecl]*Function
+	apiByDecl     map[*ApiDecl]*Api
+	httpApiByDecl map[*HTTPApiDecl]*HTTPApi
 }
 
 // FunctionOf is the function a function.New declaration became.

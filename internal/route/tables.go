@@ -19,12 +19,14 @@ type TableDecl struct {
 	Subscribers []*SubscriberDecl
 }
 
-// LinkDecl is one function.Link or function.LinkReadOnly option: exactly one of Table, Function and
-// Api is set (none when the option was given a nil resource, which is reported where it was made).
+// LinkDecl is one function.Link or function.LinkReadOnly option: exactly one of Table, Function, Api
+// and HTTPApi is set (none when the option was given a nil resource, which is reported where it was
+// made).
 type LinkDecl struct {
 	Table    *TableDecl
 	Function *FunctionDecl
 	Api      *ApiDecl
+	HTTPApi  *HTTPApiDecl
 	ReadOnly bool
 	Source   string
 }
@@ -52,11 +54,13 @@ func (t *DynamoTable) PhysicalSpec(app, env string) tablespec.Table {
 	return s
 }
 
-// Link is one resource linked to a function: exactly one of Table, Function and Api is set.
+// Link is one resource linked to a function: exactly one of Table, Function, Api and HTTPApi is set.
+// A REST and an HTTP API link alike: kind link.KindAPI, attribute URL.
 type Link struct {
 	Table    *DynamoTable
 	Function *Function
 	Api      *Api
+	HTTPApi  *HTTPApi
 	// ReadOnly limits a table link to reading.
 	ReadOnly bool
 	Source   string
@@ -67,7 +71,7 @@ func (l *Link) Kind() link.Kind {
 	switch {
 	case l.Table != nil:
 		return link.KindTable
-	case l.Api != nil:
+	case l.Api != nil, l.HTTPApi != nil:
 		return link.KindAPI
 	}
 	return link.KindFunction
@@ -80,6 +84,8 @@ func (l *Link) Name() string {
 		return l.Table.Name
 	case l.Api != nil:
 		return l.Api.Name
+	case l.HTTPApi != nil:
+		return l.HTTPApi.Name
 	}
 	return l.Function.Name
 }
@@ -97,7 +103,7 @@ func (l *Link) Attributes() []string {
 	if l.Table != nil && l.Table.Spec.Stream != "" {
 		return []string{link.AttrName, link.AttrARN, link.AttrStreamARN}
 	}
-	if l.Api != nil {
+	if l.Api != nil || l.HTTPApi != nil {
 		return []string{link.AttrURL}
 	}
 	return []string{link.AttrName, link.AttrARN}
@@ -222,6 +228,17 @@ func (b *builder) links() {
 					continue
 				}
 				l.Api, key = api, api
+			case ld.HTTPApi != nil:
+				api, ok := b.table.httpApiByDecl[ld.HTTPApi]
+				if !ok {
+					b.add(ld.Source, subject, "api %q was not made with httpapi.New on this app's context; create it with httpapi.New(ctx, %q)", ld.HTTPApi.Name, ld.HTTPApi.Name)
+					continue
+				}
+				if ld.ReadOnly {
+					b.add(ld.Source, subject, "api %q is linked read-only; read-only links are for tables, so use function.Link", api.Name)
+					continue
+				}
+				l.HTTPApi, key = api, api
 			default:
 				continue
 			}
@@ -253,13 +270,19 @@ func (b *builder) apiLinkCycles() {
 	// calledBy: the APIs that call a function, directly or through functions linking it.
 	for _, fn := range b.table.Functions {
 		for _, l := range fn.Links {
-			if l.Api == nil {
+			var api any
+			switch {
+			case l.Api != nil:
+				api = l.Api
+			case l.HTTPApi != nil:
+				api = l.HTTPApi
+			default:
 				continue
 			}
-			if path := b.pathTo(l.Api, fn, map[any]bool{}); path != nil {
+			if path := b.pathTo(api, fn, map[any]bool{}); path != nil {
 				b.add(l.Source, fmt.Sprintf("function %s", fn.Name),
 					"the link to api %q makes a cycle (%s -> %s): an API is made after the functions it calls, so none of them can hold its URL; a handler behind the API finds it in the request (requestContext.domainName and requestContext.stage)",
-					l.Api.Name, "function "+fn.Name, strings.Join(path, " -> "))
+					l.Name(), "function "+fn.Name, strings.Join(path, " -> "))
 			}
 		}
 	}
@@ -282,6 +305,18 @@ func (b *builder) pathTo(node any, target *Function, seen map[any]bool) []string
 				next = append(next, r.Function)
 			}
 		}
+	case *HTTPApi:
+		name = fmt.Sprintf("api %s", n.Name)
+		for _, r := range n.Routes {
+			if r.Function != nil {
+				next = append(next, r.Function)
+			}
+		}
+		for _, a := range n.Authorizers {
+			if a.Function != nil {
+				next = append(next, a.Function)
+			}
+		}
 	case *Function:
 		if n == target {
 			return []string{"function " + n.Name}
@@ -293,6 +328,8 @@ func (b *builder) pathTo(node any, target *Function, seen map[any]bool) []string
 				next = append(next, l.Function)
 			case l.Api != nil:
 				next = append(next, l.Api)
+			case l.HTTPApi != nil:
+				next = append(next, l.HTTPApi)
 			}
 		}
 	}

@@ -47,6 +47,11 @@ type HttpApi struct {
 	Url pulumi.StringOutput
 	// DomainUrl is "https://{domain}" when the API has a custom domain.
 	DomainUrl pulumi.StringOutput
+	// LinkUrl is the URL functions linked to the API get, without a trailing slash as a REST API's
+	// link has none: DomainUrl when the API has a custom domain, else the API's endpoint
+	// (apiEndpoint, https://{id}.execute-api.{region}.amazonaws.com), where the $default stage is
+	// served with no stage path.
+	LinkUrl pulumi.StringOutput
 }
 
 // Logical names of an API's children.
@@ -127,6 +132,9 @@ func NewHttpApi(ctx *pulumi.Context, name string, args *HttpApiArgs, opts ...pul
 	// Authorizers.
 	authIDs := map[string]pulumi.StringOutput{}
 	for _, a := range api.Authorizers {
+		if a.Kind == route.HTTPAuthIAM {
+			continue // a route's authorizationType, not a resource
+		}
 		aargs := &apigatewayv2.AuthorizerArgs{
 			ApiId:           v2.ID(),
 			Name:            pulumi.String(a.Name),
@@ -203,7 +211,11 @@ func NewHttpApi(ctx *pulumi.Context, name string, args *HttpApiArgs, opts ...pul
 			Target:            pulumi.Sprintf("integrations/%s", integrations[rt.Function.Name]),
 			AuthorizationType: pulumi.String("NONE"),
 		}
-		if a := rt.Auth; a != nil {
+		if a := rt.Auth; a != nil && a.Kind == route.HTTPAuthIAM {
+			// "--authorization-type AWS_IAM", without an authorizer.
+			// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
+			rargs.AuthorizationType = pulumi.String(route.HTTPAuthIAM)
+		} else if a != nil {
 			rargs.AuthorizerId = authIDs[a.Name]
 			if a.Kind == route.HTTPAuthJWT {
 				rargs.AuthorizationType = pulumi.String("JWT")
@@ -240,6 +252,7 @@ func NewHttpApi(ctx *pulumi.Context, name string, args *HttpApiArgs, opts ...pul
 	}
 	h.Stage, h.Logs = stage, logs
 	h.Url = pulumi.Sprintf("%s/", v2.ApiEndpoint)
+	h.LinkUrl = v2.ApiEndpoint
 	outputs := pulumi.Map{"url": h.Url}
 
 	if api.DomainName != "" {
@@ -247,6 +260,7 @@ func NewHttpApi(ctx *pulumi.Context, name string, args *HttpApiArgs, opts ...pul
 			return nil, fmt.Errorf("api %q: domain %s: %w", api.Name, api.DomainName, err)
 		}
 		outputs["domainUrl"] = h.DomainUrl
+		h.LinkUrl = h.DomainUrl
 	}
 	if err := ctx.RegisterResourceOutputs(h, outputs); err != nil {
 		return nil, err

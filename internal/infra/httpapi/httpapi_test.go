@@ -16,8 +16,9 @@ import (
 
 const execArn = "arn:aws:execute-api:eu-west-1:123456789012:abc123"
 
-// testApi: CORS, a JWT and a Lambda authorizer, two routes of one function (one with the JWT
-// authorizer and scopes), a route behind the Lambda authorizer, and $default.
+// testApi: CORS, a JWT and a Lambda authorizer, IAM authorization, two routes of one function (one
+// with the JWT authorizer and scopes), a route behind the Lambda authorizer, one with IAM
+// authorization, and $default.
 func testApi(t *testing.T, domain string) (*route.HTTPApi, []*route.Function) {
 	t.Helper()
 	path := func(p string) route.Path {
@@ -35,13 +36,15 @@ func testApi(t *testing.T, domain string) (*route.HTTPApi, []*route.Function) {
 		Audience: []string{"client-a", "client-b"}, IdentitySources: []string{"$request.header.Authorization"}}
 	keys := &route.HTTPAuthorizer{Name: "keys", Kind: route.HTTPAuthRequest, Function: authFn, IdentitySources: []string{"$request.header.X-Api-Key"},
 		TTL: 300, SimpleResponses: true}
-	api := &route.HTTPApi{Name: "web", DomainName: domain, Authorizers: []*route.HTTPAuthorizer{jwt, keys},
+	iam := &route.HTTPAuthorizer{Name: "iam", Kind: route.HTTPAuthIAM}
+	api := &route.HTTPApi{Name: "web", DomainName: domain, Authorizers: []*route.HTTPAuthorizer{jwt, keys, iam},
 		CORS: &route.HTTPCORS{AllowOrigins: []string{"https://app.example.com", "https://admin.example.com"}, AllowMethods: []string{"GET", "POST"},
 			AllowHeaders: []string{"authorization"}, ExposeHeaders: []string{"x-request-id"}, MaxAge: 600, AllowCredentials: true}}
 	api.Routes = []*route.HTTPRoute{
 		{Api: api, Key: "GET /users/{id}", Method: "GET", Path: path("/users/{id}"), Function: users},
 		{Api: api, Key: "GET /me", Method: "GET", Path: path("/me"), Function: users, Auth: jwt, Scopes: []string{"profile", "email"}},
 		{Api: api, Key: "POST /admin", Method: "POST", Path: path("/admin"), Function: users, Auth: keys},
+		{Api: api, Key: "DELETE /orders", Method: "DELETE", Path: path("/orders"), Function: users, Auth: iam},
 		{Api: api, Key: "$default", Default: true, Function: other},
 	}
 	return api, []*route.Function{users, other, authFn}
@@ -63,9 +66,10 @@ func (recorder) CreateRecord(ctx *pulumi.Context, name string, rec dns.Record, o
 	return &r, ctx.RegisterResource("test:dns:Record", name, in, &r, opts...)
 }
 
-func run(t *testing.T, api *route.HTTPApi, fns []*route.Function, p dns.Provider) *resourcetest.Mocks {
+// run makes api with mocks; linkURL is the URL functions linked to it get.
+func run(t *testing.T, api *route.HTTPApi, fns []*route.Function, p dns.Provider) (m *resourcetest.Mocks, linkURL string) {
 	t.Helper()
-	m := &resourcetest.Mocks{Outputs: func(typ, name string, in resource.PropertyMap) resource.PropertyMap {
+	m = &resourcetest.Mocks{Outputs: func(typ, name string, in resource.PropertyMap) resource.PropertyMap {
 		switch typ {
 		case "aws:lambda/function:Function":
 			return resource.NewPropertyMapFromMap(map[string]any{"invokeArn": "invoke:" + name, "name": "shop-prod-" + name})
@@ -92,13 +96,17 @@ func run(t *testing.T, api *route.HTTPApi, fns []*route.Function, p dns.Provider
 			}
 			lambdas[fn.Name] = l
 		}
-		_, err := httpapi.NewHttpApi(ctx, "web", &httpapi.HttpApiArgs{App: "shop", Env: "prod", Api: api, Functions: lambdas, DNS: p})
-		return err
+		h, err := httpapi.NewHttpApi(ctx, "web", &httpapi.HttpApiArgs{App: "shop", Env: "prod", Api: api, Functions: lambdas, DNS: p})
+		if err != nil {
+			return err
+		}
+		h.LinkUrl.ApplyT(func(u string) string { linkURL = u; return u })
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m
+	return m, linkURL
 }
 
 func check(t *testing.T, r *resourcetest.Resource, want map[string]string) {
@@ -126,7 +134,11 @@ func list(r *resourcetest.Resource, key string) string {
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 func TestHttpApi(t *testing.T) {
 	api, fns := testApi(t, "")
-	m := run(t, api, fns, nil)
+	m, linkURL := run(t, api, fns, nil)
+	// A linked function gets the endpoint, which serves the $default stage without a stage path.
+	if linkURL != "https://abc123.execute-api.eu-west-1.amazonaws.com" {
+		t.Errorf("link URL = %q, want the api endpoint", linkURL)
+	}
 
 	a := m.Find(t, "aws:apigatewayv2/api:Api", "web")
 	check(t, a, map[string]string{"name": "shop-prod-web", "protocolType": "HTTP"})
@@ -179,6 +191,9 @@ func TestHttpApi(t *testing.T) {
 		{"GET /users/{id}", "integrations/web:integration users-id", "NONE", "", ""},
 		{"GET /me", "integrations/web:integration users-id", "JWT", "web:authorizer users-id", "profile,email"},
 		{"POST /admin", "integrations/web:integration users-id", "CUSTOM", "web:authorizer keys-id", ""},
+		// IAM authorization is the route's authorizationType AWS_IAM and no authorizer:
+		// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
+		{"DELETE /orders", "integrations/web:integration users-id", "AWS_IAM", "", ""},
 		{"$default", "integrations/web:integration fallback-id", "NONE", "", ""},
 	} {
 		r := m.Find(t, "aws:apigatewayv2/route:Route", "web:"+tt.key)
@@ -186,6 +201,13 @@ func TestHttpApi(t *testing.T) {
 		if got := list(r, "authorizationScopes"); got != tt.scopes {
 			t.Errorf("route %s scopes = %q, want %q", tt.key, got, tt.scopes)
 		}
+	}
+
+	if n := count(m, "aws:apigatewayv2/authorizer:Authorizer"); n != 2 {
+		t.Errorf("%d authorizers, want 2 (IAM authorization has no authorizer resource)", n)
+	}
+	if n := count(m, "aws:lambda/permission:Permission"); n != 3 {
+		t.Errorf("%d permissions, want 3 (two functions, the Lambda authorizer)", n)
 	}
 
 	logs := m.Find(t, "aws:cloudwatch/logGroup:LogGroup", "web:access-logs")
@@ -208,7 +230,11 @@ func TestHttpApi(t *testing.T) {
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html
 func TestHttpApiDomain(t *testing.T) {
 	api, fns := testApi(t, "api.example.com")
-	m := run(t, api, fns, recorder{})
+	m, linkURL := run(t, api, fns, recorder{})
+	// With a custom domain a linked function gets the domain's URL, as for a REST API.
+	if linkURL != "https://api.example.com" {
+		t.Errorf("link URL = %q, want https://api.example.com", linkURL)
+	}
 	check(t, m.Find(t, "aws:acm/certificate:Certificate", "web:domain:certificate"), map[string]string{"domainName": "api.example.com", "validationMethod": "DNS"})
 	d := m.Find(t, "aws:apigatewayv2/domainName:DomainName", "web:domain")
 	check(t, d, map[string]string{"domainName": "api.example.com"})
