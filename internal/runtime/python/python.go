@@ -158,7 +158,7 @@ func (r *Runtime) Check(ctx context.Context, projectDir string, fn *route.Functi
 	add := func(t *route.Target, format string, args ...any) {
 		p := runtime.Problem{Function: fn.Name, Message: fmt.Sprintf(format, args...)}
 		if t != nil {
-			p.Route = runtime.FirstRoute(fn, *t)
+			p.Route, p.HTTPRoute = runtime.FirstRoute(fn, *t), runtime.FirstHTTPRoute(fn, *t)
 		}
 		problems = append(problems, p)
 	}
