@@ -1,11 +1,14 @@
 package devserver_test
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -139,5 +142,52 @@ func Bye(req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, e
 		if resp.StatusCode != step.status || string(body) != step.body {
 			t.Errorf("%s %s = %d %s, want %d %s", step.method, step.path, resp.StatusCode, body, step.status, step.body)
 		}
+	}
+}
+
+// failingBuilder is a Builder whose workers cannot be made, counting its calls.
+type failingBuilder struct{ calls atomic.Int64 }
+
+func (b *failingBuilder) Worker(ctx context.Context, fn *route.Function) (devserver.Worker, error) {
+	b.calls.Add(1)
+	return devserver.Worker{}, errors.New("no interpreter for " + fn.Name)
+}
+
+func (b *failingBuilder) Sources(fn *route.Function) (string, []string, bool) {
+	return fn.Dir, []string{"*.py"}, false
+}
+
+// TestHTTPPrepareOncePerFunction: Prepare makes the worker of a function serving several HTTP API
+// routes once, and reports its failure once, not once per route.
+func TestHTTPPrepareOncePerFunction(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "functions"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "functions", "users.py"), []byte("def get(e, c):\n    pass\n\ndef create(e, c):\n    pass\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	web := &route.HTTPApiDecl{Name: "web", Routes: []*route.HTTPRouteDecl{
+		runtimetest.HTTPRoute(t, "GET /users/{id}", "functions/users.get"),
+		runtimetest.HTTPRoute(t, "POST /users", "functions/users.create"),
+		runtimetest.HTTPRoute(t, "GET /users", "functions/users.get"),
+	}}
+	table, err := route.Build(&route.Decls{HTTPApis: []*route.HTTPApiDecl{web}}, "shared", "dev", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &failingBuilder{}
+	log := &devtest.Log{}
+	s, err := devserver.New(table, devserver.Options{ProjectDir: dir, Builder: b, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Prepare(context.Background())
+	if n := b.calls.Load(); n != 1 {
+		t.Errorf("%d workers made, want 1", n)
+	}
+	if got, want := log.String(), "[functions-users] no interpreter for functions-users\n"; got != want {
+		t.Errorf("log %q, want %q", got, want)
 	}
 }
