@@ -23,8 +23,9 @@ func resolveHTTP(run func(ctx *stelvio.Context) error) *route.Table {
 	return table
 }
 
-// An HTTP API with CORS, a Cognito (JWT) authorizer and a catch-all route; functions have the 30 s
-// timeout of HTTP API integrations.
+// An HTTP API with CORS, a Cognito (JWT) authorizer and a catch-all route: the handlers of each file
+// (or Go package) are one Lambda function, named after it, with the 30 s timeout of HTTP API
+// integrations.
 func ExampleNewHTTP() {
 	table := resolveHTTP(func(ctx *stelvio.Context) error {
 		api := apigateway.NewHTTP(ctx, "my-api", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{"https://app.example.com"}}))
@@ -46,10 +47,10 @@ func ExampleNewHTTP() {
 	a := table.HTTPApis[0].Authorizers[0]
 	fmt.Println(a.Name, a.Kind, a.Issuer, a.Audience)
 	// Output:
-	// GET /echo/{proxy+} -> functions-echo-handler     echo.handler     30s  auth -
-	// GET /plain         -> functions-plain-plain      Plain            30s  auth -
-	// GET /me            -> functions-me-handler       me.handler       30s  auth users profile
-	// $default           -> functions-fallback-handler fallback.handler 30s  auth -
+	// GET /echo/{proxy+} -> functions-echo             echo.handler     30s  auth -
+	// GET /plain         -> functions-plain            Plain            30s  auth -
+	// GET /me            -> functions-me               me.handler       30s  auth users profile
+	// $default           -> functions-fallback         fallback.handler 30s  auth -
 	// users JWT https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123 [my-client]
 }
 

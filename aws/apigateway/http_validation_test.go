@@ -37,7 +37,7 @@ func TestHTTPProblems(t *testing.T) {
 		{"timeout above 30 s", func(ctx *stelvio.Context) error {
 			apigateway.NewHTTP(ctx, "a").Route("GET", "/x", "functions/echo.handler", function.Timeout(31*time.Second))
 			return nil
-		}, []string{`http_validation_test.go:LINE: function functions/echo.py echo.handler: timeout 31s is longer than HTTP API integrations wait: they time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`}},
+		}, []string{`http_validation_test.go:LINE: function functions/echo.py: timeout 31s is longer than HTTP API integrations wait: they time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`}},
 		{"function.New timeout above 30 s", func(ctx *stelvio.Context) error {
 			fn := function.New(ctx, "slow", "functions/echo.handler", function.Timeout(time.Minute))
 			apigateway.NewHTTP(ctx, "a").RouteFunction("GET", "/x", fn)
@@ -99,7 +99,7 @@ func TestHTTPProblems(t *testing.T) {
 			function.New(ctx, "reports", "functions/me.handler", function.LinkReadOnly(api))
 			return nil
 		}, []string{
-			`http_validation_test.go:LINE: function functions-echo-handler: the link to api "a" makes a cycle (function functions-echo-handler -> api a -> function functions-echo-handler): an API is made after the functions it calls, so none of them can hold its URL; a handler behind the API finds it in the request (requestContext.domainName and requestContext.stage)`,
+			`http_validation_test.go:LINE: function functions-echo: the link to api "a" makes a cycle (function functions-echo -> api a -> function functions-echo): an API is made after the functions it calls, so none of them can hold its URL; a handler behind the API finds it in the request (requestContext.domainName and requestContext.stage)`,
 			`http_validation_test.go:LINE: function reports: api "a" is linked read-only; read-only links are for tables, so use function.Link`,
 		}},
 		{"CORS", func(ctx *stelvio.Context) error {

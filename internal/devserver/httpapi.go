@@ -114,12 +114,16 @@ func (s *Server) httpRoutes() []string {
 }
 
 // prepareHTTPAPIs builds the functions of the HTTP APIs' routes and Lambda authorizers ahead of the
-// first request.
+// first request, each once however many routes it serves.
 func (s *Server) prepareHTTPAPIs(ctx context.Context) {
+	seen := map[*route.Function]bool{}
 	for _, m := range s.httpAPIs {
 		var fns []*route.Function
 		for _, r := range m.api.Routes {
-			fns = append(fns, r.Function)
+			if !seen[r.Function] {
+				seen[r.Function] = true
+				fns = append(fns, r.Function)
+			}
 		}
 		for _, a := range m.api.Authorizers {
 			if a.Function != nil {

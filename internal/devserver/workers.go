@@ -41,7 +41,7 @@ type BuildError = runtime.BuildError
 // runtimeBuilder runs functions on the host with the language runtimes of internal/runtime: the same
 // generated code as the Lambda packages (the Python router, the Go main and router, built for the host).
 // Every worker runs the function's generated router, which picks the user function from the request's
-// method and resource, as on Lambda.
+// method and resource (an HTTP API's function: from the event's route key), as on Lambda.
 type runtimeBuilder struct {
 	projectDir string
 	runtimes   runtime.Registry

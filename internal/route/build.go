@@ -177,7 +177,7 @@ func (b *builder) outputs(d *Decls) {
 			if !declared[o] {
 				subject := fmt.Sprintf("function %q", fn.Name)
 				if !fn.Instance {
-					subject = fmt.Sprintf("function %s", strings.SplitN(fn.Key, ":", 2)[1])
+					subject = "function " + codeLocation(fn.Key)
 				}
 				b.add(fn.Source, subject, "environment variable %s uses output %q, which was not made with ctx.Output on this app's context", k, o.Name)
 			}
@@ -560,7 +560,7 @@ func describe(method, p string) string {
 // settle gives a shared function its configuration and name.
 func (b *builder) settle(g *group) {
 	fn := g.fn
-	source, subject := fn.Source, fmt.Sprintf("function %s", strings.SplitN(fn.Key, ":", 2)[1])
+	source, subject := fn.Source, "function "+codeLocation(fn.Key)
 	if len(g.configured) > 1 {
 		var where []string
 		for _, r := range g.configured {
@@ -581,12 +581,21 @@ func (b *builder) settle(g *group) {
 	b.table.Functions = append(b.table.Functions, fn)
 }
 
+// codeLocation is the code a shared function is made from, from its key: "functions/users.py",
+// "functions/orders" (a folder or a Go package). The key of an HTTP API's function starts with
+// "http:" ("http:file:functions/users.py").
+func codeLocation(key string) string {
+	key = strings.TrimPrefix(key, "http:")
+	_, loc, _ := strings.Cut(key, ":")
+	return loc
+}
+
 // uniqueName derives a function name from its code location ("functions/users.py" → "functions-users",
 // "functions/my_app.py" → "functions-my_app": Lambda and IAM names allow "_"),
-// adding a short hash when two locations would give the same name.
+// adding a short hash when two locations would give the same name (a file serving routes of a REST
+// API and of an HTTP API is two functions).
 func (b *builder) uniqueName(fn *Function) string {
-	loc := strings.SplitN(fn.Key, ":", 2)[1]
-	loc = strings.TrimSuffix(loc, ".py")
+	loc := strings.TrimSuffix(codeLocation(fn.Key), ".py")
 	var sb strings.Builder
 	for _, r := range loc {
 		switch {

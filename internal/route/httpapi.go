@@ -156,16 +156,21 @@ type HTTPAuthorizer struct {
 	Source          string
 }
 
-// httpGroup is the routes of HTTP APIs that call one user function: one Lambda function.
+// httpGroup is the routes of HTTP APIs whose handlers are in one Python file, one folder or one Go
+// package: one Lambda function, with generated routing code when it serves several routes.
 type httpGroup struct {
 	fn         *Function
 	configured []*HTTPRoute
 	config     FunctionConfig
+	// keys are the route keys of the group's routes, each with the first route declaring it: the
+	// generated router tells routes apart by their route key alone.
+	keys map[string]*HTTPRoute
 }
 
-// httpApis resolves the HTTP APIs: each distinct handler (file or package and function) is a Lambda
-// function of its own, so that no routing code is generated for them; routes naming the same handler
-// share it.
+// httpApis resolves the HTTP APIs. As for REST APIs, the routes whose handlers are in the same
+// Python file, the same folder or the same Go package share one Lambda function, whose generated
+// router dispatches each payload format 2.0 event on its routeKey; a function.New function serves the
+// routes it is given without routing code.
 func (b *builder) httpApis(d *Decls) {
 	names := map[string]string{}
 	domains := map[string]string{}
@@ -363,15 +368,23 @@ func (b *builder) httpRouteFunction(r *HTTPRoute, rd *HTTPRouteDecl, subject str
 	if res.Runtime == handler.Python {
 		target.Module = res.Ref.Module()
 	}
-	key := "http:" + res.Key() + "#" + target.String()
+	// The key differs from a REST API's function of the same code: a REST API sends payload format
+	// 1.0 events, an HTTP API format 2.0, so the two never share a function.
+	key := "http:" + res.Key()
 	g := groups[key]
 	if g == nil {
-		fn := &Function{Key: key, Instance: true, Source: rd.Source}
+		fn := &Function{Key: key, Source: rd.Source}
 		b.fill(fn, res)
-		fn.Entry = target
-		g = &httpGroup{fn: fn}
+		g = &httpGroup{fn: fn, keys: map[string]*HTTPRoute{}}
 		groups[key] = g
 		*order = append(*order, g)
+	}
+	if prev, ok := g.keys[r.Key]; ok && prev.Target != target {
+		b.add(rd.Source, subject, "api %q routes the same route key to %s in %s (%s), and the function's generated router tells routes apart by their route key alone; give this route the same handler, or put one of the two handlers in another file",
+			prev.Api.Name, prev.Target, codeLocation(key), prev.Source)
+		return
+	} else if !ok {
+		g.keys[r.Key] = r
 	}
 	r.Function, r.Target = g.fn, target
 	if cfg.configured() {
@@ -381,12 +394,11 @@ func (b *builder) httpRouteFunction(r *HTTPRoute, rd *HTTPRouteDecl, subject str
 	g.fn.HTTPRoutes = append(g.fn.HTTPRoutes, r)
 }
 
-// settleHTTP configures and names the function of HTTP API routes. Its timeout is the integration
-// timeout, 30 s, unless given.
+// settleHTTP configures and names the function of HTTP API routes, as settle does a REST API's. Its
+// timeout is the integration timeout, 30 s, unless given.
 func (b *builder) settleHTTP(g *httpGroup) {
 	fn := g.fn
-	loc := strings.SplitN(strings.TrimPrefix(fn.Key, "http:"), ":", 2)[1]
-	subject := fmt.Sprintf("function %s", strings.Replace(loc, "#", " ", 1))
+	subject := "function " + codeLocation(fn.Key)
 	if len(g.configured) > 1 {
 		var where []string
 		for _, r := range g.configured {
@@ -410,19 +422,7 @@ func (b *builder) settleHTTP(g *httpGroup) {
 		b.add(source, subject, "timeout %ds is longer than HTTP API integrations wait: they time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", fn.Timeout)
 		return
 	}
-	base := strings.TrimSuffix(strings.SplitN(loc, "#", 2)[0], ".py") + "-" + fn.Entry.Func
-	var sb strings.Builder
-	for _, r := range base {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
-			sb.WriteRune(r)
-		case r >= 'A' && r <= 'Z':
-			sb.WriteRune(r + 'a' - 'A')
-		default:
-			sb.WriteByte('-')
-		}
-	}
-	fn.Name = b.httpName(strings.Trim(sb.String(), "-"), fn.Key)
+	fn.Name = b.uniqueName(fn)
 	b.table.Functions = append(b.table.Functions, fn)
 }
 

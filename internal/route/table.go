@@ -112,7 +112,8 @@ type Function struct {
 	// names are made from it with naming.Physical.
 	Name string
 	// Key identifies the code: "file:functions/users.py", "folder:functions/orders", "go:functions/hello",
-	// or "instance:<name>".
+	// or "instance:<name>"; the function of an HTTP API's routes has "http:" before it
+	// ("http:file:functions/users.py").
 	Key string
 	// Runtime is handler.Python or handler.Go; RuntimeID the Lambda runtime ("python3.12", "provided.al2023").
 	Runtime   string
@@ -146,8 +147,9 @@ type Function struct {
 	// Authorizer is set on the function of a TOKEN or REQUEST authorizer: its handler receives
 	// authorizer events, not proxy events.
 	Authorizer *authorizer.Config
-	// HTTPRoutes are the HTTP API routes the function serves: its handler receives payload format 2.0
-	// events (events.APIGatewayV2HTTPRequest). A function serves either REST or HTTP API routes.
+	// HTTPRoutes are the HTTP API routes the function serves, in declaration order (across APIs): its
+	// handlers receive payload format 2.0 events (events.APIGatewayV2HTTPRequest). A function serves
+	// either REST or HTTP API routes.
 	HTTPRoutes []*HTTPRoute
 	// HTTPAuthorizer is set on the function of an HTTP API's Lambda authorizer: its handler receives
 	// payload format 2.0 authorizer events.
@@ -158,7 +160,8 @@ type Function struct {
 	// ExtraFiles are files added at the root of the function's package and to its local worker's
 	// import path, by file name: the CORS helper module of a Python function of an API with CORS.
 	ExtraFiles map[string][]byte
-	// Entry is the user function called when no routing code is generated.
+	// Entry is the user function called when no routing code is generated: a function.New's, or the
+	// handler of the first route of a shared function.
 	Entry Target
 	// Routes served by this function, in declaration order (across APIs).
 	Routes []*Route
@@ -166,18 +169,27 @@ type Function struct {
 }
 
 // NeedsRouter reports whether the package gets generated routing code: a function that is not a
-// function.New instance and serves more than one route.
-func (f *Function) NeedsRouter() bool { return !f.Instance && len(f.Routes) > 1 }
+// function.New instance and serves more than one route (of REST APIs, dispatched on the method and
+// resource, or of HTTP APIs, dispatched on the route key).
+func (f *Function) NeedsRouter() bool {
+	return !f.Instance && (len(f.Routes) > 1 || len(f.HTTPRoutes) > 1)
+}
 
 // Targets lists the distinct user functions the function's routes call, sorted.
 func (f *Function) Targets() []Target {
 	seen := map[Target]bool{}
 	var out []Target
-	for _, r := range f.Routes {
-		if !seen[r.Target] {
-			seen[r.Target] = true
-			out = append(out, r.Target)
+	add := func(t Target) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
 		}
+	}
+	for _, r := range f.Routes {
+		add(r.Target)
+	}
+	for _, r := range f.HTTPRoutes {
+		add(r.Target)
 	}
 	if len(out) == 0 {
 		out = append(out, f.Entry)

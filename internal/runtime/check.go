@@ -24,6 +24,9 @@ type Problem struct {
 	// file:line of its declaration; nil for a problem of the whole function (its package does not
 	// parse, .stelvio is not writable) or of a function.New instance without routes.
 	Route *route.Route
+	// HTTPRoute is, for a function of HTTP API routes, the first route calling the user function the
+	// problem is about; nil otherwise.
+	HTTPRoute *route.HTTPRoute
 	// Message says what is wrong, where in the handler code (file:line) and how to fix it. It does not
 	// name the route.
 	Message string
@@ -32,8 +35,11 @@ type Problem struct {
 // String is the message with the route or function it concerns: `route GET /users: functions/users.py
 // has no function "index"; ...`.
 func (p Problem) String() string {
-	if p.Route != nil {
+	switch {
+	case p.Route != nil:
 		return "route " + p.Route.String() + ": " + p.Message
+	case p.HTTPRoute != nil:
+		return "route " + p.HTTPRoute.Key + ": " + p.Message
 	}
 	return p.Message
 }
@@ -55,6 +61,16 @@ func (e *CheckError) Error() string {
 // FirstRoute is the first route of fn that calls target, or nil (a function.New instance).
 func FirstRoute(fn *route.Function, target route.Target) *route.Route {
 	for _, r := range fn.Routes {
+		if r.Target == target {
+			return r
+		}
+	}
+	return nil
+}
+
+// FirstHTTPRoute is the first HTTP API route of fn that calls target, or nil.
+func FirstHTTPRoute(fn *route.Function, target route.Target) *route.HTTPRoute {
+	for _, r := range fn.HTTPRoutes {
 		if r.Target == target {
 			return r
 		}

@@ -87,3 +87,39 @@ func RouteOf(fn *route.Function, target route.Target) string {
 	}
 	return fmt.Sprintf("function %q", fn.Name)
 }
+
+// KeyRule is one line of the generated router of an HTTP API's function: events whose routeKey is Key
+// ("GET /users/{id}", "ANY /files/{proxy+}", "$default") go to Target.
+type KeyRule struct {
+	Key    string
+	Target route.Target
+}
+
+// KeyRules is the dispatch table of the generated router of fn, a function of HTTP API routes: one
+// rule per route key, sorted by key so that the generated code does not change when routes are merely
+// declared in another order. A route key routed by several APIs calls one target (the route table
+// reports it otherwise).
+func KeyRules(fn *route.Function) []KeyRule {
+	seen := map[string]bool{}
+	var out []KeyRule
+	for _, r := range fn.HTTPRoutes {
+		if !seen[r.Key] {
+			seen[r.Key] = true
+			out = append(out, KeyRule{Key: r.Key, Target: r.Target})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// NoRouteKeyMessage is the message of the JSON error the generated router of an HTTP API's function
+// answers with when an event's routeKey is none of its routes', as NoRouteMessage is a REST API
+// function's; the routers of every language print the same words.
+func NoRouteKeyMessage(fn *route.Function) string {
+	var keys []string
+	for _, r := range KeyRules(fn) {
+		keys = append(keys, r.Key)
+	}
+	// %s in quotes, not %q: Python's % operator formats the Python router's message.
+	return fmt.Sprintf("no route for route key \"%%s\" in function %s; its routes are: %s", fn.Name, strings.Join(keys, ", "))
+}

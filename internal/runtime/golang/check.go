@@ -120,7 +120,7 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 	add := func(t *route.Target, format string, args ...any) {
 		p := runtime.Problem{Function: fn.Name, Message: fmt.Sprintf(format, args...)}
 		if t != nil {
-			p.Route = runtime.FirstRoute(fn, *t)
+			p.Route, p.HTTPRoute = runtime.FirstRoute(fn, *t), runtime.FirstHTTPRoute(fn, *t)
 		}
 		problems = append(problems, p)
 	}

@@ -131,7 +131,8 @@ func findModule(dir string) (module, error) {
 }
 
 // Main generates main.go of fn's main package: start of the handler function, or of a router that
-// dispatches on the request's HTTPMethod and Resource when fn serves several routes. importPath is the
+// dispatches on the request's HTTPMethod and Resource when fn serves several routes (on the event's
+// RouteKey when they are HTTP API routes, see keyMain). importPath is the
 // handler package's import path. start is lambda.Start in Lambda packages (start_lambda.go) and
 // devloop's in the local server's host builds (start_dev.go).
 func Main(fn *route.Function, importPath string, funcs map[string]handlerFunc) ([]byte, error) {
@@ -141,6 +142,8 @@ func Main(fn *route.Function, importPath string, funcs map[string]handlerFunc) (
 		t := fn.Entry
 		if len(fn.Routes) > 0 && !fn.Instance {
 			t = fn.Routes[0].Target
+		} else if len(fn.HTTPRoutes) > 0 && !fn.Instance {
+			t = fn.HTTPRoutes[0].Target
 		}
 		fmt.Fprintf(&b, `// Command bootstrap runs %s.%s on the Lambda runtime.
 package main
@@ -150,6 +153,9 @@ import handler %q
 func main() { start(handler.%s) }
 `, fn.Dir, t.Func, importPath, t.Func)
 		return format.Source(b.Bytes())
+	}
+	if len(fn.HTTPRoutes) > 0 {
+		return keyMain(&b, fn, importPath, funcs)
 	}
 	fmt.Fprintf(&b, `// Command bootstrap routes API Gateway proxy events to the functions of package %s.
 package main
@@ -212,6 +218,72 @@ func route(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGa
 		return events.APIGatewayProxyResponse{}, err
 	}
 	return events.APIGatewayProxyResponse{
+		StatusCode: 404,
+		Headers:    map[string]string{"Content-Type": "application/json"},
+		Body:       string(body),
+	}, nil
+}
+`)
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("function %q: generated router does not parse: %w", fn.Name, err)
+	}
+	return src, nil
+}
+
+// keyMain writes the rest of main.go for a function serving several HTTP API routes: a router that
+// dispatches the payload format 2.0 event on its RouteKey to the exported function of that route. The
+// router returns any: an HTTP API route's handler may return any value (API Gateway reads a result
+// without statusCode as a 200 JSON body), and aws-lambda-go encodes the value held by the interface
+// as it would encode the handler's own result. An event of no route of the function is answered 404
+// with a JSON message, in the shape of a 2.0 response.
+func keyMain(b *bytes.Buffer, fn *route.Function, importPath string, funcs map[string]handlerFunc) ([]byte, error) {
+	fmt.Fprintf(b, `// Command bootstrap routes HTTP API events (payload format 2.0) to the functions of package %s,
+// by route key.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	handler %q
+)
+
+func main() { start(route) }
+
+// noRoute is the message of the 404 answer to an event whose route key is none of the function's.
+const noRoute = %q
+
+func route(ctx context.Context, req events.APIGatewayV2HTTPRequest) (any, error) {
+	switch req.RouteKey {
+`, fn.Dir, importPath, runtime.NoRouteKeyMessage(fn))
+	rules := runtime.KeyRules(fn)
+	// The keys of one target share a case, in the order of the first key.
+	var order []route.Target
+	keys := map[route.Target][]string{}
+	for _, r := range rules {
+		if _, ok := keys[r.Target]; !ok {
+			order = append(order, r.Target)
+		}
+		keys[r.Target] = append(keys[r.Target], fmt.Sprintf("%q", r.Key))
+	}
+	for _, t := range order {
+		fmt.Fprintf(b, "case %s:\n", strings.Join(keys[t], ", "))
+		if funcs[t.Func].withContext {
+			fmt.Fprintf(b, "return handler.%s(ctx, req)\n", t.Func)
+		} else {
+			fmt.Fprintf(b, "return handler.%s(req)\n", t.Func)
+		}
+	}
+	b.WriteString(`}
+	body, err := json.Marshal(map[string]string{"message": fmt.Sprintf(noRoute, req.RouteKey)})
+	if err != nil {
+		return nil, err
+	}
+	return events.APIGatewayV2HTTPResponse{
 		StatusCode: 404,
 		Headers:    map[string]string{"Content-Type": "application/json"},
 		Body:       string(body),

@@ -45,7 +45,7 @@ func Proxy(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGa
 		t.Run(tt.fn, func(t *testing.T) {
 			fn := goFunction(t, "functions/web")
 			fn.Instance, fn.Entry.Func = true, tt.fn
-			fn.HTTPRoutes = []*route.HTTPRoute{{Key: "GET /x", Function: fn}}
+			fn.HTTPRoutes = []*route.HTTPRoute{{Key: "GET /x", Function: fn, Target: fn.Entry}}
 			var got []string
 			for _, p := range runtime.Problems(fn, New().Check(context.Background(), dir, fn)) {
 				got = append(got, p.Message)

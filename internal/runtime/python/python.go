@@ -43,7 +43,8 @@ func (r *Runtime) python() string {
 	return r.Python
 }
 
-// Handler is users.index for a function serving one route, stelvio_router.handler otherwise.
+// Handler is users.index for a function serving one route (of a REST or an HTTP API),
+// stelvio_router.handler otherwise.
 func (r *Runtime) Handler(fn *route.Function) string {
 	if fn.NeedsRouter() {
 		return RouterModule + ".handler"
@@ -52,8 +53,12 @@ func (r *Runtime) Handler(fn *route.Function) string {
 }
 
 func entry(fn *route.Function) route.Target {
-	if len(fn.Routes) > 0 && !fn.Instance {
+	switch {
+	case fn.Instance:
+	case len(fn.Routes) > 0:
 		return fn.Routes[0].Target
+	case len(fn.HTTPRoutes) > 0:
+		return fn.HTTPRoutes[0].Target
 	}
 	return fn.Entry
 }
@@ -158,7 +163,7 @@ func (r *Runtime) Check(ctx context.Context, projectDir string, fn *route.Functi
 	add := func(t *route.Target, format string, args ...any) {
 		p := runtime.Problem{Function: fn.Name, Message: fmt.Sprintf(format, args...)}
 		if t != nil {
-			p.Route = runtime.FirstRoute(fn, *t)
+			p.Route, p.HTTPRoute = runtime.FirstRoute(fn, *t), runtime.FirstHTTPRoute(fn, *t)
 		}
 		problems = append(problems, p)
 	}

@@ -214,3 +214,28 @@ func TestCheckAllOtherErrors(t *testing.T) {
 		t.Fatalf("problems %+v, want one of functions-gone: %s", got, want)
 	}
 }
+
+// TestCheckerHTTPRoutes: a problem of a handler of a function shared by HTTP API routes is reported at
+// the route that calls it.
+func TestCheckerHTTPRoutes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "functions"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "functions", "users.py"), []byte("def get(event, context):\n    return {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	get := runtimetest.HTTPRoute(t, "GET /users/{id}", "functions/users.get")
+	get.Source = "main.go:10"
+	remove := runtimetest.HTTPRoute(t, "DELETE /users/{id}", "functions/users.remove")
+	remove.Source = "main.go:11"
+	tb := runtimetest.Table(t, dir, &route.Decls{HTTPApis: []*route.HTTPApiDecl{{Name: "web", Routes: []*route.HTTPRouteDecl{get, remove}}}})
+	var got []string
+	for _, p := range registry.Checker(dir)(context.Background(), tb) {
+		got = append(got, p.String())
+	}
+	want := `main.go:11: route DELETE /users/{id}: functions/users.py has no function "remove"; add "def remove(event, context):" or fix the handler string`
+	if strings.Join(got, "\n") != want {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+}

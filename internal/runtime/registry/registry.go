@@ -46,6 +46,8 @@ func checker(projectDir string, rts runtime.Registry) func(context.Context, *rou
 			rp := route.Problem{Message: p.Message}
 			if p.Route != nil {
 				rp.Source, rp.Subject = p.Route.Source, "route "+p.Route.String()
+			} else if p.HTTPRoute != nil {
+				rp.Source, rp.Subject = p.HTTPRoute.Source, "route "+p.HTTPRoute.Key
 			} else if fn := t.FunctionByName(p.Function); fn != nil {
 				rp.Source, rp.Subject = fn.Source, "function "+fn.Name
 			} else {

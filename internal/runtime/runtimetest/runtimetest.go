@@ -207,6 +207,56 @@ func Event(t testing.TB, method, resource string, params map[string]string) []by
 	return out
 }
 
+// EventV2 is the HTTP API event (payload format 2.0) of testdata/events/v2.json for the route key
+// routeKey ("GET /users/{id}", "$default"), requested at rawPath with path parameters params. Its
+// shape is the one documented in
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html.
+func EventV2(t testing.TB, routeKey, rawPath string, params map[string]string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(Root(), "internal", "runtime", "testdata", "events", "v2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(data, &ev); err != nil {
+		t.Fatal(err)
+	}
+	method, _, _ := strings.Cut(routeKey, " ")
+	if routeKey == "$default" || method == "ANY" {
+		method = "GET"
+	}
+	ev["routeKey"], ev["rawPath"] = routeKey, rawPath
+	if params == nil {
+		delete(ev, "pathParameters")
+	} else {
+		ev["pathParameters"] = params
+	}
+	rc := ev["requestContext"].(map[string]any)
+	rc["routeKey"] = routeKey
+	h := rc["http"].(map[string]any)
+	h["method"], h["path"] = method, rawPath
+	out, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// HTTPRoute declares a route of an HTTP API with the route key key ("GET /users/{id}", "$default")
+// and handler.
+func HTTPRoute(t testing.TB, key, handler string) *route.HTTPRouteDecl {
+	t.Helper()
+	if key == "$default" {
+		return &route.HTTPRouteDecl{Key: key, KeyOK: true, Default: true, Method: route.Any, Handler: handler}
+	}
+	method, path, _ := strings.Cut(key, " ")
+	p, err := route.ParsePath(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &route.HTTPRouteDecl{Key: key, KeyOK: true, Method: method, Path: p, Handler: handler}
+}
+
 // Response is what a handler answered.
 type Response struct {
 	Status int
