@@ -370,9 +370,10 @@ func (b *builder) httpRouteFunction(r *HTTPRoute, rd *HTTPRouteDecl, subject str
 			b.add(rd.Source, subject, "function %q also serves REST API route %s (%s); a REST API sends payload format 1.0 events and an HTTP API format 2.0, so give each API its own function", fn.Name, fn.Routes[0], fn.Routes[0].Source)
 			return
 		}
-		// A function's timeout is its own, given or not, so it is reported once, at its first route:
-		// a function.New function keeps Lambda's timeout that stelvio defaults to (60 s) unless given
-		// one, longer than an HTTP API integration waits.
+		// The timeout is the function's own, so it is reported once, at its first HTTP API route. A
+		// function.New function given none has DefaultTimeout (60 s), longer than an HTTP API
+		// integration waits; unlike the functions of Route, it is not lowered to 30 s, since the
+		// function may be invoked otherwise too.
 		if fn.Timeout > HTTPIntegrationTimeout && len(fn.HTTPRoutes) == 0 {
 			if fd.Config.TimeoutSet || fd.Config.Timeout != 0 {
 				b.add(rd.Source, subject, "function %q has a timeout of %ds, and HTTP API integrations time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", fn.Name, fn.Timeout)
