@@ -99,8 +99,8 @@ func (a *JWTAuthorizer) Validate() []error {
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html), which
 // it finds in the issuer's OpenID Connect discovery document, ISSUER/.well-known/openid-configuration:
 // "The issuer must be an absolute https URL with no query string or fragment"
-// (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-jwt-authorizer-create.html;
-// OpenID Connect Discovery 1.0 requires the same of every issuer).
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-jwt-authorizer-create.html,
+// the page for REST APIs; the HTTP API pages give no other rule).
 func issuerProblem(issuer string) string {
 	const fix = "write the issuer's https URL exactly as its tokens' iss claim holds it (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)"
 	u, err := url.Parse(issuer)
