@@ -25,8 +25,8 @@ type CORSConfig struct {
 	// AllowOrigins are the origins allowed ("https://app.example.com"), or "*" for every origin. A REST
 	// API allows exactly one entry.
 	AllowOrigins []string
-	// AllowMethods are the methods allowed ("GET", "POST", ...). Empty: a REST API allows every method,
-	// an HTTP API none beyond simple requests ("*" allows all).
+	// AllowMethods are the methods allowed ("GET", "POST", ..., upper case). Empty: a REST API allows
+	// every method, an HTTP API none beyond simple requests ("*" allows all).
 	AllowMethods []string
 	// AllowHeaders are the request headers allowed ("authorization", "content-type"). Empty: a REST
 	// API allows every header, an HTTP API none beyond simple requests ("*" allows all).
@@ -42,8 +42,8 @@ type CORSConfig struct {
 }
 
 // CORS turns on CORS for the api (see CORSConfig for how each kind applies it). Its problems (several
-// origins on a REST API, credentials with "*", an unknown method, an origin with a path) are reported
-// with the app's other problems.
+// origins on a REST API, credentials with "*", an unknown or lower-case method, an origin with a path,
+// a header entry that is not one header name) are reported with the app's other problems.
 func CORS(c CORSConfig) Option {
 	return optionFunc{
 		rest: func(d *route.ApiDecl, _ func(string)) {

@@ -75,8 +75,9 @@ func (a *HTTPApi) Route(method, path, handler string, opts ...function.Option) *
 
 // RouteFunction sends requests for method and path to fn, a function made with function.New, which
 // may serve several routes of HTTP APIs (and no REST API route: the events differ); its handler
-// receives all of their requests. Its timeout must be at most 30 s. The returned Route sets the
-// route's authorization, as for Route.
+// receives all of their requests. Its timeout must be at most 30 s, and function.New's default is
+// 60 s: make it with function.Timeout(30*time.Second) or less. The returned Route sets the route's
+// authorization, as for Route.
 func (a *HTTPApi) RouteFunction(method, path string, fn *function.Function) *Route {
 	rd, problem := newHTTPRoute(method, path, route.Caller(1))
 	rd.Function = app.FunctionDeclOf(fn)

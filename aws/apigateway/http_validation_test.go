@@ -43,6 +43,29 @@ func TestHTTPProblems(t *testing.T) {
 			apigateway.NewHTTP(ctx, "a").RouteFunction("GET", "/x", fn)
 			return nil
 		}, []string{`http_validation_test.go:LINE: route GET /x: function "slow" has a timeout of 60s, and HTTP API integrations time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`}},
+		// function.New's default timeout, 60 s, is longer than "Maximum integration timeout | 30
+		// seconds" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html):
+		// reported once, at the function's first route, naming where the function is made.
+		{"function.New default timeout", func(ctx *stelvio.Context) error {
+			fn := function.New(ctx, "plain", "functions/echo.handler")
+			api := apigateway.NewHTTP(ctx, "a")
+			api.RouteFunction("GET", "/x", fn)
+			api.RouteFunction("GET", "/y", fn)
+			apigateway.NewHTTP(ctx, "b").RouteFunction("GET", "/x", function.New(ctx, "quick", "functions/me.handler", function.Timeout(30*time.Second)))
+			return nil
+		}, []string{`http_validation_test.go:LINE: route GET /x: function "plain" has the default timeout of function.New, 60s, and HTTP API integrations time out after 30 s; give it function.Timeout(30 * time.Second) or less at http_validation_test.go:LINE (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`}},
+		// Routes that differ only in parameter names match the same requests. AWS's route docs
+		// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html)
+		// do not say whether API Gateway refuses them: their routing priorities (full match, greedy
+		// variable, $default) cannot choose between the two, so stelvio refuses them before any cloud
+		// call, by the rule dev's router applies (route.HTTPMatchKey).
+		{"routes matching the same requests", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "h5")
+			api.Route("GET", "/s/{id}", "functions/echo.handler")
+			api.Route("GET", "/s/{other}", "functions/echo.handler")
+			api.Route("POST", "/s/{other}", "functions/echo.handler")
+			return nil
+		}, []string{`http_validation_test.go:LINE: route GET /s/{other}: matches the same requests as route GET /s/{id} at http_validation_test.go:LINE (the paths differ only in parameter names); use the same parameter names or different paths`}},
 		{"duplicate route key", func(ctx *stelvio.Context) error {
 			api := apigateway.NewHTTP(ctx, "a")
 			api.Route("GET", "/x", "functions/echo.handler")
@@ -106,6 +129,43 @@ func TestHTTPProblems(t *testing.T) {
 			apigateway.NewHTTP(ctx, "a", apigateway.CORS(apigateway.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}))
 			return nil
 		}, []string{`http_validation_test.go:LINE: api "a": CORS: allowCredentials cannot be used with the origin "*" (browsers refuse credentials for a wildcard origin); list the origins`}},
+		// The values https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
+		// documents: methods GET, POST, DELETE, ... or "*" (upper case; whether API Gateway takes
+		// "get" is not said, so the fix says to write GET), header names or "*", origins
+		// scheme://host[:port], "*", https://* or http://*.
+		{"CORS values", func(ctx *stelvio.Context) error {
+			apigateway.NewHTTP(ctx, "a", apigateway.CORS(apigateway.CORSConfig{
+				AllowOrigins:  []string{"https://*.example.com"},
+				AllowMethods:  []string{"FETCH", "get"},
+				AllowHeaders:  []string{"Content-Type, Authorization"},
+				ExposeHeaders: []string{"x total"},
+				MaxAge:        48 * time.Hour,
+			}))
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: api "a": CORS: origin "https://*.example.com": API Gateway matches "*" only as the whole origin or as https://* or http://* (every origin of that scheme); list the origins, e.g. https://app.example.com`,
+			`http_validation_test.go:LINE: api "a": CORS: unknown method "FETCH" in allowMethods; use GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or "*"`,
+			`http_validation_test.go:LINE: api "a": CORS: method "get" in allowMethods must be upper case; write GET`,
+			`http_validation_test.go:LINE: api "a": CORS: allowHeaders entry "Content-Type, Authorization" holds several header names; list each on its own: []string{"Content-Type", "Authorization"}`,
+			`http_validation_test.go:LINE: api "a": CORS: exposeHeaders entry "x total" is not a header name; list names such as "content-type" or "x-api-key", or "*"`,
+			`http_validation_test.go:LINE: api "a": CORS: maxAge 172800 is out of range; use 0 to 86400 seconds`,
+		}},
+		// A JWT authorizer's issuer is an https URL (API Gateway fetches its keys from the issuer's
+		// jwks_uri: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html;
+		// "The issuer must be an absolute https URL with no query string or fragment":
+		// https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-jwt-authorizer-create.html),
+		// and an empty audience matches no token.
+		{"JWT issuer and audience", func(ctx *stelvio.Context) error {
+			api := apigateway.NewHTTP(ctx, "a")
+			api.JWTAuthorizer("plain", "http://insecure.example.com", apigateway.Audience("client"))
+			api.JWTAuthorizer("word", "not a url", apigateway.Audience("client"))
+			api.JWTAuthorizer("empty", "https://issuer.example.com", apigateway.Audience(""))
+			return nil
+		}, []string{
+			`http_validation_test.go:LINE: authorizer "plain": JWT authorizer "plain": issuer "http://insecure.example.com" is not an https URL: API Gateway fetches the issuer's signing keys over https, from ISSUER/.well-known/openid-configuration; write https://insecure.example.com`,
+			`http_validation_test.go:LINE: authorizer "word": JWT authorizer "word": issuer "not a url" is not a URL; write the issuer's https URL exactly as its tokens' iss claim holds it (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)`,
+			`http_validation_test.go:LINE: authorizer "empty": JWT authorizer "empty": audience "" is empty; list the client ids (aud or client_id claims) it accepts, e.g. apigateway.Audience("my-app-client")`,
+		}},
 		{"authorizer of another api", func(ctx *stelvio.Context) error {
 			a, b := apigateway.NewHTTP(ctx, "a"), apigateway.NewHTTP(ctx, "b")
 			jwt := a.JWTAuthorizer("jwt", "https://issuer.example.com", apigateway.Audience("client"))

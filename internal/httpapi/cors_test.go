@@ -70,19 +70,83 @@ func TestCORSApply(t *testing.T) {
 	}
 }
 
+// TestCORSValidate: every problem of an HTTP API's CORS configuration, with its exact text, against the
+// values the developer guide documents for each property (allowOrigins "https://www.example.com", "*",
+// "https://*", "http://*"; allowMethods "GET, POST, DELETE, *"; allowHeaders "authorization, *";
+// exposeHeaders "date, x-api-id, *"; maxAge "300"):
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html, and maxAge at most
+// 86400: https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid.html#apis-apiid-model-cors.
+// The guide shows methods in upper case only and does not say whether API Gateway accepts "get";
+// browsers compare Access-Control-Allow-Methods with the upper-case method they send, so "get" is
+// reported with the fix "write GET".
 func TestCORSValidate(t *testing.T) {
-	c := &CORS{AllowOrigins: []string{"*", "example.com", "https://a.example.com/path"}, AllowCredentials: true, MaxAge: 90000}
-	want := []string{
-		`CORS: origin "example.com" is not an origin; write scheme://host[:port] with no path, e.g. https://www.example.com`,
-		`CORS: origin "https://a.example.com/path" is not an origin; write scheme://host[:port] with no path, e.g. https://www.example.com`,
-		`CORS: allowCredentials cannot be used with the origin "*" (browsers refuse credentials for a wildcard origin); list the origins`,
-		`CORS: maxAge 90000 is out of range; use 0 to 86400 seconds`,
+	tests := []struct {
+		name string
+		c    CORS
+		want []string
+	}{
+		{"documented values", CORS{AllowOrigins: []string{"https://www.example.com", "https://*", "http://*", "http://localhost:3000"},
+			AllowMethods: []string{"GET", "POST", "DELETE", "*"}, AllowHeaders: []string{"authorization", "*"},
+			ExposeHeaders: []string{"date", "x-api-id", "*"}, MaxAge: 300, AllowCredentials: true}, nil},
+		{"origins, credentials, maxAge", CORS{AllowOrigins: []string{"*", "example.com", "https://a.example.com/path"}, AllowCredentials: true, MaxAge: 90000}, []string{
+			`CORS: origin "example.com" is not an origin; write scheme://host[:port] with no path, e.g. https://www.example.com`,
+			`CORS: origin "https://a.example.com/path" is not an origin; write scheme://host[:port] with no path, e.g. https://www.example.com`,
+			`CORS: allowCredentials cannot be used with the origin "*" (browsers refuse credentials for a wildcard origin); list the origins`,
+			`CORS: maxAge 90000 is out of range; use 0 to 86400 seconds`,
+		}},
+		{"origin patterns", CORS{AllowOrigins: []string{"https://*.example.com", "https://app.example.com:*", "https://a.example.com?x"}}, []string{
+			`CORS: origin "https://*.example.com": API Gateway matches "*" only as the whole origin or as https://* or http://* (every origin of that scheme); list the origins, e.g. https://app.example.com`,
+			`CORS: origin "https://app.example.com:*": API Gateway matches "*" only as the whole origin or as https://* or http://* (every origin of that scheme); list the origins, e.g. https://app.example.com`,
+			`CORS: origin "https://a.example.com?x" is not an origin; write scheme://host[:port] with no path, e.g. https://www.example.com`,
+		}},
+		{"methods", CORS{AllowOrigins: []string{"*"}, AllowMethods: []string{"FETCH", "get", "ANY", "Delete", ""}}, []string{
+			`CORS: unknown method "FETCH" in allowMethods; use GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or "*"`,
+			`CORS: method "get" in allowMethods must be upper case; write GET`,
+			`CORS: method "ANY" in allowMethods: an HTTP API allows every method with "*"; write "*"`,
+			`CORS: method "Delete" in allowMethods must be upper case; write DELETE`,
+			`CORS: unknown method "" in allowMethods; use GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or "*"`,
+		}},
+		{"headers", CORS{AllowOrigins: []string{"*"}, AllowHeaders: []string{"Content-Type, Authorization", "", "x key"},
+			ExposeHeaders: []string{"x-total-count", "x:count"}}, []string{
+			`CORS: allowHeaders entry "Content-Type, Authorization" holds several header names; list each on its own: []string{"Content-Type", "Authorization"}`,
+			`CORS: allowHeaders has an empty entry; list header names such as "content-type", or "*"`,
+			`CORS: allowHeaders entry "x key" is not a header name; list names such as "content-type" or "x-api-key", or "*"`,
+			`CORS: exposeHeaders entry "x:count" is not a header name; list names such as "content-type" or "x-api-key", or "*"`,
+		}},
+		{"negative maxAge", CORS{AllowOrigins: []string{"*"}, MaxAge: -1}, []string{
+			`CORS: maxAge -1 is out of range; use 0 to 86400 seconds`,
+		}},
 	}
-	var got []string
-	for _, e := range c.Validate() {
-		got = append(got, e.Error())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, e := range tt.c.Validate() {
+				got = append(got, e.Error())
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("errors =\n%q\nwant\n%q", got, tt.want)
+			}
+		})
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("errors =\n%q\nwant\n%q", got, want)
+}
+
+// "https://* (allow any origin that begins with https://)": the response names the request's origin;
+// an http origin is not allowed by it.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
+func TestCORSSchemeWildcard(t *testing.T) {
+	c := &CORS{AllowOrigins: []string{"https://*"}, ExposeHeaders: []string{"date"}}
+	for origin, want := range map[string]string{
+		"https://app.example.com": "https://app.example.com",
+		"HTTPS://App.example.com": "HTTPS://App.example.com",
+		"http://app.example.com":  "",
+		"https://":                "",
+	} {
+		r := httptest.NewRequest("GET", "/x", nil)
+		r.Header.Set("Origin", origin)
+		h := http.Header{}
+		c.Apply(r, h)
+		if got := h.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("origin %s: Access-Control-Allow-Origin = %q, want %q", origin, got, want)
+		}
 	}
 }

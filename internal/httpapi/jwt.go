@@ -8,6 +8,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,9 +68,18 @@ func (a *JWTAuthorizer) Validate() []error {
 	}
 	if a.Issuer == "" {
 		add("no issuer; set the issuer URL (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)")
+	} else if msg := issuerProblem(a.Issuer); msg != "" {
+		add("%s", msg)
 	}
 	if len(a.Audience) == 0 {
 		add("no audience; list the client ids (aud or client_id claims) it accepts")
+	}
+	for _, aud := range a.Audience {
+		if strings.TrimSpace(aud) == "" {
+			// Said once: an empty value matches no token, however often it is listed.
+			add("audience %q is empty; list the client ids (aud or client_id claims) it accepts, e.g. apigateway.Audience(\"my-app-client\")", aud)
+			break
+		}
 	}
 	if len(a.Audience) > MaxAudiences {
 		add("%d audiences; an authorizer takes at most %d", len(a.Audience), MaxAudiences)
@@ -82,6 +92,30 @@ func (a *JWTAuthorizer) Validate() []error {
 		}
 	}
 	return errs
+}
+
+// issuerProblem says what is wrong with a JWT authorizer's issuer, "" when nothing is. API Gateway
+// checks a token's "signature by using the public key that is fetched from the issuer's jwks_uri"
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html), which
+// it finds in the issuer's OpenID Connect discovery document, ISSUER/.well-known/openid-configuration:
+// "The issuer must be an absolute https URL with no query string or fragment"
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-jwt-authorizer-create.html,
+// the page for REST APIs; the HTTP API pages give no other rule).
+func issuerProblem(issuer string) string {
+	const fix = "write the issuer's https URL exactly as its tokens' iss claim holds it (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)"
+	u, err := url.Parse(issuer)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" || strings.ContainsAny(issuer, " \t"):
+		return fmt.Sprintf("issuer %q is not a URL; %s", issuer, fix)
+	case !strings.EqualFold(u.Scheme, "https"):
+		return fmt.Sprintf("issuer %q is not an https URL: API Gateway fetches the issuer's signing keys over https, from ISSUER/.well-known/openid-configuration; write %s",
+			issuer, "https://"+issuer[len(u.Scheme+"://"):])
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(issuer, "#"):
+		return fmt.Sprintf("issuer %q has a query or fragment; an issuer is an https URL without them, e.g. https://issuer.example.com", issuer)
+	case u.User != nil:
+		return fmt.Sprintf("issuer %q holds a user name or password; %s", issuer, fix)
+	}
+	return ""
 }
 
 func (a *JWTAuthorizer) header() string {

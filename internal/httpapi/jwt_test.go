@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -201,18 +202,58 @@ func TestJWTCognitoDevToken(t *testing.T) {
 	}
 }
 
+// TestJWTAuthorizerValidate: every problem of a JWT authorizer's settings, with its exact text. The
+// issuer must be an https URL: API Gateway checks a token's "signature by using the public key that is
+// fetched from the issuer's jwks_uri"
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html), which
+// the issuer's discovery document ISSUER/.well-known/openid-configuration names, and "The issuer must
+// be an absolute https URL with no query string or fragment"
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-jwt-authorizer-create.html).
+// A token's aud or client_id "must match one of the audience entries that's configured for the
+// authorizer" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html):
+// an empty entry matches no token.
 func TestJWTAuthorizerValidate(t *testing.T) {
-	a := &JWTAuthorizer{Name: "j", IdentitySource: "$request.querystring.token", Audience: make([]string, 51)}
-	want := []string{
-		`JWT authorizer "j": no issuer; set the issuer URL (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)`,
-		`JWT authorizer "j": 51 audiences; an authorizer takes at most 50`,
-		`JWT authorizer "j": identity source "$request.querystring.token": a JWT authorizer reads a header; write $request.header.NAME`,
+	many := make([]string, 51)
+	for i := range many {
+		many[i] = fmt.Sprintf("client-%d", i)
 	}
-	var got []string
-	for _, e := range a.Validate() {
-		got = append(got, e.Error())
+	tests := []struct {
+		name string
+		a    JWTAuthorizer
+		want []string
+	}{
+		{"valid", JWTAuthorizer{Name: "j", Issuer: "https://issuer.example.com/realms/app", Audience: []string{"c"}}, nil},
+		{"Cognito", JWTAuthorizer{Name: "j", Issuer: CognitoIssuer("us-east-1_AbCdEf123"), Audience: []string{"c"}}, nil},
+		{"no issuer, too many audiences, a query source", JWTAuthorizer{Name: "j", IdentitySource: "$request.querystring.token", Audience: many}, []string{
+			`JWT authorizer "j": no issuer; set the issuer URL (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)`,
+			`JWT authorizer "j": 51 audiences; an authorizer takes at most 50`,
+			`JWT authorizer "j": identity source "$request.querystring.token": a JWT authorizer reads a header; write $request.header.NAME`,
+		}},
+		{"http issuer", JWTAuthorizer{Name: "j", Issuer: "http://insecure.example.com", Audience: []string{"c"}}, []string{
+			`JWT authorizer "j": issuer "http://insecure.example.com" is not an https URL: API Gateway fetches the issuer's signing keys over https, from ISSUER/.well-known/openid-configuration; write https://insecure.example.com`,
+		}},
+		{"issuer that is no URL", JWTAuthorizer{Name: "j", Issuer: "not a url", Audience: []string{"c"}}, []string{
+			`JWT authorizer "j": issuer "not a url" is not a URL; write the issuer's https URL exactly as its tokens' iss claim holds it (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)`,
+		}},
+		{"issuer without a scheme", JWTAuthorizer{Name: "j", Issuer: "issuer.example.com", Audience: []string{"c"}}, []string{
+			`JWT authorizer "j": issuer "issuer.example.com" is not a URL; write the issuer's https URL exactly as its tokens' iss claim holds it (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)`,
+		}},
+		{"issuer with a query", JWTAuthorizer{Name: "j", Issuer: "https://issuer.example.com/?tenant=1", Audience: []string{"c"}}, []string{
+			`JWT authorizer "j": issuer "https://issuer.example.com/?tenant=1" has a query or fragment; an issuer is an https URL without them, e.g. https://issuer.example.com`,
+		}},
+		{"empty audience", JWTAuthorizer{Name: "j", Issuer: issuer, Audience: []string{"c", "", " "}}, []string{
+			`JWT authorizer "j": audience "" is empty; list the client ids (aud or client_id claims) it accepts, e.g. apigateway.Audience("my-app-client")`,
+		}},
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("errors =\n%q\nwant\n%q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, e := range tt.a.Validate() {
+				got = append(got, e.Error())
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("errors =\n%q\nwant\n%q", got, tt.want)
+			}
+		})
 	}
 }

@@ -28,7 +28,7 @@ type Router struct {
 
 // NewRouter checks the routes and returns a Router. Every problem is reported, joined: duplicate route
 // keys, and two keys whose paths differ only in parameter names ("/users/{id}" and "/users/{name}"),
-// which would match the same requests.
+// which would match the same requests (route.HTTPMatchKey, the rule the route table applies too).
 func NewRouter(routes []Route) (*Router, error) {
 	r := &Router{}
 	var errs []error
@@ -50,7 +50,7 @@ func NewRouter(routes []Route) (*Router, error) {
 			errs = append(errs, fmt.Errorf("route %d has an empty route key; parse it with ParseRouteKey", i))
 			continue
 		}
-		shape := rt.Key.Method + " " + pathShape(rt.Key.Path)
+		shape := route.HTTPMatchKey(rt.Key.Method, rt.Key.Path)
 		if prev, ok := seen[shape]; ok {
 			if prev == rt.Key.String() {
 				errs = append(errs, fmt.Errorf("route %q is declared twice; keep one", rt.Key))
@@ -66,23 +66,6 @@ func NewRouter(routes []Route) (*Router, error) {
 		return nil, errors.Join(errs...)
 	}
 	return r, nil
-}
-
-// pathShape is the path with parameter names erased: "/users/{}/{+}".
-func pathShape(p route.Path) string {
-	var b strings.Builder
-	for _, s := range p.Segments {
-		b.WriteByte('/')
-		switch s.Kind {
-		case route.Param:
-			b.WriteString("{}")
-		case route.Greedy:
-			b.WriteString("{+}")
-		default:
-			b.WriteString(s.Value)
-		}
-	}
-	return b.String()
 }
 
 // Match is the route a request was sent to, with its path parameters.

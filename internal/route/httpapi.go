@@ -35,6 +35,16 @@ const (
 	HTTPAuthIAM     = "AWS_IAM"
 )
 
+// HTTPMatchKey is what decides which requests a route key of an HTTP API matches: its method and the
+// shape of its path ("GET /users/{}"). Two route keys with the same HTTPMatchKey, such as
+// GET /users/{id} and GET /users/{name}, match the same requests, and the documented routing
+// priorities (a full match, then a greedy variable, then $default) cannot choose between them: the
+// route table and dev's router both refuse such a pair by this key.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+func HTTPMatchKey(method string, p Path) string {
+	return method + " " + p.Shape()
+}
+
 // HTTPApiDecl is one apigateway.NewHTTP declaration.
 type HTTPApiDecl struct {
 	Name        string
@@ -218,6 +228,7 @@ func (b *builder) httpApis(d *Decls) {
 			b.add(ad.DefaultAuthSource, subject, "default authorizer %q belongs to api %q; declare the authorizer on this api and make that one the default", da.Name, da.Api.Name)
 		}
 		keys := map[string]*HTTPRoute{}
+		matches := map[string]*HTTPRoute{} // by HTTPMatchKey
 		for _, rd := range ad.Routes {
 			if !rd.KeyOK {
 				continue
@@ -227,6 +238,14 @@ func (b *builder) httpApis(d *Decls) {
 			if prev, ok := keys[rd.Key]; ok {
 				b.add(rd.Source, rsubject, "route key %s is already routed at %s; each route key may be routed once", rd.Key, prev.Source)
 				continue
+			}
+			if !rd.Default {
+				mk := HTTPMatchKey(rd.Method, rd.Path)
+				if prev, ok := matches[mk]; ok {
+					b.add(rd.Source, rsubject, "matches the same requests as route %s at %s (the paths differ only in parameter names); use the same parameter names or different paths", prev.Key, prev.Source)
+					continue
+				}
+				matches[mk] = r
 			}
 			keys[rd.Key] = r
 			b.httpRouteAuth(ad, r, rd, auths, rsubject)
@@ -351,8 +370,16 @@ func (b *builder) httpRouteFunction(r *HTTPRoute, rd *HTTPRouteDecl, subject str
 			b.add(rd.Source, subject, "function %q also serves REST API route %s (%s); a REST API sends payload format 1.0 events and an HTTP API format 2.0, so give each API its own function", fn.Name, fn.Routes[0], fn.Routes[0].Source)
 			return
 		}
-		if (fd.Config.TimeoutSet || fd.Config.Timeout != 0) && fn.Timeout > HTTPIntegrationTimeout {
-			b.add(rd.Source, subject, "function %q has a timeout of %ds, and HTTP API integrations time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", fn.Name, fn.Timeout)
+		// The timeout is the function's own, so it is reported once, at its first HTTP API route. A
+		// function.New function given none has DefaultTimeout (60 s), longer than an HTTP API
+		// integration waits; unlike the functions of Route, it is not lowered to 30 s, since the
+		// function may be invoked otherwise too.
+		if fn.Timeout > HTTPIntegrationTimeout && len(fn.HTTPRoutes) == 0 {
+			if fd.Config.TimeoutSet || fd.Config.Timeout != 0 {
+				b.add(rd.Source, subject, "function %q has a timeout of %ds, and HTTP API integrations time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", fn.Name, fn.Timeout)
+			} else {
+				b.add(rd.Source, subject, "function %q has the default timeout of function.New, %ds, and HTTP API integrations time out after 30 s; give it function.Timeout(30 * time.Second) or less at %s (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", fn.Name, fn.Timeout, fd.Source)
+			}
 		}
 		r.Function, r.Target = fn, fn.Entry
 		fn.HTTPRoutes = append(fn.HTTPRoutes, r)

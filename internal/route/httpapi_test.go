@@ -62,7 +62,7 @@ func configured(rd *route.HTTPRouteDecl, c route.FunctionConfig) *route.HTTPRout
 // routing code.
 func TestHTTPRoutesShareFunctions(t *testing.T) {
 	dir := httpProject(t)
-	shared := &route.FunctionDecl{Name: "shared", Config: route.FunctionConfig{Handler: "functions/other.handler"}, Source: "main.go:1"}
+	shared := &route.FunctionDecl{Name: "shared", Config: route.FunctionConfig{Handler: "functions/other.handler", Timeout: 30 * time.Second, TimeoutSet: true}, Source: "main.go:1"}
 	web := &route.HTTPApiDecl{Name: "web", Source: "main.go:2", Routes: []*route.HTTPRouteDecl{
 		httpRoute(t, "GET", "/users/{id}", "functions/users.get", "main.go:3"),
 		configured(httpRoute(t, "POST", "/users", "functions/users.create", "main.go:4"), route.FunctionConfig{Memory: 256}),
@@ -118,7 +118,7 @@ func TestHTTPRoutesShareFunctions(t *testing.T) {
 		"functions-orders": {"http:folder:functions/orders", "python3.12", 128, 30, true, false, "handler.index,refunds.create", 2},
 		"functions-hello":  {"http:go:functions/hello", "provided.al2023", 128, 30, true, false, "Any,Hello", 2},
 		"functions-other":  {"http:file:functions/other.py", "python3.12", 128, 30, false, false, "other.handler", 1},
-		"shared":           {"instance:shared", "python3.12", 128, 60, false, true, "other.handler", 2},
+		"shared":           {"instance:shared", "python3.12", 128, 30, false, true, "other.handler", 2},
 	} {
 		fn := table.FunctionByName(name)
 		if fn == nil {
@@ -232,6 +232,42 @@ func TestHTTPFunctionProblems(t *testing.T) {
 			}}}}
 		}, []string{
 			`main.go:2: route GET /y: function "slow" has a timeout of 60s, and HTTP API integrations time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`,
+		}},
+		// function.New gives a function stelvio's default timeout, 60 s, unless told otherwise: longer
+		// than an HTTP API integration waits ("Maximum integration timeout | 30 seconds",
+		// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). The
+		// timeout is the function's, so it is reported once, at its first route, naming where the
+		// function is made (where the fix goes).
+		{"function.New default timeout", func() *route.Decls {
+			fd := &route.FunctionDecl{Name: "plain", Config: route.FunctionConfig{Handler: "functions/other.handler"}, Source: "main.go:1"}
+			return &route.Decls{Functions: []*route.FunctionDecl{fd}, HTTPApis: []*route.HTTPApiDecl{{Name: "web", Routes: []*route.HTTPRouteDecl{
+				{Key: "GET /y", KeyOK: true, Method: "GET", Path: mustPath(t, "/y"), Function: fd, Source: "main.go:2"},
+				{Key: "GET /z", KeyOK: true, Method: "GET", Path: mustPath(t, "/z"), Function: fd, Source: "main.go:3"},
+			}}}}
+		}, []string{
+			`main.go:2: route GET /y: function "plain" has the default timeout of function.New, 60s, and HTTP API integrations time out after 30 s; give it function.Timeout(30 * time.Second) or less at main.go:1 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)`,
+		}},
+		// Two route keys whose paths differ only in parameter names match the same requests, and the
+		// routing priorities of https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+		// ("1. Full match for a route and method. 2. Match for a route and method with a greedy path
+		// variable ({proxy+}). 3. The $default route.") cannot choose between them. That page (and the
+		// CreateRoute reference, whose only conflict is 409 "The resource already exists") does not say
+		// whether API Gateway refuses such a pair, so the table refuses it before any cloud call, with
+		// the rule dev's router applies (route.HTTPMatchKey). The same method on another path shape,
+		// another method, or ANY beside a method are different requests and pass.
+		{"routes matching the same requests", func() *route.Decls {
+			return &route.Decls{HTTPApis: []*route.HTTPApiDecl{{Name: "h5", Routes: []*route.HTTPRouteDecl{
+				httpRoute(t, "GET", "/s/{id}", "functions/users.get", "main.go:2"),
+				httpRoute(t, "GET", "/s/{other}", "functions/users.get", "main.go:3"),
+				httpRoute(t, "POST", "/s/{other}", "functions/users.create", "main.go:4"),
+				httpRoute(t, "ANY", "/s/{any}", "functions/users.fallback", "main.go:5"),
+				httpRoute(t, "GET", "/s/{id}/{rest+}", "functions/users.get", "main.go:6"),
+				httpRoute(t, "GET", "/s/{other}/{proxy+}", "functions/users.get", "main.go:7"),
+				httpRoute(t, "GET", "/s/{id}/x", "functions/users.get", "main.go:8"),
+			}}}}
+		}, []string{
+			`main.go:3: route GET /s/{other}: matches the same requests as route GET /s/{id} at main.go:2 (the paths differ only in parameter names); use the same parameter names or different paths`,
+			`main.go:7: route GET /s/{other}/{proxy+}: matches the same requests as route GET /s/{id}/{rest+} at main.go:6 (the paths differ only in parameter names); use the same parameter names or different paths`,
 		}},
 	}
 	for _, tt := range tests {

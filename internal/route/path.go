@@ -55,6 +55,27 @@ func (p Path) String() string {
 	return b.String()
 }
 
+// Shape is the path with its parameter names erased: "/users/{}/{+}" for /users/{id}/{proxy+}. Two
+// paths of one shape match the same request paths, whatever their parameters are called.
+func (p Path) Shape() string {
+	if len(p.Segments) == 0 {
+		return "/"
+	}
+	var b strings.Builder
+	for _, s := range p.Segments {
+		b.WriteByte('/')
+		switch s.Kind {
+		case Param:
+			b.WriteString("{}")
+		case Greedy:
+			b.WriteString("{+}")
+		default:
+			b.WriteString(s.Value)
+		}
+	}
+	return b.String()
+}
+
 // Params lists the parameter names in order, greedy included.
 func (p Path) Params() []string {
 	var out []string

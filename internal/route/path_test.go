@@ -114,3 +114,23 @@ func TestResourceCount(t *testing.T) {
 		t.Errorf("ResourceCount() of an API without routes = %d, want 1 (the root)", got)
 	}
 }
+
+// Shape erases parameter names only: paths of one shape match the same request paths.
+func TestPathShape(t *testing.T) {
+	for in, want := range map[string]string{
+		"/":                    "/",
+		"/users":               "/users",
+		"/users/{id}":          "/users/{}",
+		"/users/{name}/orders": "/users/{}/orders",
+		"/files/{proxy+}":      "/files/{+}",
+		"/{a}/{b}/{rest+}":     "/{}/{}/{+}",
+	} {
+		p, err := ParsePath(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Shape(); got != want {
+			t.Errorf("Shape(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
