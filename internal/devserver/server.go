@@ -99,7 +99,7 @@ type Server struct {
 	// shorten it (0: httpapi.MaxTimeout).
 	httpAPIs    []*mountedHTTPAPI
 	httpTimeout time.Duration
-	log      *syncWriter
+	log         *syncWriter
 
 	notify *notifier // nil where unavailable
 
@@ -155,11 +155,11 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		table:       table,
 		opts:        opts,
 		httpTimeout: httpTimeout,
-		builder: opts.Builder,
-		log:     &syncWriter{w: opts.Log},
-		notify:  newNotifier(),
-		targets: map[string]*target{},
-		runners: map[string]*runner{},
+		builder:     opts.Builder,
+		log:         &syncWriter{w: opts.Log},
+		notify:      newNotifier(),
+		targets:     map[string]*target{},
+		runners:     map[string]*runner{},
 	}
 	if s.builder == nil {
 		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
