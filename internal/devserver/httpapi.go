@@ -62,7 +62,8 @@ func (s *Server) newHTTPAPIs() ([]*mountedHTTPAPI, error) {
 				ExposeHeaders: c.ExposeHeaders, MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}
 		}
 		cfg.Timeout = s.httpTimeout
-		// The authorizers' clock (JWT expiry, Lambda authorizer caches) is the REST APIs' one.
+		// The gateways run on the authorizer options' clock (time.Now unless a test sets one): JWT
+		// expiry, the Lambda authorizers' caches and the events' times.
 		gw, err := httpapi.New(cfg, httpapi.Options{Invoke: s.invokeAuthorizer, Keys: keys, Log: s.log, Now: s.opts.Authorizers.Now})
 		if err != nil {
 			return nil, err

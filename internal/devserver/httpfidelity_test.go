@@ -37,6 +37,7 @@ def slow(event, context):
 def boom(event, context):
     raise ValueError("kaboom")
 `,
+		"functions/broken.py": "import module_that_does_not_exist\n\n\ndef handler(event, context):\n    return {}\n",
 		"functions/auth.py": `def check(event, context):
     key = event["headers"].get("x-key")
     if key == "raise":
@@ -72,6 +73,7 @@ def boom(event, context):
 		{Key: "GET /slow", KeyOK: true, Method: "GET", Path: path("/slow"), Handler: "functions/web.slow"},
 		{Key: "GET /boom", KeyOK: true, Method: "GET", Path: path("/boom"), Handler: "functions/web.boom"},
 		{Key: "GET /keyed", KeyOK: true, Method: "GET", Path: path("/keyed"), Handler: "functions/web.echo", Authorizer: keys},
+		{Key: "GET /broken", KeyOK: true, Method: "GET", Path: path("/broken"), Handler: "functions/broken.handler"},
 		{Key: "GET /me", KeyOK: true, Method: "GET", Path: path("/me"), Handler: "functions/web.echo", Authorizer: jwt},
 	}
 	d := &route.Decls{
@@ -310,6 +312,19 @@ func TestPythonErrorLogHasTraceback(t *testing.T) {
 	log := ts.waitLog(t, tail)
 	if i := strings.Index(log, head); i < 0 || !strings.Contains(log[i:], tail) {
 		t.Errorf("log lacks\n%s...\n%s\nin\n%s", head, tail, log)
+	}
+
+	// An error without frames (the module does not import) has the header alone, as CloudWatch shows
+	// Lambda's own: "[ERROR] Runtime.ImportModuleError: Unable to import module ... Traceback (most
+	// recent call last)" (github.com/aws-observability/aws-otel-lambda/issues/17; the guide has no
+	// sample of this log).
+	if got := ts.do(t, "GET", "/web/broken", nil); got.status != 500 || got.body != `{"message":"Internal Server Error"}` {
+		t.Errorf("GET /web/broken = %d %s", got.status, got.body)
+	}
+	want := "[functions-broken] [ERROR] Runtime.ImportModuleError: Unable to import module 'broken': No module named 'module_that_does_not_exist'\n" +
+		"[functions-broken] Traceback (most recent call last):\n"
+	if log := ts.waitLog(t, want); !strings.Contains(log, want) {
+		t.Errorf("log lacks\n%s\nin\n%s", want, log)
 	}
 }
 
