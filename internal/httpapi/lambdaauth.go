@@ -83,7 +83,7 @@ type LambdaAuthorizers struct {
 	Now func() time.Time
 	// Cached, when set, is told of every request a cached result decided (the server logs it, as
 	// authorizer.Engine.LogCached does for REST APIs).
-	Cached func(authorizer, method, path string, left time.Duration, ttl int)
+	Cached func(name, method, path string, left time.Duration, ttl int)
 
 	mu    sync.Mutex
 	cache map[string]cached
@@ -107,8 +107,8 @@ type authOutput struct {
 //
 // The documented answers: a missing identity source is 401 {"message":"Unauthorized"} without calling
 // the function; a function that fails or answers in another format is 500 {"message":"Internal Server
-// Error"}, except a failure with the message "Unauthorized", which is 401 as on REST APIs; isAuthorized false, or a policy that does not allow the route ARN, is
-// 403 {"message":"Forbidden"}. Otherwise the context reaches the handler as
+// Error"}, except a failure with the message "Unauthorized", which is 401 as on REST APIs; isAuthorized
+// false, or a policy that does not allow the route ARN, is 403 {"message":"Forbidden"}. Otherwise the context reaches the handler as
 // requestContext.authorizer.lambda. With a TTL the result is cached by identity source values and
 // used for every route of the API ("To cache responses per route, add $context.routeKey").
 func (l *LambdaAuthorizers) Authorize(ctx context.Context, a *LambdaAuthorizer, ev *events.APIGatewayV2HTTPRequest, region string) AuthResult {
