@@ -417,7 +417,10 @@ func (s *Server) notMounted(w http.ResponseWriter) {
 		prefixes = append(prefixes, m.prefix)
 	}
 	slices.Sort(prefixes)
-	list := strings.Join(prefixes[:len(prefixes)-1], ", ") + " and " + prefixes[len(prefixes)-1]
+	list := strings.Join(prefixes, ", ")
+	if n := len(prefixes); n > 1 {
+		list = strings.Join(prefixes[:n-1], ", ") + " and " + prefixes[n-1]
+	}
 	body, _ := json.Marshal(map[string]string{"message": "Not Found: no API of this app is served at this path; its APIs are under " + list})
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
