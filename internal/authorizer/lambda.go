@@ -149,8 +149,7 @@ func (e *Engine) authorizeLambda(ctx context.Context, cfg *Config, req *Request,
 	if ttl > 0 {
 		c = e.cacheOf(cfg.Name)
 		if out, expires, ok := c.get(key, now); ok {
-			e.logf("authorizer %q: %s %s answered from the cache (%ds left of %ds)", cfg.Name, req.HTTP.Method,
-				req.path(), int(expires.Sub(now).Round(time.Second)/time.Second), ttl)
+			e.LogCached(cfg.Name, req.HTTP.Method, req.path(), expires.Sub(now), ttl)
 			res := decide(out, methodARN, 0)
 			res.Cached = true
 			return res
@@ -166,10 +165,7 @@ func (e *Engine) authorizeLambda(ctx context.Context, cfg *Config, req *Request,
 	payload, err := invoke(ctx, cfg.Function, event)
 	latency := time.Since(start)
 	if err != nil {
-		var fe *runtimeapi.FunctionError
-		if errors.As(err, &fe) && fe.Kind == runtimeapi.KindFunction && fe.Message == "Unauthorized" {
-			// callback("Unauthorized") or raise Exception("Unauthorized"): 401.
-			// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+		if IsUnauthorized(err) {
 			return Result{Answer: Unauthorized()}
 		}
 		e.logf("authorizer %q: function %s failed: %v", cfg.Name, cfg.Function, err)
@@ -184,6 +180,21 @@ func (e *Engine) authorizeLambda(ctx context.Context, cfg *Config, req *Request,
 		c.put(key, out, now.Add(time.Duration(ttl)*time.Second), now)
 	}
 	return decide(out, methodARN, latency.Milliseconds())
+}
+
+// IsUnauthorized reports whether err, from an authorizer's function, is the function's own error with
+// the message "Unauthorized" (callback("Unauthorized"), raise Exception("Unauthorized")), which API
+// Gateway answers 401 Unauthorized rather than as a failed authorizer.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+func IsUnauthorized(err error) bool {
+	var fe *runtimeapi.FunctionError
+	return errors.As(err, &fe) && fe.Kind == runtimeapi.KindFunction && fe.Message == "Unauthorized"
+}
+
+// LogCached logs that the result cache of the authorizer name decided a request (method and path),
+// with the time left of the entry's ttl seconds: REST and HTTP APIs' Lambda authorizers say it alike.
+func (e *Engine) LogCached(name, method, path string, left time.Duration, ttl int) {
+	e.logf("authorizer %q: %s %s answered from the cache (%ds left of %ds)", name, method, path, int(left.Round(time.Second)/time.Second), ttl)
 }
 
 // decide applies an authorizer's output to a method ARN.

@@ -61,10 +61,10 @@ func (s *Server) newHTTPAPIs() ([]*mountedHTTPAPI, error) {
 			cfg.CORS = &httpapi.CORS{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
 				ExposeHeaders: c.ExposeHeaders, MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}
 		}
-		if s.opts.IntegrationTimeout < httpapi.MaxTimeout {
-			cfg.Timeout = s.opts.IntegrationTimeout
-		}
-		gw, err := httpapi.New(cfg, httpapi.Options{Invoke: s.invokeAuthorizer, Keys: keys, Log: s.log})
+		cfg.Timeout = s.httpTimeout
+		// The gateways run on the authorizer options' clock (time.Now unless a test sets one): JWT
+		// expiry, the Lambda authorizers' caches and the events' times.
+		gw, err := httpapi.New(cfg, httpapi.Options{Invoke: s.invokeAuthorizer, Keys: keys, Log: s.log, Now: s.opts.Authorizers.Now})
 		if err != nil {
 			return nil, err
 		}
@@ -73,8 +73,9 @@ func (s *Server) newHTTPAPIs() ([]*mountedHTTPAPI, error) {
 	return out, nil
 }
 
-// serveHTTPAPI answers r when its path is under an HTTP API and reports whether it did.
-func (s *Server) serveHTTPAPI(w http.ResponseWriter, r *http.Request, start time.Time) bool {
+// serveHTTPAPI answers r when its path is under an HTTP API and reports whether it did. raw holds the
+// header lines as the client sent them, when haveRaw.
+func (s *Server) serveHTTPAPI(w http.ResponseWriter, r *http.Request, start time.Time, raw []rawHeader, rawSize int, haveRaw bool) bool {
 	path := r.URL.EscapedPath()
 	for _, m := range s.httpAPIs {
 		if m.prefix != "" && path != m.prefix && !strings.HasPrefix(path, m.prefix+"/") {
@@ -91,7 +92,13 @@ func (s *Server) serveHTTPAPI(w http.ResponseWriter, r *http.Request, start time
 			}
 		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		m.gw.Handle(sw, req)
+		// The quota on the request line and header values applies to the request as the client sent it.
+		// What HTTP APIs answer past it is not documented; the answers are the REST APIs' (server.go).
+		if g := checkLimits(r, rawSize, headerValuesSize(r, raw, haveRaw), true); g != nil {
+			m.gw.Answer(sw, req, &httpapi.Answer{Status: g.status, Body: g.body, Headers: http.Header{}})
+		} else {
+			m.gw.Handle(sw, req)
+		}
 		s.logf("%s %s %d %s %s\n", r.Method, r.URL.RequestURI(), sw.status, formatDuration(time.Since(start)), m.api.Name)
 		return true
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,11 +13,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/stelvio-go/stelvio/internal/authorizer"
+	"github.com/stelvio-go/stelvio/internal/httpapi"
 	"github.com/stelvio-go/stelvio/internal/route"
 )
 
@@ -32,7 +36,7 @@ const (
 	MaxBodySize = 10 * 1024 * 1024
 	// MaxEventSize is Lambda's payload limit of a synchronous invocation (6 MB); a request whose
 	// event is larger gets 413.
-	MaxEventSize = 6 * 1024 * 1024
+	MaxEventSize = httpapi.MaxEventSize
 	// MaxURLLength is API Gateway's limit on the length of a regional API's URL (10,240 characters)
 	// and MaxHeaderSize its limit on the combined size of the request's header lines, names, values,
 	// separators and line ends (10,240 bytes).
@@ -61,6 +65,8 @@ type Options struct {
 	// os.Stderr when nil.
 	Log io.Writer
 	// IntegrationTimeout and MaxBodySize override API Gateway's limits (tests); the constants when zero.
+	// Unset, REST APIs time integrations out at IntegrationTimeout (29 s) and HTTP APIs at
+	// httpapi.MaxTimeout (30 s); a shorter value applies to both.
 	IntegrationTimeout time.Duration
 	MaxBodySize        int64
 	// Builder makes host workers; the built-in Go and Python builder when nil.
@@ -89,9 +95,11 @@ type Server struct {
 	opts    Options
 	builder Builder
 	apis    []*mountedAPI
-	// httpAPIs are the HTTP APIs (httpapi.go).
-	httpAPIs []*mountedHTTPAPI
-	log      *syncWriter
+	// httpAPIs are the HTTP APIs (httpapi.go), httpTimeout their integration timeout when the options
+	// shorten it (0: httpapi.MaxTimeout).
+	httpAPIs    []*mountedHTTPAPI
+	httpTimeout time.Duration
+	log         *syncWriter
 
 	notify *notifier // nil where unavailable
 
@@ -130,6 +138,10 @@ func New(table *route.Table, opts Options) (*Server, error) {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
+	var httpTimeout time.Duration
+	if opts.IntegrationTimeout > 0 && opts.IntegrationTimeout < httpapi.MaxTimeout {
+		httpTimeout = opts.IntegrationTimeout
+	}
 	if opts.IntegrationTimeout <= 0 {
 		opts.IntegrationTimeout = IntegrationTimeout
 	}
@@ -140,13 +152,14 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		opts.Log = os.Stderr
 	}
 	s := &Server{
-		table:   table,
-		opts:    opts,
-		builder: opts.Builder,
-		log:     &syncWriter{w: opts.Log},
-		notify:  newNotifier(),
-		targets: map[string]*target{},
-		runners: map[string]*runner{},
+		table:       table,
+		opts:        opts,
+		httpTimeout: httpTimeout,
+		builder:     opts.Builder,
+		log:         &syncWriter{w: opts.Log},
+		notify:      newNotifier(),
+		targets:     map[string]*target{},
+		runners:     map[string]*runner{},
 	}
 	if s.builder == nil {
 		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
@@ -225,7 +238,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer hc.release(head)
 		raw, rawSize, haveRaw = rawHeaders(head, r)
 	}
-	if s.serveHTTPAPI(w, r, start) { // httpapi.go
+	if s.serveHTTPAPI(w, r, start, raw, rawSize, haveRaw) { // httpapi.go
 		return
 	}
 	status, fn := s.serve(w, r, requestID, start, raw, rawSize, haveRaw)
@@ -248,13 +261,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		return status, "-"
 	}
 	w = s.gatewayWriter(w, m)
-	if g := checkLimits(r, rawSize); g != nil {
+	if g := checkLimits(r, rawSize, 0, false); g != nil {
 		g.write(w, requestID)
 		return g.status, "-"
 	}
 	if m == nil {
-		missingToken.write(w, requestID)
-		return missingToken.status, "-"
+		// The app has several APIs and the path is under none of them (mount.go).
+		s.notMounted(w)
+		return http.StatusNotFound, "-"
 	}
 	path := unescape(escaped)
 	rt, params, ok := m.router.match(r.Method, escaped)
@@ -348,9 +362,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 	return resp.status, t.name
 }
 
-// checkLimits returns the answer API Gateway gives a request whose URL or header lines (headerSize
-// bytes) are over its limits, nil for a request within them. The URL counts as http://host/path?query.
-func checkLimits(r *http.Request, headerSize int) *gatewayResponse {
+// checkLimits returns the answer API Gateway gives a request whose head is over its quotas, nil for a
+// request within them: for a REST API a URL, counted as http://host/path?query, over MaxURLLength
+// characters or header lines (headerSize bytes) over MaxHeaderSize; for an HTTP API (httpAPI) a request
+// line and header values (valuesSize bytes) together over httpapi.MaxHead, 414 when the request line
+// alone is.
+func checkLimits(r *http.Request, headerSize, valuesSize int, httpAPI bool) *gatewayResponse {
+	if httpAPI {
+		line := len(r.Method) + len(" ") + len(r.RequestURI) + len(" ") + len(r.Proto)
+		switch {
+		case line > httpapi.MaxHead:
+			return &uriTooLong
+		case line+valuesSize > httpapi.MaxHead:
+			return &headersTooLarge
+		}
+		return nil
+	}
 	if len("http://")+len(r.Host)+len(r.RequestURI) > MaxURLLength {
 		return &uriTooLong
 	}
@@ -358,6 +385,47 @@ func checkLimits(r *http.Request, headerSize int) *gatewayResponse {
 		return &headersTooLarge
 	}
 	return nil
+}
+
+// headerValuesSize is the size of the values of r's header lines (Host's included), from the lines as
+// the client sent them when haveRaw.
+func headerValuesSize(r *http.Request, raw []rawHeader, haveRaw bool) int {
+	size := 0
+	if haveRaw {
+		for _, h := range raw {
+			size += len(h.value)
+		}
+		return size
+	}
+	size = len(r.Host)
+	for _, values := range r.Header {
+		for _, v := range values {
+			size += len(v)
+		}
+	}
+	return size
+}
+
+// notMounted answers a request whose path is under none of the app's APIs. It cannot happen on AWS,
+// where each API has its own host; the answer names the paths the APIs are served under.
+func (s *Server) notMounted(w http.ResponseWriter) {
+	var prefixes []string
+	for _, m := range s.apis {
+		prefixes = append(prefixes, m.prefix)
+	}
+	for _, m := range s.httpAPIs {
+		prefixes = append(prefixes, m.prefix)
+	}
+	slices.Sort(prefixes)
+	list := strings.Join(prefixes, ", ")
+	if n := len(prefixes); n > 1 {
+		list = strings.Join(prefixes[:n-1], ", ") + " and " + prefixes[n-1]
+	}
+	body, _ := json.Marshal(map[string]string{"message": "Not Found: no API of this app is served at this path; its APIs are under " + list})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusNotFound)
+	w.Write(body) //nolint:errcheck // The client may have gone; nothing to do about it.
 }
 
 // headerSize is the size of r's header lines written as "Name: value\r\n", for a request whose head

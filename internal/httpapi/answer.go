@@ -60,10 +60,10 @@ func Unauthorized() *Answer { return answer(http.StatusUnauthorized, `{"message"
 // scopes hold none of the route's.
 func Forbidden() *Answer { return answer(http.StatusForbidden, `{"message":"Forbidden"}`) }
 
-// RequestTooLarge is the answer to a request body over the 6 MB payload quota
-// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). The quota is
-// documented, this answer's body is not: it follows the status's standard reason phrase, as the other
-// answers do.
+// RequestTooLarge is the answer to a request body over the 10 MB payload quota
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html), and to one whose
+// event is over Lambda's 6 MB. The quota is documented, this answer's body is not: it follows the
+// status's standard reason phrase, as the other answers do.
 func RequestTooLarge() *Answer {
 	return answer(http.StatusRequestEntityTooLarge, `{"message":"Request Entity Too Large"}`)
 }

@@ -15,11 +15,19 @@ import (
 )
 
 // MaxTimeout is the "Maximum integration timeout | 30 seconds" quota, the default integration timeout.
-// MaxPayload is the "Payload size | 6 MB" quota.
+// MaxPayload is the "Payload size | 10 MB" quota, MaxHead the "Total combined size of request line and
+// header values | 10240 bytes" quota (the server that mounts the gateway checks it, as it has the
+// request's head as sent).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+//
+// MaxEventSize is Lambda's: "For synchronous invocations, the maximum payload size is 6 MB"
+// (https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html). A body within MaxPayload whose event
+// is larger cannot reach the function.
 const (
-	MaxTimeout = 30 * time.Second
-	MaxPayload = 6 << 20
+	MaxTimeout   = 30 * time.Second
+	MaxPayload   = 10 << 20
+	MaxHead      = 10240
+	MaxEventSize = 6 << 20
 )
 
 // Config is one HTTP API as the local server serves it.
@@ -94,7 +102,7 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 		errs = append(errs, err)
 	}
 	g := &Gateway{cfg: cfg, opts: opts, router: router, jwt: map[string]*JWTAuthorizer{}, lambda: map[string]*LambdaAuthorizer{}, iam: map[string]bool{},
-		auths: &LambdaAuthorizers{Invoke: opts.Invoke, Now: opts.Now}}
+		auths: &LambdaAuthorizers{Invoke: opts.Invoke, Now: opts.Now, Cached: opts.Keys.LogCached}}
 	names := map[string]bool{}
 	for _, a := range cfg.JWTAuthorizers {
 		errs = append(errs, a.Validate()...)
@@ -150,6 +158,20 @@ func New(cfg Config, opts Options) (*Gateway, error) {
 
 // Flush empties the Lambda authorizers' result caches.
 func (g *Gateway) Flush() { g.auths.Flush() }
+
+// Timeout is the API's integration timeout.
+func (g *Gateway) Timeout() time.Duration { return g.cfg.Timeout }
+
+// Answer writes an answer of the gateway itself to r, as Handle writes its own: with a new
+// apigw-requestid and, with CORS configured, the CORS headers. The server uses it for a request it
+// refuses before Handle (one over the MaxHead quota).
+func (g *Gateway) Answer(w http.ResponseWriter, r *http.Request, a *Answer) {
+	w.Header().Set("Apigw-Requestid", newRequestID())
+	if g.cfg.CORS != nil {
+		g.cfg.CORS.Apply(r, a.Headers)
+	}
+	a.Write(w)
+}
 
 // Handle answers one request as the HTTP API does: a CORS preflight no route matches is answered by
 // the gateway; another request no route matches gets 404 {"message":"Not Found"}; a route's authorizer decides; the route's
@@ -215,6 +237,12 @@ func (g *Gateway) Handle(w http.ResponseWriter, r *http.Request) {
 	payload, err := marshal(ev)
 	if err != nil {
 		fail(InternalServerError(), "build event: %v", err)
+		return
+	}
+	if len(payload) > MaxEventSize {
+		// The documentation does not say what API Gateway answers when Lambda refuses the event; the
+		// answer is the payload quota's, as the local server answers it for REST APIs.
+		fail(RequestTooLarge(), "the event of this request is %d bytes, more than Lambda's %d-byte invocation payload limit", len(payload), MaxEventSize)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeout)

@@ -139,7 +139,8 @@ type AuthResult struct {
 // signature by a key of the issuer (kid), iss, aud or client_id ("API Gateway validates client_id only
 // if aud is not present"), exp, nbf, iat, and, when the route has scopes, a scope or scp claim holding
 // one of them. A missing or invalid token is 401 {"message":"Unauthorized"} with a www-authenticate
-// header that says why, as the troubleshooting page shows: Bearer scope="" error="invalid_token"
+// header (Bearer scope="..." alone for a missing token), which for an invalid one says why, as the
+// troubleshooting page shows: Bearer scope="" error="invalid_token"
 // error_description="the token does not have a valid audience". A valid token without the route's
 // scopes is 403 {"message":"Forbidden"} with error="insufficient_scope" (RFC 6750, section 3.1).
 //
@@ -154,8 +155,14 @@ func AuthorizeJWT(ctx context.Context, keys *authorizer.Engine, a *JWTAuthorizer
 	}
 	raw := strings.TrimSpace(r.Header.Get(a.header()))
 	if raw == "" {
-		// No identity source: 401 without a challenge naming a token error.
-		return AuthResult{Answer: Unauthorized(), Reason: "no token in " + a.header()}
+		// No token: 401 with a www-authenticate header, as every 401 of a JWT authorizer has one ("My
+		// API returns 401 {"message":"Unauthorized"}: Check the www-authenticate header in the response",
+		// http-api-troubleshooting-jwt.html). Its value for a missing token is not documented: RFC 6750
+		// section 3.1 gives a request that "lacks any authentication information" no error code, so the
+		// challenge has API Gateway's scope attribute and nothing else.
+		ans := Unauthorized()
+		ans.Headers.Set("Www-Authenticate", `Bearer scope="`+scopeAttr+`"`)
+		return AuthResult{Answer: ans, Reason: "no token in " + a.header()}
 	}
 	if t, ok := strings.CutPrefix(raw, "Bearer "); ok {
 		raw = strings.TrimSpace(t)

@@ -98,7 +98,12 @@ func TestAuthorizeJWT(t *testing.T) {
 		body   string
 		www    string
 	}{
-		{"no token", "", nil, 401, `{"message":"Unauthorized"}`, ""},
+		// Every 401 has a www-authenticate header (http-api-troubleshooting-jwt.html: "Check the
+		// www-authenticate header"); without a token it names no error (RFC 6750, section 3.1), the
+		// value being undocumented.
+		{"no token", "", nil, 401, `{"message":"Unauthorized"}`, `Bearer scope=""`},
+		{"no token on a route with scopes", "", []string{"admin", "read"}, 401, `{"message":"Unauthorized"}`, `Bearer scope="admin read"`},
+		{"blank header", "   ", nil, 401, `{"message":"Unauthorized"}`, `Bearer scope=""`},
 		// "The identitySource can include only the token, or the token prefixed with Bearer."
 		{"token alone", ok, nil, 0, "", ""},
 		{"Bearer token", "Bearer " + ok, nil, 0, "", ""},

@@ -81,6 +81,9 @@ type LambdaAuthorizers struct {
 	Invoke Invoker
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Cached, when set, is told of every request a cached result decided (the server logs it, as
+	// authorizer.Engine.LogCached does for REST APIs).
+	Cached func(name, method, path string, left time.Duration, ttl int)
 
 	mu    sync.Mutex
 	cache map[string]cached
@@ -104,8 +107,8 @@ type authOutput struct {
 //
 // The documented answers: a missing identity source is 401 {"message":"Unauthorized"} without calling
 // the function; a function that fails or answers in another format is 500 {"message":"Internal Server
-// Error"}; isAuthorized false, or a policy that does not allow the route ARN, is
-// 403 {"message":"Forbidden"}. Otherwise the context reaches the handler as
+// Error"}, except a failure with the message "Unauthorized", which is 401 as on REST APIs; isAuthorized
+// false, or a policy that does not allow the route ARN, is 403 {"message":"Forbidden"}. Otherwise the context reaches the handler as
 // requestContext.authorizer.lambda. With a TTL the result is cached by identity source values and
 // used for every route of the API ("To cache responses per route, add $context.routeKey").
 func (l *LambdaAuthorizers) Authorize(ctx context.Context, a *LambdaAuthorizer, ev *events.APIGatewayV2HTTPRequest, region string) AuthResult {
@@ -121,6 +124,9 @@ func (l *LambdaAuthorizers) Authorize(ctx context.Context, a *LambdaAuthorizer, 
 		c, hit := l.cache[key]
 		l.mu.Unlock()
 		if hit && now.Before(c.expires) {
+			if l.Cached != nil {
+				l.Cached(a.Name, ev.RequestContext.HTTP.Method, ev.RawPath, c.expires.Sub(now), a.TTL)
+			}
 			return decideLambda(c.out, routeARN)
 		}
 	}
@@ -129,6 +135,11 @@ func (l *LambdaAuthorizers) Authorize(ctx context.Context, a *LambdaAuthorizer, 
 		return AuthResult{Answer: InternalServerError(), Reason: fmt.Sprintf("build authorizer event: %v", err)}
 	}
 	res, err := l.Invoke(ctx, a.Function, payload)
+	if authorizer.IsUnauthorized(err) {
+		// The HTTP API guide does not say what a function failing with "Unauthorized" gets (only that
+		// an invalid response is a 500); the answer is the REST APIs' documented one, 401.
+		return AuthResult{Answer: Unauthorized(), Reason: fmt.Sprintf("authorizer function %s failed with \"Unauthorized\"", a.Function)}
+	}
 	if err != nil {
 		return AuthResult{Answer: InternalServerError(), Reason: fmt.Sprintf("authorizer function %s failed: %v", a.Function, err)}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stelvio-go/stelvio/internal/runtimeapi"
 )
 
 func testEvent(t testing.TB, method, target string, header map[string]string, key string) *events.APIGatewayV2HTTPRequest {
@@ -61,6 +64,17 @@ func TestLambdaAuthorizer(t *testing.T) {
 		// "If API Gateway can't invoke your Lambda authorizer, or your Lambda authorizer returns a response
 		// in an invalid format, clients receive a 500 Internal Server Error."
 		{"function error", LambdaAuthorizer{SimpleResponses: true}, nil, "", errors.New("boom"), 500, `{"message":"Internal Server Error"}`, nil, true},
+		// raise Exception("Unauthorized"): the HTTP API guide is silent on it; REST APIs' documented
+		// answer, 401 (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html).
+		{"function raised Unauthorized", LambdaAuthorizer{SimpleResponses: true}, nil, "",
+			fmt.Errorf("function auth: %w", &runtimeapi.FunctionError{Kind: runtimeapi.KindFunction, Type: "Exception", Message: "Unauthorized"}),
+			401, `{"message":"Unauthorized"}`, nil, true},
+		{"function raised another message", LambdaAuthorizer{SimpleResponses: true}, nil, "",
+			fmt.Errorf("function auth: %w", &runtimeapi.FunctionError{Kind: runtimeapi.KindFunction, Type: "Exception", Message: "unauthorized"}),
+			500, `{"message":"Internal Server Error"}`, nil, true},
+		{"function timed out with Unauthorized", LambdaAuthorizer{SimpleResponses: true}, nil, "",
+			&runtimeapi.FunctionError{Kind: runtimeapi.KindTimeout, Type: "Sandbox.Timedout", Message: "Unauthorized"},
+			500, `{"message":"Internal Server Error"}`, nil, true},
 		{"not JSON", LambdaAuthorizer{SimpleResponses: true}, nil, `yes`, nil, 500, `{"message":"Internal Server Error"}`, nil, true},
 		{"simple without isAuthorized", LambdaAuthorizer{SimpleResponses: true}, nil, `{"context":{}}`, nil, 500, `{"message":"Internal Server Error"}`, nil, true},
 		{"policy expected, simple given", LambdaAuthorizer{}, nil, `{"isAuthorized":true}`, nil, 500, `{"message":"Internal Server Error"}`, nil, true},
@@ -133,10 +147,13 @@ func TestLambdaAuthorizerEvent(t *testing.T) {
 // an IAM policy that allows one route refuses another until it expires.
 func TestLambdaAuthorizerCache(t *testing.T) {
 	var calls atomic.Int32
+	var hits []string
 	now := testNow
 	l := &LambdaAuthorizers{Now: func() time.Time { return now }, Invoke: func(ctx context.Context, fn string, ev []byte) ([]byte, error) {
 		calls.Add(1)
 		return []byte(`{"principalId":"u","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Resource":"arn:aws:execute-api:us-east-1:123456789012:abcdef123/$default/GET/pets/1"}]}}`), nil
+	}, Cached: func(name, method, path string, left time.Duration, ttl int) {
+		hits = append(hits, fmt.Sprintf("%s %s %s %s %d", name, method, path, left, ttl))
 	}}
 	a := &LambdaAuthorizer{Name: "a", Function: "f", TTL: 300, IdentitySources: []string{"$request.header.Authorization"}}
 	do := func(path, token string) int {
@@ -164,6 +181,11 @@ func TestLambdaAuthorizerCache(t *testing.T) {
 		if got := do(s.path, s.token); got != s.status || calls.Load() != s.calls {
 			t.Errorf("step %d: status %d calls %d, want %d %d", i, got, calls.Load(), s.status, s.calls)
 		}
+	}
+	// Every request the cache decided is reported, with the time its entry has left.
+	wantHits := []string{"a GET /pets/1 5m0s 300", "a GET /pets/2 5m0s 300", "a GET /pets/1 1s 300"}
+	if !reflect.DeepEqual(hits, wantHits) {
+		t.Errorf("cache hits %q, want %q", hits, wantHits)
 	}
 	l.Flush()
 	do("/pets/1", "t1")

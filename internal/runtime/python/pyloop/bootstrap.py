@@ -113,6 +113,15 @@ def exception_document(exc, request_id):
     return error_document(type(exc).__name__, str(exc), traceback.format_list(tb), request_id)
 
 
+def log_error(doc):
+    """Logs an error document as the AWS Python runtime does: "[ERROR] Type: message", then the stack
+    trace's frames under Python's traceback header (the header alone for an error without frames)."""
+    lines = ["[ERROR] %s: %s" % (doc["errorType"], doc["errorMessage"]), "Traceback (most recent call last):"]
+    for frame in doc["stackTrace"]:
+        lines.extend(frame.splitlines())
+    print("\n".join(lines), file=sys.stderr)
+
+
 def load_handler(spec):
     try:
         module_name, function_name = spec.rsplit(".", 1)
@@ -272,7 +281,7 @@ def handle(client, handler, headers, body):
         result = handler(event, context)
     except Exception as e:
         doc = exception_document(e, request_id)
-        print("[ERROR] %s: %s" % (doc["errorType"], doc["errorMessage"]), file=sys.stderr)
+        log_error(doc)
         client.post("invocation/%s/error" % request_id, json.dumps(doc), doc["errorType"])
         return
     try:
@@ -301,7 +310,7 @@ def main():
         handler = load_handler(os.environ.get("_HANDLER", ""))
     except FaultError as e:
         doc = error_document(e.error_type, e.message, e.trace)
-        print("[ERROR] %s: %s" % (e.error_type, e.message), file=sys.stderr)
+        log_error(doc)
         client.post("init/error", json.dumps(doc), e.error_type)
         return 1
     client.ready()
