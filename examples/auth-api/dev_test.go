@@ -291,6 +291,12 @@ func TestDevCacheAndFailures(t *testing.T) {
 	if got := calls(s.get(t, "/me", "Authorization", "ada")); got != "1" {
 		t.Errorf("same token again: calls %v, want 1 (answered from the cache)", got)
 	}
+	// The method ARN names dev's one account, the account of every event and function ARN, so that a
+	// policy written for it matches.
+	arn := echoed(t, "GET", s.get(t, "/me", "Authorization", "ada"))["authorizer"].(map[string]any)["methodArn"]
+	if parts := strings.Split(fmt.Sprint(arn), ":"); len(parts) != 6 || parts[4] != devserver.AccountID || !strings.HasSuffix(parts[5], "/GET/me") {
+		t.Errorf("methodArn = %v, want arn:aws:execute-api:REGION:%s:API/STAGE/GET/me", arn, devserver.AccountID)
+	}
 	if got := calls(s.get(t, "/me", "Authorization", "grace")); got != "2" {
 		t.Errorf("another token: calls %v, want 2", got)
 	}

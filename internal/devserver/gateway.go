@@ -151,7 +151,7 @@ func (s *Server) authorize(ctx context.Context, w http.ResponseWriter, r *http.R
 	s.flushChanged(m, rt.Auth)
 	areq := &authorizer.Request{
 		HTTP: r, Body: body, Resource: rt.Resource(), PathParameters: params,
-		Region: s.opts.Region, AccountID: accountID, APIID: m.id, Stage: m.api.StageName,
+		Region: s.opts.Region, AccountID: AccountID, APIID: m.id, Stage: m.api.StageName,
 		Scopes: rt.Scopes,
 	}
 	if rt.Auth.Kind == authorizer.KindRequest {
@@ -216,8 +216,6 @@ func (s *Server) flushChanged(m *mountedAPI, cfg *authorizer.Config) {
 	}
 }
 
-// accountID is the account id of the local server's events and method ARNs.
-const accountID = "012345678912"
 
 func (s *Server) authorizerFailed(w http.ResponseWriter, requestID string, err error) ([]byte, int) {
 	s.logf("[authorizer] %v\n", err)

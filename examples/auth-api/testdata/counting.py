@@ -14,7 +14,7 @@ def check(event, context):
             "Version": "2012-10-17",
             "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": "*"}],
         },
-        "context": {"calls": calls},
+        "context": {"calls": calls, "methodArn": event["methodArn"]},
     }
 
 
