@@ -362,7 +362,7 @@ func TestDevAuthorizerChanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed := strings.Replace(string(src), `"context": {"calls": calls}`, `"context": {"calls": calls, "version": 2}`, 1)
+	changed := strings.Replace(string(src), `"context": {"calls": calls,`, `"context": {"calls": calls, "version": 2,`, 1)
 	if changed == string(src) {
 		t.Fatal("counting.py no longer has the context this test changes")
 	}
