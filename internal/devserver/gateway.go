@@ -216,7 +216,6 @@ func (s *Server) flushChanged(m *mountedAPI, cfg *authorizer.Config) {
 	}
 }
 
-
 func (s *Server) authorizerFailed(w http.ResponseWriter, requestID string, err error) ([]byte, int) {
 	s.logf("[authorizer] %v\n", err)
 	a := authorizer.ConfigurationError()

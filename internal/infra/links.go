@@ -1,7 +1,6 @@
 package infra
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -150,8 +149,7 @@ func linkArgs(fn *route.Function, tbls map[string]*table.Table, lambdas map[stri
 				ls = append(ls, ilink.Link{Kind: ilink.KindFunction, Name: l.Name(), Statements: ilink.FunctionStatements(arn)})
 			}
 		}
-		b, err := json.Marshal(ilink.PolicyOf(ls))
-		return string(b), err
+		return ilink.PolicyOf(ls).JSON()
 	}).(pulumi.StringOutput)
 	return env, policy, nil
 }

@@ -1,7 +1,6 @@
 package infra
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/iam"
@@ -21,10 +20,9 @@ var StreamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "
 
 // StreamPolicy is the policy that lets a subscriber's role read the stream of the table tableARN.
 func StreamPolicy(tableARN string) (string, error) {
-	b, err := json.Marshal(ilink.Policy{Version: "2012-10-17", Statement: []ilink.Statement{
+	return ilink.Policy{Version: "2012-10-17", Statement: []ilink.Statement{
 		{Effect: "Allow", Action: append([]string{}, StreamActions...), Resource: []string{tableARN + "/stream/*"}},
-	}})
-	return string(b), err
+	}}.JSON()
 }
 
 // subscriptions makes, for each subscriber, the stream permissions of its function's role and the

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -70,6 +71,18 @@ type Statement struct {
 type Policy struct {
 	Version   string      `json:"Version"`
 	Statement []Statement `json:"Statement"`
+}
+
+// JSON is the policy document as IAM takes it. "<" and ">" stay as they are (plans show placeholder
+// ARNs such as "arn:aws:dynamodb:<region>:..."), where encoding/json's default would write \u003c.
+func (p Policy) JSON() (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // Actions of a table link. The read actions are those the IAM service authorization reference

@@ -164,3 +164,15 @@ func cleanEnv() []string {
 	}
 	return env
 }
+
+// A policy of a plan, whose ARNs hold placeholders, reads as written: no \u003c for "<".
+func TestPolicyJSON(t *testing.T) {
+	got, err := Policy{Version: "2012-10-17", Statement: TableStatements("arn:aws:dynamodb:<region>:123456789012:table/t", ReadOnly)}.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:BatchGetItem","dynamodb:ConditionCheckItem","dynamodb:GetItem","dynamodb:Query","dynamodb:Scan"],"Resource":["arn:aws:dynamodb:<region>:123456789012:table/t"]},{"Effect":"Allow","Action":["dynamodb:Query","dynamodb:Scan"],"Resource":["arn:aws:dynamodb:<region>:123456789012:table/t/index/*"]}]}`
+	if got != want {
+		t.Errorf("policy:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -3,9 +3,9 @@
 package function
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	ilink "github.com/stelvio-go/stelvio/internal/link"
 
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v7/go/aws/lambda"
@@ -60,20 +60,11 @@ type Lambda struct {
 
 // PolicyDocument is the IAM policy document that allows each statement's actions on its resources.
 func PolicyDocument(sts []route.Statement) (string, error) {
-	type statement struct {
-		Effect   string   `json:"Effect"`
-		Action   []string `json:"Action"`
-		Resource []string `json:"Resource"`
-	}
-	doc := struct {
-		Version   string      `json:"Version"`
-		Statement []statement `json:"Statement"`
-	}{Version: "2012-10-17"}
+	doc := ilink.Policy{Version: "2012-10-17"}
 	for _, s := range sts {
-		doc.Statement = append(doc.Statement, statement{Effect: "Allow", Action: s.Actions, Resource: s.Resources})
+		doc.Statement = append(doc.Statement, ilink.Statement{Effect: "Allow", Action: s.Actions, Resource: s.Resources})
 	}
-	b, err := json.Marshal(doc)
-	return string(b), err
+	return doc.JSON()
 }
 
 // RoleName is the physical name of a function's execution role: "{app}-{env}-{function}-role", shortened
