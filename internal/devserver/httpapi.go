@@ -99,7 +99,7 @@ func (s *Server) serveHTTPAPI(w http.ResponseWriter, r *http.Request, start time
 		} else {
 			m.gw.Handle(sw, req)
 		}
-		s.logf("%s %s %d %s %s\n", r.Method, r.URL.RequestURI(), sw.status, formatDuration(time.Since(start)), m.api.Name)
+		s.logf("%s %s %d %s %s\n", r.Method, loggedURI(r.URL), sw.status, formatDuration(time.Since(start)), m.api.Name)
 		return true
 	}
 	return false

@@ -242,7 +242,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, fn := s.serve(w, r, requestID, start, raw, rawSize, haveRaw)
-	s.logf("%s %s %d %s %s\n", r.Method, r.URL.RequestURI(), status, formatDuration(time.Since(start)), fn)
+	s.logf("%s %s %d %s %s\n", r.Method, loggedURI(r.URL), status, formatDuration(time.Since(start)), fn)
 }
 
 // serve answers r and returns the status sent and the function that ran ("-" when none).
