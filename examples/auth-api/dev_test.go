@@ -315,6 +315,13 @@ func TestDevCacheAndFailures(t *testing.T) {
 	r.Body = io.NopCloser(strings.NewReader(strings.Repeat("x", 64)))
 	r.ContentLength = 64
 	checkGateway(t, "large body", s.do(t, r), 413, "RequestTooLarge", `{"message":"Request Too Long"}`)
+
+	// The banner says which routes an authorizer guards.
+	for _, want := range []string{"GET     /me  →  functions-echo (echo.me)  [auth counting TOKEN]\n", "GET     /crash  →  testdata-counting (counting.crash)\n"} {
+		if !strings.Contains(s.log.String(), want) {
+			t.Errorf("the banner has no line %q:\n%s", want, s.log.String())
+		}
+	}
 }
 
 // TestDevAuthorizerChanged: editing an authorizer's code under dev flushes the cached answers, as a

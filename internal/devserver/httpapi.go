@@ -114,7 +114,11 @@ func (s *Server) httpRoutes() []string {
 			if r.Default {
 				key = fmt.Sprintf("%-7s %s", route.Any, strings.TrimPrefix(m.prefix+" ", " ")+"$default")
 			}
-			out = append(out, fmt.Sprintf("%s  →  %s (%s)", key, r.Function.Name, r.Target))
+			line := fmt.Sprintf("%s  →  %s (%s)", key, r.Function.Name, r.Target)
+			if r.Auth != nil {
+				line += authNote(r.Auth.Name, r.Auth.Kind, r.Scopes)
+			}
+			out = append(out, line)
 		}
 	}
 	return out

@@ -222,10 +222,23 @@ func (s *Server) Routes() []string {
 	var out []string
 	for _, m := range s.apis {
 		for _, r := range m.api.Routes {
-			out = append(out, fmt.Sprintf("%-7s %s  →  %s (%s)", strings.Join(r.Methods, ","), m.prefix+r.Path.String(), r.Function.Name, r.Target))
+			line := fmt.Sprintf("%-7s %s  →  %s (%s)", strings.Join(r.Methods, ","), m.prefix+r.Path.String(), r.Function.Name, r.Target)
+			if r.Auth != nil {
+				line += authNote(r.Auth.Name, string(r.Auth.Kind), r.Scopes)
+			}
+			out = append(out, line)
 		}
 	}
 	return append(out, s.httpRoutes()...)
+}
+
+// authNote is the banner's note of a route's authorizer: "  [auth users COGNITO_USER_POOLS, scopes read]".
+func authNote(name, kind string, scopes []string) string {
+	note := fmt.Sprintf("  [auth %s %s", name, kind)
+	if len(scopes) > 0 {
+		note += ", scopes " + strings.Join(scopes, " ")
+	}
+	return note + "]"
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
