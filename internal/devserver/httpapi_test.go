@@ -86,7 +86,7 @@ func TestHTTPAPI(t *testing.T) {
 		})
 	}
 	routes := ts.srv.Routes()
-	if len(routes) != 2 || routes[1] != "GET     /web/items/{id}  →  functions-items (items.get)" {
+	if len(routes) != 2 || routes[1] != "GET     /web/items/{id}  →  functions-items (items.get)  [auth keys REQUEST]" {
 		t.Errorf("routes %q", routes)
 	}
 }
