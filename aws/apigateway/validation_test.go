@@ -204,6 +204,12 @@ func TestRejectedPrograms(t *testing.T) {
 		{"go handler with a folder option", false, func(ctx *stelvio.Context) {
 			shop(ctx).Route("GET", "/x", "main.Hello", function.Folder("functions/hello"), function.GoAL2023) // @h32
 		}, []string{`@h32: route GET /x: handler "functions/hello::main.Hello": Go handlers are written "package/dir.Function", without a folder or "::"`}},
+		{"handler .. inside the project", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "functions/../functions/users.index") }, // @h33
+			[]string{`@h33: route GET /x: handler "functions/../functions/users.index": file path "functions/../functions/users" goes through ".." but stays in the project; write the clean path "functions/users" instead`}},
+		{"folder .. inside the project", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "functions/x/../inventory::handler.index") }, // @h34
+			[]string{`@h34: route GET /x: handler "functions/x/../inventory::handler.index": folder "functions/x/../inventory" goes through ".." but stays in the project; write the clean path "functions/inventory" instead`}},
+		{"handler .. to the project directory", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "/x", "functions/...index") }, // @h35
+			[]string{`@h35: route GET /x: handler "functions/...index": file path "functions/.." goes through ".." back to the project directory; name a path inside it, like "functions/users"`}},
 
 		// Paths.
 		{"path no leading slash", false, func(ctx *stelvio.Context) { shop(ctx).Route("GET", "users", users) }, // @p1
