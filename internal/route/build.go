@@ -65,7 +65,9 @@ type builder struct {
 type group struct {
 	fn         *Function
 	configured []*Route
-	config     FunctionConfig
+	// configs are the configurations of the configured routes, in the same order.
+	configs []FunctionConfig
+	config  FunctionConfig
 }
 
 func (b *builder) add(source, subject, format string, args ...any) {
@@ -241,7 +243,9 @@ func (b *builder) instance(fd *FunctionDecl) {
 	if b.configure(fn, fd.Config, fd.Source, subject) && named {
 		b.byDecl[fd] = fn
 		b.table.Functions = append(b.table.Functions, fn)
+		return
 	}
+	b.unbuilt(fn, fd.Name)
 }
 
 // resolve parses and locates the handler of a configuration.
@@ -541,6 +545,7 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 	}
 	if cfg.configured() {
 		g.configured = append(g.configured, r)
+		g.configs = append(g.configs, cfg)
 		g.config = cfg
 	}
 	g.fn.Routes = append(g.fn.Routes, r)
@@ -569,16 +574,36 @@ func (b *builder) settle(g *group) {
 		b.add(g.configured[1].Source, subject,
 			"configured on more than one route: %s; configure it on one route only (the others share it), or create it once with function.New and pass it to each route",
 			strings.Join(where, ", "))
+		b.configureEach(fn, g.configs, func(i int) string { return g.configured[i].Source }, subject)
+		b.unbuilt(fn, b.uniqueName(fn))
 		return
 	}
 	if len(g.configured) == 1 {
 		source = g.configured[0].Source
 	}
 	if !b.configure(fn, g.config, source, subject) {
+		b.unbuilt(fn, b.uniqueName(fn))
 		return
 	}
 	fn.Name = b.uniqueName(fn)
 	b.table.Functions = append(b.table.Functions, fn)
+}
+
+// configureEach checks every configuration given for one function, each where it was given, on a
+// copy of the function: the function itself is not built (its configuration is not settled), but
+// every wrong value is reported in the same run.
+func (b *builder) configureEach(fn *Function, configs []FunctionConfig, source func(int) string, subject string) {
+	for i, c := range configs {
+		scratch := *fn
+		b.configure(&scratch, c, source(i), subject)
+	}
+}
+
+// unbuilt keeps fn, named name, for the check of its handler code only (Table.Unbuilt).
+func (b *builder) unbuilt(fn *Function, name string) {
+	fn.Name = name
+	fn.linkDecls = nil
+	b.table.Unbuilt = append(b.table.Unbuilt, fn)
 }
 
 // codeLocation is the code a shared function is made from, from its key: "functions/users.py",

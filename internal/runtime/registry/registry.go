@@ -48,7 +48,7 @@ func checker(projectDir string, rts runtime.Registry) func(context.Context, *rou
 				rp.Source, rp.Subject = p.Route.Source, "route "+p.Route.String()
 			} else if p.HTTPRoute != nil {
 				rp.Source, rp.Subject = p.HTTPRoute.Source, "route "+p.HTTPRoute.Key
-			} else if fn := t.FunctionByName(p.Function); fn != nil {
+			} else if fn := functionByName(t, p.Function); fn != nil {
 				rp.Source, rp.Subject = fn.Source, "function "+fn.Name
 			} else {
 				rp.Subject = "function " + p.Function
@@ -57,4 +57,17 @@ func checker(projectDir string, rts runtime.Registry) func(context.Context, *rou
 		}
 		return out
 	}
+}
+
+// functionByName finds a function of t by name, built or not (route.Table.Unbuilt).
+func functionByName(t *route.Table, name string) *route.Function {
+	if fn := t.FunctionByName(name); fn != nil {
+		return fn
+	}
+	for _, fn := range t.Unbuilt {
+		if fn.Name == name {
+			return fn
+		}
+	}
+	return nil
 }
