@@ -642,11 +642,11 @@ func (b *builder) uniqueName(fn *Function) string {
 }
 
 // checkConflicts finds routes that API Gateway would refuse together: the same method twice on a path
-// (ANY clashes with every method), and sibling path parameters with different names.
+// (ANY beside other methods is allowed: they win over it), and sibling path parameters with different
+// names.
 func (b *builder) checkConflicts(api *Api) {
 	type seen struct {
 		methods map[string]*Route
-		order   []*Route // routes on the path, in declaration order
 	}
 	byPath := map[string]*seen{}
 	type varChild struct {
@@ -661,24 +661,16 @@ func (b *builder) checkConflicts(api *Api) {
 			s = &seen{methods: map[string]*Route{}}
 			byPath[key] = s
 		}
+		// ANY and other methods may share a resource: API Gateway's ANY method "can exist alongside
+		// other Operation objects and will catch any HTTP method that wasn't explicitly declared"
+		// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html),
+		// so a method of its own wins over ANY.
 		for _, m := range r.Methods {
 			if prev, ok := s.methods[m]; ok {
 				b.add(r.Source, "route "+r.String(), "%s %s is already routed at %s; each method and path may be routed once", m, key, prev.Source)
 				continue
 			}
-			if m == Any && len(s.order) > 0 {
-				prev := s.order[0]
-				b.add(r.Source, "route "+r.String(), "ANY %s clashes with %s at %s; ANY covers every method, so use either ANY or separate methods", key, prev, prev.Source)
-				continue
-			}
-			if prev, ok := s.methods[Any]; ok {
-				b.add(r.Source, "route "+r.String(), "%s %s clashes with ANY %s at %s; ANY covers every method already", m, key, key, prev.Source)
-				continue
-			}
 			s.methods[m] = r
-			if !slices.Contains(s.order, r) {
-				s.order = append(s.order, r)
-			}
 		}
 		parent := "/"
 		for _, seg := range r.Path.Segments {
