@@ -245,7 +245,11 @@ func (b *builder) instance(fd *FunctionDecl) {
 		b.table.Functions = append(b.table.Functions, fn)
 		return
 	}
-	b.unbuilt(fn, fd.Name)
+	if named {
+		// Its handler code is still checked; a function whose name is wrong or taken is not (its
+		// problems would be reported under another function's name).
+		b.unbuilt(fn, fd.Name)
+	}
 }
 
 // resolve parses and locates the handler of a configuration.
