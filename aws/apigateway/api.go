@@ -163,7 +163,8 @@ func report(decls *route.Decls, source, subject, message string) {
 // Route sends requests for method and path to the function running handler.
 //
 // method is one verb ("GET"), several joined by commas ("GET,POST"), or "ANY" (also "*") for every
-// method. path is "/", "/users", "/users/{id}", or ends in a greedy parameter such as "/files/{path+}".
+// method; a path may have ANY and other methods, which then take their own requests (ANY gets the
+// rest), as in API Gateway. path is "/", "/users", "/users/{id}", or ends in a greedy parameter such as "/files/{path+}".
 // handler is "functions/users.index" (Python file and function), "functions/orders::handler.index"
 // (a folder packaged whole, then file and function) or "functions/hello.Hello" (a Go package and its
 // exported function). Routes whose handlers are in the same file, folder or Go package share one Lambda

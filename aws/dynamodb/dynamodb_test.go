@@ -97,11 +97,22 @@ func TestDeclarationProblems(t *testing.T) {
 				dynamodb.NewTable(ctx, "my todos", fields, dynamodb.PartitionKey("id"))
 				return nil
 			},
+			// One rule for the declared name: stelvio's, which makes a valid DynamoDB name of
+			// "{app}-{env}-{name}".
 			want: []string{
 				`table "my todos": name must start with a letter or digit and contain only letters, digits, - and _`,
-				`table "my todos": table name "my todos" contains ' '; use only a-z, A-Z, 0-9, '_', '-' and '.'`,
 			},
-			at: []string{`"my todos"`, `"my todos"`},
+			at: []string{`"my todos"`},
+		},
+		{
+			name: "index names keep DynamoDB's rule",
+			run: func(ctx *stelvio.Context) error {
+				dynamodb.NewTable(ctx, "s", fields, dynamodb.PartitionKey("id"), // short index
+					dynamodb.GlobalIndex("by", "owner", "", dynamodb.ProjectAll))
+				return nil
+			},
+			want: []string{`table "s": global index name "by" has 2 characters; use 3 to 255`},
+			at:   []string{"// short index"},
 		},
 		{
 			name: "duplicate names",
@@ -128,14 +139,17 @@ func TestDeclarationProblems(t *testing.T) {
 					function.LinkReadOnly(a)) // read-only function
 				var none *dynamodb.Table
 				function.New(ctx, "c", "functions/a.handler", function.Link(none)) // nil
+				function.New(ctx, "d", "functions/a.handler",
+					function.Link(todos), function.Link(todos)) // same link twice
 				return nil
 			},
 			want: []string{
-				`function b: table "todos" is already linked at SRC; link it once`,
+				`function b: table "todos" is linked with both function.Link and function.LinkReadOnly (the other at SRC); keep one of the two: function.LinkReadOnly to read it only, function.Link to read and write it`,
 				`function b: function "a" is linked read-only; read-only links are for tables, so use function.Link`,
 				`link: the linked resource is nil; pass a table made with dynamodb.NewTable, a function made with function.New or an api made with apigateway.New or apigateway.NewHTTP`,
+				`function d: table "todos" is already linked at SRC; link it once`,
 			},
-			at: []string{"// twice", "// read-only function", "// nil"},
+			at: []string{"// twice", "// read-only function", "// nil", "// same link twice"},
 		},
 		{
 			name: "api link cycle",
@@ -190,7 +204,7 @@ func TestDeclarationProblems(t *testing.T) {
 					before, after, _ := strings.Cut(w, "SRC")
 					if strings.HasPrefix(got[i], before) && strings.HasSuffix(got[i], after) {
 						src := strings.TrimSuffix(strings.TrimPrefix(got[i], before), after)
-						if strings.Contains(before, "linked at") {
+						if strings.Contains(before, "linked at") || strings.Contains(before, "the other at") {
 							sourceLine(t, src, "function.Link(todos)")
 						} else {
 							sourceLine(t, src, "dynamodb.NewTable")
@@ -206,6 +220,25 @@ func TestDeclarationProblems(t *testing.T) {
 				sourceLine(t, p.Source, tt.at[i])
 			}
 		})
+	}
+}
+
+// TestShortTableName: DynamoDB's 3 to 255 characters apply to the physical name DynamoDB creates
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html),
+// "{app}-{env}-{name}", not to the declared name.
+func TestShortTableName(t *testing.T) {
+	tbl, err := load(t, func(ctx *stelvio.Context) error {
+		dynamodb.NewTable(ctx, "s", fields, dynamodb.PartitionKey("id"))
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("unexpected problems: %v", err)
+	}
+	if len(tbl.Tables) != 1 {
+		t.Fatalf("%d tables, want 1", len(tbl.Tables))
+	}
+	if got := tbl.Tables[0].PhysicalSpec(tbl.App, tbl.Env).Name; got != "shop-test-s" {
+		t.Errorf("physical name %q, want shop-test-s", got)
 	}
 }
 

@@ -123,9 +123,19 @@ func checkRelative(p, what string) error {
 		return fmt.Errorf("%s %q is absolute; give a path relative to the project directory", what, p)
 	}
 	for _, el := range strings.Split(p, "/") {
+		if el == ".." {
+			clean := path.Clean(p)
+			if clean == ".." || strings.HasPrefix(clean, "../") {
+				return fmt.Errorf("%s %q leaves the project directory; handlers must live inside the project", what, p)
+			}
+			if clean == "." {
+				return fmt.Errorf("%s %q goes through \"..\" back to the project directory; name a path inside it, like \"functions/users\"", what, p)
+			}
+			return fmt.Errorf("%s %q goes through \"..\" but stays in the project; write the clean path %q instead", what, p, clean)
+		}
+	}
+	for _, el := range strings.Split(p, "/") {
 		switch el {
-		case "..":
-			return fmt.Errorf("%s %q leaves the project directory; handlers must live inside the project", what, p)
 		case "", ".":
 			return fmt.Errorf("%s %q has an empty or \".\" path element; write it like \"functions/users\"", what, p)
 		}

@@ -65,7 +65,9 @@ type builder struct {
 type group struct {
 	fn         *Function
 	configured []*Route
-	config     FunctionConfig
+	// configs are the configurations of the configured routes, in the same order.
+	configs []FunctionConfig
+	config  FunctionConfig
 }
 
 func (b *builder) add(source, subject, format string, args ...any) {
@@ -241,6 +243,12 @@ func (b *builder) instance(fd *FunctionDecl) {
 	if b.configure(fn, fd.Config, fd.Source, subject) && named {
 		b.byDecl[fd] = fn
 		b.table.Functions = append(b.table.Functions, fn)
+		return
+	}
+	if named {
+		// Its handler code is still checked; a function whose name is wrong or taken is not (its
+		// problems would be reported under another function's name).
+		b.unbuilt(fn, fd.Name)
 	}
 }
 
@@ -541,6 +549,7 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 	}
 	if cfg.configured() {
 		g.configured = append(g.configured, r)
+		g.configs = append(g.configs, cfg)
 		g.config = cfg
 	}
 	g.fn.Routes = append(g.fn.Routes, r)
@@ -569,16 +578,36 @@ func (b *builder) settle(g *group) {
 		b.add(g.configured[1].Source, subject,
 			"configured on more than one route: %s; configure it on one route only (the others share it), or create it once with function.New and pass it to each route",
 			strings.Join(where, ", "))
+		b.configureEach(fn, g.configs, func(i int) string { return g.configured[i].Source }, subject)
+		b.unbuilt(fn, b.uniqueName(fn))
 		return
 	}
 	if len(g.configured) == 1 {
 		source = g.configured[0].Source
 	}
 	if !b.configure(fn, g.config, source, subject) {
+		b.unbuilt(fn, b.uniqueName(fn))
 		return
 	}
 	fn.Name = b.uniqueName(fn)
 	b.table.Functions = append(b.table.Functions, fn)
+}
+
+// configureEach checks every configuration given for one function, each where it was given, on a
+// copy of the function: the function itself is not built (its configuration is not settled), but
+// every wrong value is reported in the same run.
+func (b *builder) configureEach(fn *Function, configs []FunctionConfig, source func(int) string, subject string) {
+	for i, c := range configs {
+		scratch := *fn
+		b.configure(&scratch, c, source(i), subject)
+	}
+}
+
+// unbuilt keeps fn, named name, for the check of its handler code only (Table.Unbuilt).
+func (b *builder) unbuilt(fn *Function, name string) {
+	fn.Name = name
+	fn.linkDecls = nil
+	b.table.Unbuilt = append(b.table.Unbuilt, fn)
 }
 
 // codeLocation is the code a shared function is made from, from its key: "functions/users.py",
@@ -617,11 +646,11 @@ func (b *builder) uniqueName(fn *Function) string {
 }
 
 // checkConflicts finds routes that API Gateway would refuse together: the same method twice on a path
-// (ANY clashes with every method), and sibling path parameters with different names.
+// (ANY beside other methods is allowed: they win over it), and sibling path parameters with different
+// names.
 func (b *builder) checkConflicts(api *Api) {
 	type seen struct {
 		methods map[string]*Route
-		order   []*Route // routes on the path, in declaration order
 	}
 	byPath := map[string]*seen{}
 	type varChild struct {
@@ -636,24 +665,16 @@ func (b *builder) checkConflicts(api *Api) {
 			s = &seen{methods: map[string]*Route{}}
 			byPath[key] = s
 		}
+		// ANY and other methods may share a resource: API Gateway's ANY method "can exist alongside
+		// other Operation objects and will catch any HTTP method that wasn't explicitly declared"
+		// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html),
+		// so a method of its own wins over ANY.
 		for _, m := range r.Methods {
 			if prev, ok := s.methods[m]; ok {
 				b.add(r.Source, "route "+r.String(), "%s %s is already routed at %s; each method and path may be routed once", m, key, prev.Source)
 				continue
 			}
-			if m == Any && len(s.order) > 0 {
-				prev := s.order[0]
-				b.add(r.Source, "route "+r.String(), "ANY %s clashes with %s at %s; ANY covers every method, so use either ANY or separate methods", key, prev, prev.Source)
-				continue
-			}
-			if prev, ok := s.methods[Any]; ok {
-				b.add(r.Source, "route "+r.String(), "%s %s clashes with ANY %s at %s; ANY covers every method already", m, key, key, prev.Source)
-				continue
-			}
 			s.methods[m] = r
-			if !slices.Contains(s.order, r) {
-				s.order = append(s.order, r)
-			}
 		}
 		parent := "/"
 		for _, seg := range r.Path.Segments {

@@ -171,7 +171,9 @@ type HTTPAuthorizer struct {
 type httpGroup struct {
 	fn         *Function
 	configured []*HTTPRoute
-	config     FunctionConfig
+	// configs are the configurations of the configured routes, in the same order.
+	configs []FunctionConfig
+	config  FunctionConfig
 	// keys are the route keys of the group's routes, each with the first route declaring it: the
 	// generated router tells routes apart by their route key alone.
 	keys map[string]*HTTPRoute
@@ -416,6 +418,7 @@ func (b *builder) httpRouteFunction(r *HTTPRoute, rd *HTTPRouteDecl, subject str
 	r.Function, r.Target = g.fn, target
 	if cfg.configured() {
 		g.configured = append(g.configured, r)
+		g.configs = append(g.configs, cfg)
 		g.config = cfg
 	}
 	g.fn.HTTPRoutes = append(g.fn.HTTPRoutes, r)
@@ -434,6 +437,8 @@ func (b *builder) settleHTTP(g *httpGroup) {
 		b.add(g.configured[1].Source, subject,
 			"configured on more than one route: %s; configure it on one route only (the others share it), or create it once with function.New and pass it to each route",
 			strings.Join(where, ", "))
+		b.configureEach(fn, g.configs, func(i int) string { return g.configured[i].Source }, subject)
+		b.unbuilt(fn, b.uniqueName(fn))
 		return
 	}
 	source := fn.Source
@@ -441,12 +446,14 @@ func (b *builder) settleHTTP(g *httpGroup) {
 		source = g.configured[0].Source
 	}
 	if !b.configure(fn, g.config, source, subject) {
+		b.unbuilt(fn, b.uniqueName(fn))
 		return
 	}
 	if !g.config.TimeoutSet && g.config.Timeout == 0 {
 		fn.Timeout = HTTPIntegrationTimeout
 	} else if fn.Timeout > HTTPIntegrationTimeout {
 		b.add(source, subject, "timeout %ds is longer than HTTP API integrations wait: they time out after 30 s; set function.Timeout(30 * time.Second) or less (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)", fn.Timeout)
+		b.unbuilt(fn, b.uniqueName(fn))
 		return
 	}
 	fn.Name = b.uniqueName(fn)

@@ -197,6 +197,16 @@ func TestHTTPFunctionProblems(t *testing.T) {
 		}, []string{
 			`main.go:3: function functions/hello: configured on more than one route: GET /hello (main.go:2), ANY /hello/{proxy+} (main.go:3); configure it on one route only (the others share it), or create it once with function.New and pass it to each route`,
 		}},
+		{"configured on two routes, each with a bad value", func() *route.Decls {
+			return &route.Decls{HTTPApis: []*route.HTTPApiDecl{{Name: "web", Routes: []*route.HTTPRouteDecl{
+				configured(httpRoute(t, "GET", "/users/{id}", "functions/users.get", "main.go:2"), route.FunctionConfig{Memory: 10241}),
+				configured(httpRoute(t, "POST", "/users", "functions/users.create", "main.go:3"), route.FunctionConfig{TimeoutSet: true}),
+			}}}}
+		}, []string{
+			`main.go:2: function functions/users.py: memory 10241 MB is out of range; Lambda allows 128 to 10240 MB`,
+			`main.go:3: function functions/users.py: configured on more than one route: GET /users/{id} (main.go:2), POST /users (main.go:3); configure it on one route only (the others share it), or create it once with function.New and pass it to each route`,
+			`main.go:3: function functions/users.py: timeout 0s is out of range; Lambda allows 1s to 15m0s (900 seconds)`,
+		}},
 		{"timeout above 30 s on a shared function", func() *route.Decls {
 			return &route.Decls{HTTPApis: []*route.HTTPApiDecl{{Name: "web", Routes: []*route.HTTPRouteDecl{
 				httpRoute(t, "GET", "/users/{id}", "functions/users.get", "main.go:2"),

@@ -22,6 +22,11 @@ type Table struct {
 	// HTTPApis are the app's HTTP APIs (API Gateway v2), in declaration order (httpapi.go).
 	HTTPApis  []*HTTPApi
 	Functions []*Function
+	// Unbuilt are the functions whose declarations have problems (their configuration is invalid or
+	// given on more than one route, their function.New name is taken): they are never packaged,
+	// deployed or served, but their handler code is checked all the same, so that its problems are
+	// reported in the same run as the declaration's.
+	Unbuilt []*Function
 	// Outputs are the deploy-time values the program declared; Extensions its own Pulumi resources.
 	Outputs    []*OutputDecl
 	Extensions []Extension

@@ -161,8 +161,13 @@ func (b *builder) tables(d *Decls) {
 			byName[strings.ToLower(name)] = td
 			byKey[link.NameKey(name)] = td
 		}
-		if err := tablespec.Validate(td.Spec); err != nil {
-			prefix := fmt.Sprintf("table %q: ", name)
+		// DynamoDB's rules apply to the table DynamoDB creates, under its physical name
+		// ("{app}-{env}-{name}": 3 to 255 characters, shortened when longer); the declared name is
+		// checked by stelvio's naming rule above only, so a bad name is reported once.
+		physical := td.Spec
+		physical.Name = naming.Physical(b.table.App, b.table.Env, name, TableNameLimit)
+		if err := tablespec.Validate(physical); err != nil {
+			prefix := fmt.Sprintf("table %q: ", physical.Name)
 			for _, msg := range strings.Split(err.Error(), "\n") {
 				b.add(td.Source, subject, "%s", strings.TrimPrefix(msg, prefix))
 			}
@@ -189,7 +194,7 @@ func (b *builder) links() {
 	fnByDecl := b.byDecl
 	for _, fn := range b.table.Functions {
 		subject := fmt.Sprintf("function %s", fn.Name)
-		seen := map[any]string{}
+		seen := map[any]*LinkDecl{}
 		for _, ld := range fn.linkDecls {
 			l := &Link{ReadOnly: ld.ReadOnly, Source: ld.Source}
 			var key any
@@ -243,10 +248,15 @@ func (b *builder) links() {
 				continue
 			}
 			if prev, dup := seen[key]; dup {
-				b.add(ld.Source, subject, "%s %q is already linked at %s; link it once", strings.ToLower(string(l.Kind())), l.Name(), prev)
+				if prev.ReadOnly != ld.ReadOnly {
+					b.add(ld.Source, subject, "%s %q is linked with both function.Link and function.LinkReadOnly (the other at %s); keep one of the two: function.LinkReadOnly to read it only, function.Link to read and write it",
+						strings.ToLower(string(l.Kind())), l.Name(), prev.Source)
+				} else {
+					b.add(ld.Source, subject, "%s %q is already linked at %s; link it once", strings.ToLower(string(l.Kind())), l.Name(), prev.Source)
+				}
 				continue
 			}
-			seen[key] = ld.Source
+			seen[key] = ld
 			fn.Links = append(fn.Links, l)
 			for _, attr := range l.Attributes() {
 				name := link.EnvName(l.Kind(), l.Name(), attr)

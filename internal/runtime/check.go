@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -92,15 +93,16 @@ func Problems(fn *route.Function, err error) []Problem {
 	return []Problem{{Function: fn.Name, Message: strings.TrimPrefix(err.Error(), fmt.Sprintf("function %q: ", fn.Name))}}
 }
 
-// CheckAll checks the handler code of every function of t with its runtime, several functions at
-// once, and returns every problem found (never only the first), sorted by function and then by
-// message. Checks are cheap: no package is built and nothing is compiled (a Python file is parsed by
+// CheckAll checks the handler code of every function of t (t.Functions, and t.Unbuilt whose
+// declarations have problems) with its runtime, several functions at once, and returns every problem
+// found (never only the first), sorted by function and then by message. Checks are cheap: no package is built and nothing is compiled (a Python file is parsed by
 // the host's python, cached by content; a Go package by go/parser).
 func CheckAll(ctx context.Context, projectDir string, rts Registry, t *route.Table) []Problem {
 	// A runtime that can prepare the checks of all its functions at once (one process for all of
 	// them) does so first; its functions are checked once it is done, the others at once.
+	fns := append(slices.Clone(t.Functions), t.Unbuilt...)
 	byRuntime := map[string][]*route.Function{}
-	for _, fn := range t.Functions {
+	for _, fn := range fns {
 		byRuntime[fn.Runtime] = append(byRuntime[fn.Runtime], fn)
 	}
 	prepared := map[string]chan struct{}{}
@@ -116,10 +118,10 @@ func CheckAll(ctx context.Context, projectDir string, rts Registry, t *route.Tab
 			p.PrepareCheck(ctx, projectDir, fns)
 		}()
 	}
-	results := make([][]Problem, len(t.Functions))
+	results := make([][]Problem, len(fns))
 	sem := make(chan struct{}, 4) // a check may start a process
 	var wg sync.WaitGroup
-	for i, fn := range t.Functions {
+	for i, fn := range fns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

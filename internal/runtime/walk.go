@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/stelvio-go/stelvio/internal/route"
 )
 
 // LinkError is a symbolic link among a function's sources that cannot be followed: its target is
@@ -160,4 +162,38 @@ func walk(projectDir, dir string, info fs.FileInfo, open map[string]bool, skip f
 		}
 	}
 	return nil
+}
+
+// FolderLinks walks a folder-based function's folder as its package is made (Walk, leaving out what
+// Skipped leaves out) and returns every symbolic link that breaks FollowLink's rule as a problem of
+// the function's first route, so that it is reported with the declaration's other problems before
+// anything is built or served.
+func FolderLinks(projectDir string, fn *route.Function) []Problem {
+	if !fn.FolderBased {
+		return nil
+	}
+	err := Walk(projectDir, filepath.Join(projectDir, filepath.FromSlash(fn.Dir)), Skipped, func(string, fs.FileInfo) error { return nil })
+	if err == nil {
+		return nil
+	}
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	var out []Problem
+	for _, e := range errs {
+		p := Problem{Function: fn.Name, Message: e.Error()}
+		var le *LinkError
+		if !errors.As(e, &le) {
+			p.Message = fmt.Sprintf("package folder %s: %v", fn.Dir, e)
+		}
+		switch {
+		case len(fn.Routes) > 0:
+			p.Route = fn.Routes[0]
+		case len(fn.HTTPRoutes) > 0:
+			p.HTTPRoute = fn.HTTPRoutes[0]
+		}
+		out = append(out, p)
+	}
+	return out
 }

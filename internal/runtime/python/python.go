@@ -210,6 +210,9 @@ func (r *Runtime) Check(ctx context.Context, projectDir string, fn *route.Functi
 			add(&t, "%s:%d: %s is not a function (it is %s); Lambda calls the handler as %s(event, context): define \"def %s(event, context):\" or fix the handler string", rel, b.Line, t.Func, article(b.Kind), t.Func, t.Func)
 		}
 	}
+	// A folder's package takes every file in it: its symbolic links are checked now, by the rule
+	// the package follows, rather than when it is made.
+	problems = append(problems, runtime.FolderLinks(projectDir, fn)...)
 	if len(problems) > 0 {
 		return &runtime.CheckError{Function: fn.Name, Problems: problems}
 	}
