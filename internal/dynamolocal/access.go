@@ -212,9 +212,12 @@ func denial(p Principal, op string, body []byte) (permission, bool) {
 // writeAccessDenied answers as DynamoDB does when IAM refuses a request: the error type is the
 // AWS-wide one (com.amazon.coral.service), its text in "Message".
 func writeAccessDenied(w http.ResponseWriter, p Principal, need permission) {
-	body, _ := json.Marshal(map[string]string{
-		"__type": "com.amazon.coral.service#AccessDeniedException",
-		"Message": "User: " + p.ARN + " is not authorized to perform: " + need.action + " on resource: " + need.resource +
+	body, _ := json.Marshal(struct {
+		Type    string `json:"__type"`
+		Message string `json:"Message"`
+	}{
+		"com.amazon.coral.service#AccessDeniedException",
+		"User: " + p.ARN + " is not authorized to perform: " + need.action + " on resource: " + need.resource +
 			" because no identity-based policy allows the " + need.action + " action",
 	})
 	writeRaw(w, http.StatusBadRequest, body)
