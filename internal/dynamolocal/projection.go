@@ -3,8 +3,10 @@ package dynamolocal
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // The engine keeps an index's Projection but answers a Query or Scan on the index with whole
@@ -23,18 +25,20 @@ import (
 //     the table, so the engine's answer (the item, narrowed by the expression) is already right;
 //   - COUNT returns no items.
 //
-// A Scan on an index reads only the items the index holds, those with every key attribute of the
-// index (the engine scans the table).
+// An index holds only the items that have every key attribute of the index; a Query or Scan on it
+// reads no other (the engine scans the table for a Scan, and matches a Query on the partition key
+// alone).
 
 type readKey struct{}
 
 // readRequest is the part of a Query or Scan the projection depends on.
 type readRequest struct {
-	TableName            string
-	IndexName            string
-	Select               string
-	ProjectionExpression string
-	AttributesToGet      []string
+	TableName                string
+	IndexName                string
+	Select                   string
+	ProjectionExpression     string
+	ExpressionAttributeNames map[string]string
+	AttributesToGet          []string
 }
 
 // readPlan is what the listener does to a Query or Scan answer.
@@ -42,8 +46,11 @@ type readPlan struct {
 	countOnly bool
 	// keep is the attributes an item keeps; nil keeps all of them.
 	keep map[string]bool
-	// required are attributes an item must have to be in the answer (a Scan on an index: its keys).
+	// required are attributes an item must have to be in the answer: the keys of the index read.
 	required []string
+	// added are attributes the listener added to the request's ProjectionExpression to check
+	// required; they leave the answer after the check.
+	added []string
 }
 
 // index is one secondary index as the projection rule needs it.
@@ -96,37 +103,38 @@ func findIndex(d *tableDescription, name string) (index, bool) {
 	return look(d.LocalSecondaryIndexes, false)
 }
 
-// planRead decides how the answer to a Query or Scan (op) is narrowed, or answers the request
-// itself with the error DynamoDB gives (written is true then).
-func (s *Server) planRead(ctx context.Context, w http.ResponseWriter, op string, body []byte) (plan *readPlan, written bool) {
+// planRead decides how the answer to a Query or Scan (op) is narrowed, and returns the body to
+// send the engine; or it answers the request itself with the error DynamoDB gives (written).
+func (s *Server) planRead(ctx context.Context, w http.ResponseWriter, op string, body []byte) (plan *readPlan, out []byte, written bool) {
 	var req readRequest
 	if json.Unmarshal(body, &req) != nil {
-		return nil, false // the engine reports the malformed request
+		return nil, body, false // the engine reports the malformed request
 	}
 	plan = &readPlan{countOnly: req.Select == "COUNT"}
 	if req.IndexName == "" || req.TableName == "" {
 		if !plan.countOnly {
-			return nil, false
+			return nil, body, false
 		}
-		return plan, false
+		return plan, body, false
 	}
 	d, err := s.describe(ctx, req.TableName)
 	if err != nil {
-		return nil, false // the engine reports the missing table
+		return nil, body, false // the engine reports the missing table
 	}
 	ix, ok := findIndex(d, req.IndexName)
 	if !ok {
 		if op == "Scan" { // the engine ignores IndexName on a Scan
 			writeError(w, http.StatusBadRequest, "ValidationException", "The table does not have the specified index: "+req.IndexName)
-			return nil, true
+			return nil, nil, true
 		}
-		return nil, false
+		return nil, body, false
 	}
-	if op == "Scan" {
-		plan.required = ix.keys
+	plan.required = ix.keys
+	if req.ProjectionExpression != "" {
+		body, plan.added = withKeys(body, req, ix.keys)
 	}
 	if ix.projected == nil {
-		return plan, false
+		return plan, body, false
 	}
 	narrowed := req.ProjectionExpression != "" || len(req.AttributesToGet) > 0
 	switch {
@@ -136,7 +144,7 @@ func (s *Server) planRead(ctx context.Context, w http.ResponseWriter, op string,
 		writeError(w, http.StatusBadRequest, "ValidationException",
 			"One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index "+
 				req.IndexName+" because its projection type is not ALL")
-		return nil, true
+		return nil, nil, true
 	case ix.global:
 		plan.keep = ix.projected
 	case req.Select == "ALL_ATTRIBUTES" || narrowed:
@@ -144,7 +152,52 @@ func (s *Server) planRead(ctx context.Context, w http.ResponseWriter, op string,
 	default:
 		plan.keep = ix.projected
 	}
-	return plan, false
+	return plan, body, false
+}
+
+// withKeys adds the index keys a ProjectionExpression does not name to it, so that the answer
+// shows which items have them; it returns the new body and the names it added.
+func withKeys(body []byte, req readRequest, keys []string) ([]byte, []string) {
+	named := map[string]bool{}
+	for _, path := range strings.Split(req.ProjectionExpression, ",") {
+		top := strings.TrimSpace(path)
+		if i := strings.IndexAny(top, ".["); i >= 0 {
+			top = top[:i]
+		}
+		if n, ok := req.ExpressionAttributeNames[top]; ok {
+			top = n
+		}
+		named[top] = true
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return body, nil
+	}
+	names := maps.Clone(req.ExpressionAttributeNames)
+	if names == nil {
+		names = map[string]string{}
+	}
+	expr := req.ProjectionExpression
+	var added []string
+	for i, k := range keys {
+		if named[k] {
+			continue
+		}
+		placeholder := "#stelvioIndexKey" + strconv.Itoa(i)
+		names[placeholder] = k
+		expr += ", " + placeholder
+		added = append(added, k)
+	}
+	if len(added) == 0 {
+		return body, nil
+	}
+	m["ProjectionExpression"], _ = json.Marshal(expr)
+	m["ExpressionAttributeNames"], _ = json.Marshal(names)
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body, nil
+	}
+	return out, added
 }
 
 // applyRead narrows a Query or Scan answer by the plan; an answer it cannot read is left as it is.
@@ -161,6 +214,9 @@ func applyRead(plan *readPlan, body []byte) []byte {
 	for _, it := range items {
 		if !hasAll(it, plan.required) {
 			continue
+		}
+		for _, name := range plan.added {
+			delete(it, name)
 		}
 		if plan.keep != nil {
 			for name := range it {

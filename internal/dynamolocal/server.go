@@ -218,12 +218,17 @@ func (s *Server) handler() http.Handler {
 		}
 		r = noteFailureItem(r, op, body)
 		if op == "Query" || op == "Scan" {
-			plan, written := s.planRead(r.Context(), w, op, body)
+			plan, out, written := s.planRead(r.Context(), w, op, body)
 			if written {
 				return
 			}
 			if plan != nil {
 				r = r.WithContext(context.WithValue(r.Context(), readKey{}, plan))
+			}
+			if plan != nil && len(plan.added) > 0 { // the index keys were added to the ProjectionExpression
+				r.Body = io.NopCloser(bytes.NewReader(out))
+				r.ContentLength = int64(len(out))
+				r.Header.Set("Content-Length", strconv.Itoa(len(out)))
 			}
 		}
 		proxy.ServeHTTP(w, r)
