@@ -117,7 +117,7 @@ func (s *Server) planRead(ctx context.Context, w http.ResponseWriter, op string,
 		}
 		return plan, body, false
 	}
-	d, err := s.describe(ctx, req.TableName)
+	d, err := s.cachedDescribe(ctx, req.TableName)
 	if err != nil {
 		return nil, body, false // the engine reports the missing table
 	}
@@ -258,3 +258,31 @@ func hasAll(item map[string]json.RawMessage, names []string) bool {
 	}
 	return true
 }
+
+// shapeOps change the keys or indexes of a table: after one, cached descriptions are stale.
+var shapeOps = map[string]bool{"CreateTable": true, "DeleteTable": true, "UpdateTable": true}
+
+type cachedTable struct {
+	gen uint64
+	d   *tableDescription
+}
+
+// cachedDescribe is describe, remembered until a table is created, deleted or updated (through
+// the listener or by the Server itself): a read on an index needs the index's projection every time.
+func (s *Server) cachedDescribe(ctx context.Context, name string) (*tableDescription, error) {
+	gen := s.shapeGen.Load()
+	if c, ok := s.tables.Load(name); ok && c.(cachedTable).gen == gen {
+		return c.(cachedTable).d, nil
+	}
+	d, err := s.describe(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if d.TableStatus == "ACTIVE" && s.shapeGen.Load() == gen { // no change began meanwhile
+		s.tables.Store(name, cachedTable{gen, d})
+	}
+	return d, nil
+}
+
+// shapeChanged drops the cached descriptions.
+func (s *Server) shapeChanged() { s.shapeGen.Add(1) }

@@ -124,4 +124,15 @@ func TestIndexProjections(t *testing.T) {
 			}
 		})
 	}
+
+	// A declaration that changes the projection replaces the table: reads follow the new one.
+	spec := notesSpec()
+	spec.GlobalIndexes[0].Projection = tablespec.Projection{Type: tablespec.ProjectAll}
+	if _, err := s.EnsureTables(ctx, []tablespec.Table{spec}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := rawCall(t, s, dynamoPrefix+"Query", `{"TableName":"notes","IndexName":"g-keys",`+tagQuery+`}`)
+	if want := `{"Count":1,"Items":[` + whole1 + `],"ScannedCount":1}`; resp.StatusCode != 200 || canonical(t, body) != want {
+		t.Errorf("after g-keys became ALL: %d %s\nwant %s", resp.StatusCode, canonical(t, body), want)
+	}
 }

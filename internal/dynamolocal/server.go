@@ -48,6 +48,9 @@ type Server struct {
 	changes atomic.Uint64 // count of requests that changed data
 	saved   atomic.Uint64 // value of changes covered by the last snapshot
 
+	tables   sync.Map      // table name -> cachedTable (projection.go)
+	shapeGen atomic.Uint64 // bumped by every CreateTable, DeleteTable, UpdateTable
+
 	grantMu    sync.RWMutex
 	principals map[string]Principal // access key id -> function (access.go)
 
@@ -216,6 +219,9 @@ func (s *Server) handler() http.Handler {
 				return
 			}
 		}
+		if shapeOps[op] {
+			s.shapeChanged() // before the change and, in modifyResponse, after it
+		}
 		r = noteFailureItem(r, op, body)
 		if op == "Query" || op == "Scan" {
 			plan, out, written := s.planRead(r.Context(), w, op, body)
@@ -260,6 +266,9 @@ func (s *Server) modifyResponse(resp *http.Response) error {
 		op := strings.TrimPrefix(resp.Request.Header.Get("X-Amz-Target"), dynamoPrefix)
 		if dataTargets[op] {
 			s.changes.Add(1)
+		}
+		if shapeOps[op] {
+			s.shapeChanged()
 		}
 	}
 	return nil
