@@ -67,8 +67,12 @@ func (s *Server) principalOf(r *http.Request) (Principal, bool) {
 // permission is one action on one resource that a request needs.
 type permission struct{ action, resource string }
 
-// tableARN is the ARN of a local table, as the engine writes it.
+// tableARN is the ARN of a local table, as the engine writes it. DynamoDB also takes a table's
+// ARN where its name goes.
 func tableARN(name string) string {
+	if strings.HasPrefix(name, "arn:") {
+		return name
+	}
 	return "arn:aws:dynamodb:" + engineRegion + ":" + engineAccount + ":table/" + name
 }
 

@@ -103,6 +103,7 @@ func TestLinkPermissions(t *testing.T) {
 		{"read-only Scan", readOnly, "Scan", `{"TableName":"notes"}`, 200, ""},
 		// The link grants item actions only: describing the table is refused on AWS too.
 		{"read-only DescribeTable", readOnly, "DescribeTable", `{"TableName":"notes"}`, 400, denied(reader, "dynamodb:DescribeTable", arn)},
+		{"read-only PutItem naming the table by its ARN", readOnly, "PutItem", `{"TableName":"` + arn + `","Item":` + item + `}`, 400, denied(reader, "dynamodb:PutItem", arn)},
 		{"read-only GetItem on a table not linked", readOnly, "GetItem", `{"TableName":"other","Key":{"id":{"S":"a"}}}`,
 			400, denied(reader, "dynamodb:GetItem", otherARN)},
 		{"read-only BatchGetItem across tables", readOnly, "BatchGetItem", `{"RequestItems":{"notes":{"Keys":[` + key + `]},"other":{"Keys":[{"id":{"S":"a"}}]}}}`,
