@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -37,6 +38,7 @@ type readRequest struct {
 	IndexName                string
 	Select                   string
 	ProjectionExpression     string
+	FilterExpression         string
 	ExpressionAttributeNames map[string]string
 	AttributesToGet          []string
 }
@@ -103,23 +105,24 @@ func findIndex(d *tableDescription, name string) (index, bool) {
 	return look(d.LocalSecondaryIndexes, false)
 }
 
-// planRead decides how the answer to a Query or Scan (op) is narrowed, and returns the body to
-// send the engine; or it answers the request itself with the error DynamoDB gives (written).
+// planRead decides how the answer to a Query or Scan (op) is narrowed, and returns the body the
+// engine gets instead of the request's (nil to send it as it is; see rewrite); or it answers the
+// request itself with the error DynamoDB gives (written).
 func (s *Server) planRead(ctx context.Context, w http.ResponseWriter, op string, body []byte) (plan *readPlan, out []byte, written bool) {
 	var req readRequest
 	if json.Unmarshal(body, &req) != nil {
-		return nil, body, false // the engine reports the malformed request
+		return nil, nil, false // the engine reports the malformed request
 	}
 	plan = &readPlan{countOnly: req.Select == "COUNT"}
 	if req.IndexName == "" || req.TableName == "" {
 		if !plan.countOnly {
-			return nil, body, false
+			return nil, nil, false
 		}
-		return plan, body, false
+		return plan, nil, false
 	}
 	d, err := s.cachedDescribe(ctx, req.TableName)
 	if err != nil {
-		return nil, body, false // the engine reports the missing table
+		return nil, nil, false // the engine reports the missing table
 	}
 	ix, ok := findIndex(d, req.IndexName)
 	if !ok {
@@ -127,17 +130,12 @@ func (s *Server) planRead(ctx context.Context, w http.ResponseWriter, op string,
 			writeError(w, http.StatusBadRequest, "ValidationException", "The table does not have the specified index: "+req.IndexName)
 			return nil, nil, true
 		}
-		return nil, body, false
+		return nil, nil, false
 	}
 	plan.required = ix.keys
-	if req.ProjectionExpression != "" {
-		body, plan.added = withKeys(body, req, ix.keys)
-	}
-	if ix.projected == nil {
-		return plan, body, false
-	}
 	narrowed := req.ProjectionExpression != "" || len(req.AttributesToGet) > 0
 	switch {
+	case ix.projected == nil:
 	case ix.global && req.Select == "ALL_ATTRIBUTES":
 		// DynamoDB's message for this request, as its answers record it (the rule itself is in
 		// the Select documentation cited above).
@@ -152,52 +150,110 @@ func (s *Server) planRead(ctx context.Context, w http.ResponseWriter, op string,
 	default:
 		plan.keep = ix.projected
 	}
-	return plan, body, false
+	return plan, rewrite(body, &req, plan, ix), false
 }
 
-// withKeys adds the index keys a ProjectionExpression does not name to it, so that the answer
-// shows which items have them; it returns the new body and the names it added.
-func withKeys(body []byte, req readRequest, keys []string) ([]byte, []string) {
-	named := map[string]bool{}
-	for _, path := range strings.Split(req.ProjectionExpression, ",") {
-		top := strings.TrimSpace(path)
-		if i := strings.IndexAny(top, ".["); i >= 0 {
-			top = top[:i]
-		}
-		if n, ok := req.ExpressionAttributeNames[top]; ok {
-			top = n
-		}
-		named[top] = true
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return body, nil
-	}
+// rewrite returns the body the engine gets for a read on index ix, or nil when it is the request's:
+//   - the index's keys are added to a ProjectionExpression that does not name them (plan.added),
+//     so that the answer shows which items the index holds;
+//   - in the FilterExpression of a read on a global index, attributes the index does not project
+//     name an attribute no item has: the filter sees the index's items, which lack them.
+func rewrite(body []byte, req *readRequest, plan *readPlan, ix index) []byte {
 	names := maps.Clone(req.ExpressionAttributeNames)
 	if names == nil {
 		names = map[string]string{}
 	}
-	expr := req.ProjectionExpression
-	var added []string
-	for i, k := range keys {
-		if named[k] {
-			continue
+	projection, filter := req.ProjectionExpression, req.FilterExpression
+	if projection != "" {
+		named := map[string]bool{}
+		for _, path := range strings.Split(projection, ",") {
+			top := strings.TrimSpace(path)
+			if i := strings.IndexAny(top, ".["); i >= 0 {
+				top = top[:i]
+			}
+			if n, ok := names[top]; ok {
+				top = n
+			}
+			named[top] = true
 		}
-		placeholder := "#stelvioIndexKey" + strconv.Itoa(i)
-		names[placeholder] = k
-		expr += ", " + placeholder
-		added = append(added, k)
+		for i, k := range ix.keys {
+			if named[k] {
+				continue
+			}
+			placeholder := "#stelvioIndexKey" + strconv.Itoa(i)
+			names[placeholder] = k
+			projection += ", " + placeholder
+			plan.added = append(plan.added, k)
+		}
 	}
-	if len(added) == 0 {
-		return body, nil
+	hidden := false
+	if ix.global && ix.projected != nil && filter != "" {
+		filter, hidden = hideUnprojected(filter, names, ix.projected)
 	}
-	m["ProjectionExpression"], _ = json.Marshal(expr)
+	if len(plan.added) == 0 && !hidden {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
 	m["ExpressionAttributeNames"], _ = json.Marshal(names)
+	if projection != "" {
+		m["ProjectionExpression"], _ = json.Marshal(projection)
+	}
+	if filter != "" {
+		m["FilterExpression"], _ = json.Marshal(filter)
+	}
 	out, err := json.Marshal(m)
 	if err != nil {
-		return body, nil
+		return nil
 	}
-	return out, added
+	return out
+}
+
+// exprName is an attribute name, a #name placeholder or a :value placeholder of an expression.
+var exprName = regexp.MustCompile(`[#:]?[A-Za-z_][A-Za-z0-9_]*`)
+
+// exprWords are the words of condition expressions that are not attribute names
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html).
+var exprWords = map[string]bool{"and": true, "or": true, "not": true, "between": true, "in": true}
+
+// notProjected is the name the filter of a global index read gets for an attribute the index
+// lacks: no item has an attribute of that name.
+const notProjected = "stelvio:not-projected-by-the-index"
+
+// hideUnprojected rewrites filter so that the top-level attributes it names that projected lacks
+// name notProjected instead (through the placeholder #stelvioNotProjected, added to names).
+func hideUnprojected(filter string, names map[string]string, projected map[string]bool) (string, bool) {
+	var b strings.Builder
+	last, changed := 0, false
+	for _, loc := range exprName.FindAllStringIndex(filter, -1) {
+		tok := filter[loc[0]:loc[1]]
+		switch {
+		case tok[0] == ':': // a value
+			continue
+		case loc[0] > 0 && filter[loc[0]-1] == '.': // a nested part of a path
+			continue
+		case tok[0] != '#' && (exprWords[strings.ToLower(tok)] || strings.HasPrefix(strings.TrimLeft(filter[loc[1]:], " \t\n"), "(")):
+			continue // an operator or a function
+		}
+		name := tok
+		if tok[0] == '#' {
+			name = names[tok]
+		}
+		if name == "" || projected[name] {
+			continue
+		}
+		b.WriteString(filter[last:loc[0]])
+		b.WriteString("#stelvioNotProjected")
+		last, changed = loc[1], true
+	}
+	if !changed {
+		return filter, false
+	}
+	b.WriteString(filter[last:])
+	names["#stelvioNotProjected"] = notProjected
+	return b.String(), true
 }
 
 // applyRead narrows a Query or Scan answer by the plan; an answer it cannot read is left as it is.

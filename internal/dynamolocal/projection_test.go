@@ -54,7 +54,7 @@ func TestIndexProjections(t *testing.T) {
 	for _, item := range []string{
 		`{"owner":{"S":"z"},"id":{"S":"k1"},"tag":{"S":"t"},"created":{"N":"1"},"title":{"S":"a"},"text":{"S":"should not be projected"}}`,
 		`{"owner":{"S":"z"},"id":{"S":"k2"},"created":{"N":"2"},"text":{"S":"no tag: not in the global indexes"}}`,
-		`{"owner":{"S":"y"},"id":{"S":"k3"},"tag":{"S":"t"},"text":{"S":"no created: in no index"}}`,
+		`{"owner":{"S":"y"},"id":{"S":"k3"},"tag":{"S":"u"},"text":{"S":"no created: in no global index"}}`,
 	} {
 		if resp, body := rawCall(t, s, dynamoPrefix+"PutItem", `{"TableName":"notes","Item":`+item+`}`); resp.StatusCode != 200 {
 			t.Fatalf("PutItem: %d %s", resp.StatusCode, body)
@@ -77,6 +77,9 @@ func TestIndexProjections(t *testing.T) {
 			200, `{"Count":1,"Items":[{` + keys1 + `}],"ScannedCount":1}`},
 		{"global INCLUDE: keys and the listed attributes", "Query", `{"TableName":"notes","IndexName":"g-incl",` + tagQuery + `}`,
 			200, `{"Count":1,"Items":[{` + keys1 + `,"title":{"S":"a"}}],"ScannedCount":1}`},
+		{"global: an item without the index's sort key is not in the index", "Query",
+			`{"TableName":"notes","IndexName":"g-all","KeyConditionExpression":"tag = :u","ExpressionAttributeValues":{":u":{"S":"u"}}}`,
+			200, `{"Count":0,"Items":[],"ScannedCount":0}`},
 		{"global ALL: the whole item", "Query", `{"TableName":"notes","IndexName":"g-all",` + tagQuery + `}`,
 			200, `{"Count":1,"Items":[` + whole1 + `],"ScannedCount":1}`},
 		{"global ALL_PROJECTED_ATTRIBUTES", "Query", `{"TableName":"notes","IndexName":"g-keys","Select":"ALL_PROJECTED_ATTRIBUTES",` + tagQuery + `}`,
@@ -99,6 +102,19 @@ func TestIndexProjections(t *testing.T) {
 		{"global Query naming an index key", "Query",
 			`{"TableName":"notes","IndexName":"g-all","ProjectionExpression":"tag, #x","ExpressionAttributeNames":{"#x":"text"},` + tagQuery + `}`,
 			200, `{"Count":1,"Items":[{"tag":{"S":"t"},"text":{"S":"should not be projected"}}],"ScannedCount":1}`},
+		// A filter sees the index's items: attributes a global index lacks are absent.
+		{"global filter on an attribute the index lacks", "Query",
+			`{"TableName":"notes","IndexName":"g-keys","FilterExpression":"attribute_exists(#x)","KeyConditionExpression":"tag = :t","ExpressionAttributeNames":{"#x":"text"},"ExpressionAttributeValues":{":t":{"S":"t"}}}`,
+			200, `{"Count":0,"Items":[],"ScannedCount":1}`},
+		{"global filter naming an attribute the index lacks bare", "Query",
+			`{"TableName":"notes","IndexName":"g-keys","FilterExpression":"attribute_not_exists(title) AND created < :c",` + tagQuery[:len(tagQuery)-1] + `,":c":{"N":"5"}}}`,
+			200, `{"Count":1,"Items":[{` + keys1 + `}],"ScannedCount":1}`},
+		{"global filter on a projected attribute", "Query",
+			`{"TableName":"notes","IndexName":"g-incl","FilterExpression":"title = :a",` + tagQuery[:len(tagQuery)-1] + `,":a":{"S":"a"}}}`,
+			200, `{"Count":1,"Items":[{` + keys1 + `,"title":{"S":"a"}}],"ScannedCount":1}`},
+		{"local filter reads the table", "Query",
+			`{"TableName":"notes","IndexName":"by-created","FilterExpression":"attribute_exists(#x)","KeyConditionExpression":"#o = :o","ExpressionAttributeNames":{"#o":"owner","#x":"text"},"ExpressionAttributeValues":{":o":{"S":"z"}}}`,
+			200, `{"Count":2,"Items":[{"created":{"N":"1"},"id":{"S":"k1"},"owner":{"S":"z"}},{"created":{"N":"2"},"id":{"S":"k2"},"owner":{"S":"z"}}],"ScannedCount":2}`},
 		{"local KEYS_ONLY: table and index keys", "Query", `{"TableName":"notes","IndexName":"by-created",` + ownerQuery + `}`,
 			200, `{"Count":2,"Items":[{"created":{"N":"1"},"id":{"S":"k1"},"owner":{"S":"z"}},{"created":{"N":"2"},"id":{"S":"k2"},"owner":{"S":"z"}}],"ScannedCount":2}`},
 		{"local ALL_ATTRIBUTES: fetched from the table", "Query", `{"TableName":"notes","IndexName":"by-created","Select":"ALL_ATTRIBUTES",` + ownerQuery + `}`,

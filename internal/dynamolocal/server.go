@@ -231,7 +231,7 @@ func (s *Server) handler() http.Handler {
 			if plan != nil {
 				r = r.WithContext(context.WithValue(r.Context(), readKey{}, plan))
 			}
-			if plan != nil && len(plan.added) > 0 { // the index keys were added to the ProjectionExpression
+			if out != nil {
 				r.Body = io.NopCloser(bytes.NewReader(out))
 				r.ContentLength = int64(len(out))
 				r.Header.Set("Content-Length", strconv.Itoa(len(out)))
