@@ -20,5 +20,7 @@
 //
 // Under dev the tables are served by a DynamoDB engine inside the dev process, with their data kept in
 // .stelvio/dev/dynamodb between runs (dev --reset-data starts empty); the handlers' AWS SDKs reach it
-// through AWS_ENDPOINT_URL_DYNAMODB, with nothing to install.
+// through AWS_ENDPOINT_URL_DYNAMODB, with nothing to install. As on AWS, each function may do only
+// what its links allow (a write through a read-only link, or any use of a table it is not linked to,
+// fails with AccessDeniedException), and a Query or Scan on an index returns what the index projects.
 package dynamodb

@@ -159,6 +159,15 @@ func (d *devRun) change(t *testing.T, event, id string) map[string]any {
 	}
 }
 
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func ids(t *testing.T, out map[string]any) string {
 	t.Helper()
 	list, ok := out["todos"].([]any)
@@ -237,6 +246,39 @@ func TestTodoAPIUnderDev(t *testing.T) {
 	d.expect(t, "GET", "/version", "", 200, map[string]any{
 		"not_linked": `link: table "todos" is not linked to this function (STELVIO_TABLE_TODOS_NAME is not set; no table is linked to it); link the table to the function in the app`,
 	})
+
+	// What links allow is enforced as IAM enforces the functions' roles on AWS: a read-only link reads
+	// but may not write (Python, boto3), a function without a link may not read (Go,
+	// aws-sdk-go-v2). The refusal is IAM's
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+	tableARN := "arn:aws:dynamodb:" + region + ":000000000000:table/todo-api-test-todos"
+	refused := func(fn, action string) string {
+		return "AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/todo-api-test-" + fn + "-role/todo-api-test-" + fn +
+			" is not authorized to perform: dynamodb:" + action + " on resource: " + tableARN +
+			" because no identity-based policy allows the dynamodb:" + action + " action"
+	}
+	d.expect(t, "GET", "/stats?id=t2", "", 200, map[string]any{"title": "review", "write": refused("stats", "PutItem")})
+	d.expect(t, "GET", "/version?table=todo-api-test-todos", "", 200, map[string]any{"read": refused("version", "GetItem")})
+	d.expect(t, "GET", "/todos/t2", "", 200, map[string]any{"id": "t2", "owner": "ada", "title": "review"}) // the refused write changed nothing
+
+	// Each index answers with what it projects
+	// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Projections):
+	// every attribute (by-owner, ALL), the table's and the index's keys (owner-ids, KEYS_ONLY), those
+	// and the title (owner-titles, INCLUDE).
+	all := []any{"created", "done", "id", "owner", "title"}
+	keys := []any{"created", "id", "owner"}
+	titles := []any{"created", "id", "owner", "title"}
+	want := map[string][]any{"by-owner": {all, all}, "owner-ids": {keys, keys}, "owner-titles": {titles, titles}}
+	out := d.expect(t, "GET", "/stats?owner=ada", "", 200, nil)
+	if got, want := jsonOf(t, out["projections"]), jsonOf(t, want); got != want {
+		t.Errorf("projections as the Python handler saw them: %s\nwant %s", got, want)
+	}
+	for index, attrs := range want {
+		out := d.expect(t, "GET", "/owners/ada/todos?index="+index, "", 200, map[string]any{"index": index})
+		if got, want := jsonOf(t, out["attributes"]), jsonOf(t, attrs); got != want {
+			t.Errorf("index %s as the Go handler saw it: %s\nwant %s", index, got, want)
+		}
+	}
 	if code := d.stop(); code != 0 {
 		t.Fatalf("dev exited with %d; output:\n%s", code, d.log.String())
 	}

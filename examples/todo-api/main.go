@@ -28,6 +28,9 @@ func Run(ctx *stelvio.Context) error {
 		dynamodb.Fields{"id": dynamodb.String, "owner": dynamodb.String, "created": dynamodb.Number},
 		dynamodb.PartitionKey("id"),
 		dynamodb.GlobalIndex("by-owner", "owner", "created", dynamodb.ProjectAll),
+		// Two narrower views of the same keys: the todos' keys only, and their keys and titles.
+		dynamodb.GlobalIndex("owner-ids", "owner", "created", dynamodb.ProjectKeysOnly),
+		dynamodb.GlobalIndex("owner-titles", "owner", "created", dynamodb.ProjectInclude("title")),
 		dynamodb.Stream(dynamodb.NewAndOldImages),
 	)
 	// Python (functions/audit.py): a function that receives every change of the table, in batches
@@ -43,6 +46,7 @@ func Run(ctx *stelvio.Context) error {
 	api.Route("GET", "/todos/{id}", "functions/todo.Get", function.Link(todos))
 	api.Route("PATCH", "/todos/{id}", "functions/todo.Update")
 	api.Route("DELETE", "/todos/{id}", "functions/todo.Delete")
+	api.Route("GET", "/owners/{owner}/todos", "functions/todo.ByOwner")
 
 	// A Go function linked to nothing, and a Python one that may only read the table and may invoke
 	// the Go one: both report what their links give them.

@@ -35,7 +35,9 @@ func TestTodoAPIPlan(t *testing.T) {
 	}
 	wantTable := `{"attributes":[{"name":"created","type":"N"},{"name":"id","type":"S"},{"name":"owner","type":"S"}],` +
 		`"billingMode":"PAY_PER_REQUEST",` +
-		`"globalSecondaryIndexes":[{"keySchemas":[{"attributeName":"owner","keyType":"HASH"},{"attributeName":"created","keyType":"RANGE"}],"name":"by-owner","projectionType":"ALL"}],` +
+		`"globalSecondaryIndexes":[{"keySchemas":[{"attributeName":"owner","keyType":"HASH"},{"attributeName":"created","keyType":"RANGE"}],"name":"by-owner","projectionType":"ALL"},` +
+		`{"keySchemas":[{"attributeName":"owner","keyType":"HASH"},{"attributeName":"created","keyType":"RANGE"}],"name":"owner-ids","projectionType":"KEYS_ONLY"},` +
+		`{"keySchemas":[{"attributeName":"owner","keyType":"HASH"},{"attributeName":"created","keyType":"RANGE"}],"name":"owner-titles","nonKeyAttributes":["title"],"projectionType":"INCLUDE"}],` +
 		`"hashKey":"id","name":"todo-api-test-todos","streamEnabled":true,"streamViewType":"NEW_AND_OLD_IMAGES"}`
 	if got := js(tables[0].Inputs); tables[0].Name != "todos" || got != wantTable {
 		t.Errorf("table %s: %s\nwant %s", tables[0].Name, got, wantTable)

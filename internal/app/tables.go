@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/stelvio-go/stelvio/internal/link"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/tablespec"
 )
@@ -46,6 +47,17 @@ type LocalTables interface {
 	Changes() []string
 	// Table gives a local table's name, ARN and stream ARN (empty without a stream).
 	Table(ctx context.Context, name string) (physical, arn, streamARN string, err error)
+	// Grant makes the engine hold the function p to what its links allow and returns the access
+	// key id its requests must be signed with.
+	Grant(p LocalPrincipal) (accessKeyID string)
 	// Close writes the last snapshot and stops the engine.
 	Close() error
+}
+
+// LocalPrincipal is a function as the local engine checks its requests.
+type LocalPrincipal struct {
+	// ARN names the function in a denial: "arn:aws:sts::<account>:assumed-role/<role>/<function>".
+	ARN string
+	// Statements are what the function's links grant (its identity-based policy when deployed).
+	Statements []link.Statement
 }

@@ -114,6 +114,12 @@ func startDevLinks(ctx context.Context, t *route.Table, projectDir string, reset
 		}
 		fn.Environment = env
 	}
+	if d.tables != nil {
+		// Each function's requests are held to what its links allow (devaccess.go).
+		if err := d.grantFunctions(ctx, t); err != nil {
+			return nil, errors2(err, d.Close())
+		}
+	}
 	return d, nil
 }
 

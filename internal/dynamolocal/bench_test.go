@@ -2,6 +2,7 @@ package dynamolocal
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"sort"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/stelvio-go/stelvio/internal/link"
 	"github.com/stelvio-go/stelvio/internal/tablespec"
 )
 
@@ -151,4 +153,62 @@ t.sort(); print(int(t[len(t)//2] * 1e6))
 			b.ReportMetric(float64(p50), "p50-µs")
 		})
 	}
+}
+
+// BenchmarkQueryIndex times a Query on a global index that projects keys and one attribute, through
+// the endpoint (which looks the index up and narrows the answer) and straight to the engine (whole
+// items); and GetItem signed with a granted function's key (the permission check) against dev's own.
+func BenchmarkQueryIndex(b *testing.B) {
+	ctx := context.Background()
+	s := startServer(b, Options{})
+	if _, err := s.EnsureTables(ctx, []tablespec.Table{todosSpec()}); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 20 {
+		item := map[string]types.AttributeValue{"user": str("ann"), "created": num(itoa(i)), "title": str("milk"), "status": str("open"), "note": str("not projected")}
+		if _, err := clientFor(s).PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("todos"), Item: item}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fn := s.Grant(Principal{ARN: "arn:aws:sts::123456789012:assumed-role/a-dev-f-role/a-dev-f", Statements: link.TableStatements(tableARN("todos"), link.ReadOnly)})
+	client := func(url, key string) *dynamodb.Client {
+		return dynamodb.New(dynamodb.Options{Region: s.Region(), BaseEndpoint: aws.String(url),
+			Credentials:                     credentials.NewStaticCredentialsProvider(key, "local", ""),
+			DisableValidateResponseChecksum: url == s.upstream})
+	}
+	p50 := func(b *testing.B, call func() error) {
+		var times []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			err := call()
+			times = append(times, time.Since(start))
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+		b.ReportMetric(float64(times[len(times)/2].Microseconds()), "p50-µs")
+	}
+	query := func(db *dynamodb.Client) func() error {
+		return func() error {
+			out, err := db.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("todos"), IndexName: aws.String("by-status"),
+				KeyConditionExpression:    aws.String("#s = :s"),
+				ExpressionAttributeNames:  map[string]string{"#s": "status"},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":s": str("open")}})
+			if err == nil && len(out.Items) != 20 {
+				err = fmt.Errorf("%d items, want 20", len(out.Items))
+			}
+			return err
+		}
+	}
+	get := func(db *dynamodb.Client) func() error {
+		return func() error {
+			_, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("todos"), Key: map[string]types.AttributeValue{"user": str("ann"), "created": num("1")}})
+			return err
+		}
+	}
+	b.Run("query/endpoint", func(b *testing.B) { p50(b, query(client(s.Endpoint(), "local"))) })
+	b.Run("query/engine-direct", func(b *testing.B) { p50(b, query(client(s.upstream, "local"))) })
+	b.Run("get/granted-key", func(b *testing.B) { p50(b, get(client(s.Endpoint(), fn))) })
+	b.Run("get/dev-key", func(b *testing.B) { p50(b, get(client(s.Endpoint(), "local"))) })
 }

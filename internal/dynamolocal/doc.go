@@ -9,7 +9,11 @@
 //   - adds the X-Amz-Crc32 header DynamoDB sends (the CRC32 of the response body; the AWS SDKs
 //     verify it when present and aws-sdk-go-v2 warns when it is missing),
 //   - notes which requests change data, so that a snapshot of all tables is written to
-//     Options.Dir every SnapshotInterval while there are changes, and once more on Close.
+//     Options.Dir every SnapshotInterval while there are changes, and once more on Close,
+//   - applies index projections to Query and Scan on an index (projection.go), which the engine
+//     ignores,
+//   - holds requests signed with a function's access key (Grant) to what the function's links
+//     allow, refusing the rest with AWS's AccessDeniedException (access.go).
 //
 // Snapshots are taken through the DynamoDB API (DescribeTable, DescribeTimeToLive, Scan) and
 // restored the same way (CreateTable, UpdateTimeToLive, BatchWriteItem), so they do not depend on

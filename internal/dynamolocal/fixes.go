@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -30,26 +29,20 @@ type failureItemRequest struct {
 var singleItemWrites = map[string]bool{"PutItem": true, "UpdateItem": true, "DeleteItem": true}
 
 // noteFailureItem returns r with the request attached when it asks for the item on a failed
-// condition; the body is restored for the engine either way.
-func noteFailureItem(r *http.Request) (*http.Request, error) {
-	if !singleItemWrites[strings.TrimPrefix(r.Header.Get("X-Amz-Target"), dynamoPrefix)] || r.Body == nil {
-		return r, nil
+// condition.
+func noteFailureItem(r *http.Request, op string, body []byte) *http.Request {
+	if !singleItemWrites[op] {
+		return r
 	}
-	body, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	var req failureItemRequest
 	if json.Unmarshal(body, &req) != nil {
-		return r, nil
+		return r
 	}
-	req.Op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), dynamoPrefix)
+	req.Op = op
 	if req.ReturnValuesOnConditionCheckFailure != "ALL_OLD" && req.Op != "PutItem" {
-		return r, nil
+		return r
 	}
-	return r.WithContext(context.WithValue(r.Context(), failureItemKey{}, &req)), nil
+	return r.WithContext(context.WithValue(r.Context(), failureItemKey{}, &req))
 }
 
 // addFailureItem adds "Item" to a ConditionalCheckFailedException answer when the request asked

@@ -48,6 +48,12 @@ type Server struct {
 	changes atomic.Uint64 // count of requests that changed data
 	saved   atomic.Uint64 // value of changes covered by the last snapshot
 
+	tables   sync.Map      // table name -> cachedTable (projection.go)
+	shapeGen atomic.Uint64 // bumped by every CreateTable, DeleteTable, UpdateTable
+
+	grantMu    sync.RWMutex
+	principals map[string]Principal // access key id -> function (access.go)
+
 	snapMu   sync.Mutex // one snapshot at a time
 	lastErr  error
 	stop     chan struct{}
@@ -197,10 +203,39 @@ func (s *Server) handler() http.Handler {
 				"this endpoint serves only DynamoDB and DynamoDB Streams (POST with X-Amz-Target)")
 			return
 		}
-		r, err := noteFailureItem(r)
+		if strings.HasPrefix(op, streamsPrefix) {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		op = strings.TrimPrefix(op, dynamoPrefix)
+		body, err := readBody(r)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "SerializationException", "read request: "+err.Error())
 			return
+		}
+		if p, ok := s.principalOf(r); ok {
+			if need, denied := denial(p, op, body); denied {
+				writeAccessDenied(w, p, need)
+				return
+			}
+		}
+		if shapeOps[op] {
+			s.shapeChanged() // before the change and, in modifyResponse, after it
+		}
+		r = noteFailureItem(r, op, body)
+		if op == "Query" || op == "Scan" {
+			plan, out, written := s.planRead(r.Context(), w, op, body)
+			if written {
+				return
+			}
+			if plan != nil {
+				r = r.WithContext(context.WithValue(r.Context(), readKey{}, plan))
+			}
+			if out != nil {
+				r.Body = io.NopCloser(bytes.NewReader(out))
+				r.ContentLength = int64(len(out))
+				r.Header.Set("Content-Length", strconv.Itoa(len(out)))
+			}
 		}
 		proxy.ServeHTTP(w, r)
 	})
@@ -220,6 +255,9 @@ func (s *Server) modifyResponse(resp *http.Response) error {
 		body = s.addFailureItem(resp.Request.Context(), body)
 		body = s.fixPutKeyMessage(resp.Request.Context(), body)
 	}
+	if plan, ok := resp.Request.Context().Value(readKey{}).(*readPlan); ok && resp.StatusCode == http.StatusOK {
+		body = applyRead(plan, body)
+	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
@@ -229,12 +267,33 @@ func (s *Server) modifyResponse(resp *http.Response) error {
 		if dataTargets[op] {
 			s.changes.Add(1)
 		}
+		if shapeOps[op] {
+			s.shapeChanged()
+		}
 	}
 	return nil
 }
 
+// readBody reads r's body and puts it back for the engine.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	body, _ := json.Marshal(map[string]string{"__type": "com.amazonaws.dynamodb.v20120810#" + code, "message": message})
+	writeRaw(w, status, body)
+}
+
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10))
 	w.WriteHeader(status)

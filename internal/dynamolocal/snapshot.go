@@ -79,6 +79,10 @@ func isCode(err error, code string) bool {
 // call sends one DynamoDB JSON request straight to the engine (not through the listener, so it
 // neither counts as a change nor needs a checksum).
 func (s *Server) call(ctx context.Context, op string, in, out any) error {
+	if shapeOps[op] {
+		s.shapeChanged()
+		defer s.shapeChanged()
+	}
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("%s: encode request: %w", op, err)

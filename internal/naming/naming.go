@@ -27,6 +27,13 @@ func Physical(app, env, name string, limit int) string {
 	return strings.TrimRight(full[:limit-len(suffix)], "-_") + suffix
 }
 
+// Role is the physical name of a function's execution role: "{app}-{env}-{function}-role", shortened
+// (before the suffix) to IAM's limit.
+func Role(app, env, fn string) string {
+	const suffix = "-role"
+	return Physical(app, env, fn, RoleLimit-len(suffix)) + suffix
+}
+
 func clean(s string) string {
 	var b strings.Builder
 	for _, r := range s {

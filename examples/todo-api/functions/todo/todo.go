@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,6 +85,39 @@ func Get(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGate
 		return reply(http.StatusNotFound, map[string]string{"error": "no todo " + req.PathParameters["id"]})
 	}
 	return reply(http.StatusOK, todoOf(out.Item))
+}
+
+// ByOwner lists the attributes an index of the table holds for an owner's todos (its projection):
+// the index is ?index=, by-owner (every attribute) when not given.
+func ByOwner(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	c, name, err := db(ctx)
+	if err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	index := req.QueryStringParameters["index"]
+	if index == "" {
+		index = "by-owner"
+	}
+	out, err := c.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(name),
+		IndexName:                 aws.String(index),
+		KeyConditionExpression:    aws.String("#o = :o"),
+		ExpressionAttributeNames:  map[string]string{"#o": "owner"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":o": &types.AttributeValueMemberS{Value: req.PathParameters["owner"]}},
+	})
+	if err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	attributes := [][]string{}
+	for _, item := range out.Items {
+		names := make([]string, 0, len(item))
+		for n := range item {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		attributes = append(attributes, names)
+	}
+	return reply(http.StatusOK, map[string]any{"index": index, "attributes": attributes})
 }
 
 // Update changes a todo's title or done flag; a todo that does not exist is not created.
