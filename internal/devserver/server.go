@@ -105,10 +105,14 @@ type Server struct {
 
 	gw *gateway // CORS and authorizers (gateway.go)
 
+	lambda *lambdaFunctions // the local Lambda endpoint's functions (lambda.go)
+
 	mu      sync.Mutex
 	targets map[string]*target // by function and user function
 	runners map[string]*runner // by function
 	closed  bool
+	// lambdaURL is the local Lambda endpoint, "" until ServeLambda.
+	lambdaURL string
 }
 
 type mountedAPI struct {
@@ -160,6 +164,7 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		notify:      newNotifier(),
 		targets:     map[string]*target{},
 		runners:     map[string]*runner{},
+		lambda:      newLambdaFunctions(table),
 	}
 	if s.builder == nil {
 		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
@@ -509,6 +514,15 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 	if err != nil {
 		return err
 	}
+	// The local Lambda endpoint (lambda.go) listens before any worker starts: workers get its URL.
+	lln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("local lambda endpoint: %w", err)
+	}
+	lctx, stopLambda := context.WithCancel(ctx)
+	defer stopLambda()
+	s.ServeLambda(lctx, lln)
 	// The server answers while the workers start: a request to a function still starting waits for it,
 	// the others are answered at once.
 	prepared := make(chan struct{})
