@@ -144,7 +144,7 @@ func TestDevInvokesLinkedFunction(t *testing.T) {
 	if want := `{"error":"AccessDeniedException","status":403}`; status != 200 || js(out) != want {
 		t.Errorf("GET /unlinked = %d %s, want 200 %s", status, js(out), want)
 	}
-	if want := `[functions-unlinked] invoke summarize: not linked; add function.Link of "summarize" to function "functions-unlinked"'s options`; !strings.Contains(log.String(), want) {
+	if want := `[functions-unlinked] invoke summarize: AccessDeniedException: function "functions-unlinked" is not linked to function "summarize"; on AWS its role may not invoke it either: add function.Link to "functions-unlinked"'s options`; !strings.Contains(log.String(), want) {
 		t.Errorf("dev output has no %q:\n%s", want, log.String())
 	}
 }

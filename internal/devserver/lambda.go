@@ -164,11 +164,13 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, requestID string
 		return e.status, raw
 	}
 	if caller := s.lambda.callers[r.Header.Get("X-Amz-Security-Token")]; caller != nil && !linksFunction(caller, fn) {
-		callerARN := s.functionARN(caller)
+		// Lambda's message for a role without lambda:InvokeFunction; the role's session is the function.
+		physical := naming.Physical(s.table.App, s.table.Env, caller.Name, naming.LambdaLimit)
 		e := lambdaError{http.StatusForbidden, "AccessDeniedException", "",
-			fmt.Sprintf("User: %s is not authorized to perform: lambda:InvokeFunction on resource: %s because no identity-based policy allows the lambda:InvokeFunction action; link it: function.Link(...) of function %q in the options of function %q",
-				callerARN, arn, fn.Name, caller.Name)}
-		s.logf("[%s] invoke %s: not linked; add function.Link of %q to function %q's options\n", caller.Name, fn.Name, fn.Name, caller.Name)
+			fmt.Sprintf("User: arn:aws:sts::%s:assumed-role/%s/%s is not authorized to perform: lambda:InvokeFunction on resource: %s because no identity-based policy allows the lambda:InvokeFunction action (link function %q to function %q to allow it)",
+				AccountID, naming.Role(s.table.App, s.table.Env, caller.Name), physical, arn, fn.Name, caller.Name)}
+		s.logf("[%s] invoke %s: AccessDeniedException: function %q is not linked to function %q; on AWS its role may not invoke it either: add function.Link to %q's options\n",
+			caller.Name, fn.Name, caller.Name, fn.Name, caller.Name)
 		e.write(w, requestID)
 		return e.status, fn.Name
 	}
@@ -331,10 +333,6 @@ func (s *Server) physicalNames() string {
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
-}
-
-func (s *Server) functionARN(fn *route.Function) string {
-	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", s.opts.Region, AccountID, naming.Physical(s.table.App, s.table.Env, fn.Name, naming.LambdaLimit))
 }
 
 // linksFunction reports whether caller is linked to fn (or is fn).

@@ -156,8 +156,8 @@ func TestLambdaInvoke(t *testing.T) {
 		{name: "unlinked caller", path: "invoke-dev-lonely", header: []string{"X-Amz-Security-Token", ts.srv.lambda.tokens["caller"]},
 			body: []byte(`{}`), wantStatus: 403,
 			wantHeader: map[string]string{"x-amzn-ErrorType": "AccessDeniedException"},
-			wantBody: `{"message":"User: arn:aws:lambda:us-east-1:123456789012:function:invoke-dev-caller is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:invoke-dev-lonely because no identity-based policy allows the lambda:InvokeFunction action; ` +
-				`link it: function.Link(...) of function \"lonely\" in the options of function \"caller\""}`},
+			wantBody: `{"message":"User: arn:aws:sts::123456789012:assumed-role/invoke-dev-caller-role/invoke-dev-caller is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:invoke-dev-lonely because no identity-based policy allows the lambda:InvokeFunction action ` +
+				`(link function \"lonely\" to function \"caller\" to allow it)"}`},
 		{name: "dry run of an unlinked caller", path: "invoke-dev-lonely", header: []string{"X-Amz-Security-Token", ts.srv.lambda.tokens["caller"], "X-Amz-Invocation-Type", "DryRun"},
 			body: []byte(`{}`), wantStatus: 403, wantHeader: map[string]string{"x-amzn-ErrorType": "AccessDeniedException"}},
 		{name: "developer's call to an unlinked function", path: "invoke-dev-lonely", body: []byte(`{}`), wantStatus: 200, wantBody: `"lonely"`},
@@ -243,7 +243,7 @@ func TestLambdaInvoke(t *testing.T) {
 	// The dev log names the app's functions for an unknown one, and the link to add for an unlinked call.
 	for _, want := range []string{
 		`lambda: no function of the app is deployed as "nope"; the app's functions are invoke-dev-caller, invoke-dev-lonely, invoke-dev-summarize`,
-		`[caller] invoke lonely: not linked; add function.Link of "lonely" to function "caller"'s options`,
+		`[caller] invoke lonely: AccessDeniedException: function "caller" is not linked to function "lonely"; on AWS its role may not invoke it either: add function.Link to "caller"'s options`,
 	} {
 		if !strings.Contains(ts.log.String(), want) {
 			t.Errorf("log has no %q:\n%s", want, ts.log.String())
@@ -281,8 +281,8 @@ func TestBoto3InvokesLinkedFunction(t *testing.T) {
 			}
 			delete(out, "botocore")
 			want := map[string]any{"endpoint": endpoint, "status": 200, "version": "$LATEST", "error": "",
-				"payload":      map[string]any{"got": map[string]any{"titles": []any{"a", "b"}}, "function": "invoke-dev-summarize"},
-				"failed":       "Unhandled", "failed_payload": "ValueError", "event_status": 202}
+				"payload": map[string]any{"got": map[string]any{"titles": []any{"a", "b"}}, "function": "invoke-dev-summarize"},
+				"failed":  "Unhandled", "failed_payload": "ValueError", "event_status": 202}
 			if !equalJSON(out, want) {
 				t.Errorf("GET /call answered %s, want %v", got.body, want)
 			}

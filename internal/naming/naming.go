@@ -38,3 +38,10 @@ func clean(s string) string {
 	}
 	return b.String()
 }
+
+// Role is the physical name of a function's execution role: "{app}-{env}-{function}-role", shortened
+// (before the suffix) to IAM's limit.
+func Role(app, env, fn string) string {
+	const suffix = "-role"
+	return Physical(app, env, fn, RoleLimit-len(suffix)) + suffix
+}

@@ -79,8 +79,7 @@ func PolicyDocument(sts []route.Statement) (string, error) {
 // RoleName is the physical name of a function's execution role: "{app}-{env}-{function}-role", shortened
 // (before the suffix) to IAM's limit.
 func RoleName(app, env, fn string) string {
-	const suffix = "-role"
-	return naming.Physical(app, env, fn, naming.RoleLimit-len(suffix)) + suffix
+	return naming.Role(app, env, fn)
 }
 
 // NewLambda creates a function's execution role (trusted by lambda.amazonaws.com, with the
