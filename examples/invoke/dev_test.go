@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,6 +144,9 @@ func TestDevInvokesLinkedFunction(t *testing.T) {
 	status, _, out = get(t, base, "/unlinked", log)
 	if want := `{"error":"AccessDeniedException","status":403}`; status != 200 || js(out) != want {
 		t.Errorf("GET /unlinked = %d %s, want 200 %s", status, js(out), want)
+	}
+	if !regexp.MustCompile(`stelvio dev: the app's functions answer Lambda's Invoke at http://127\.0\.0\.1:\d+ \(the workers' AWS_ENDPOINT_URL_LAMBDA\)\n`).MatchString(log.String()) {
+		t.Errorf("dev did not print the Lambda endpoint:\n%s", log.String())
 	}
 	if want := `[functions-unlinked] invoke summarize: AccessDeniedException: function "functions-unlinked" is not linked to function "summarize"; on AWS its role may not invoke it either: add function.Link to "functions-unlinked"'s options`; !strings.Contains(log.String(), want) {
 		t.Errorf("dev output has no %q:\n%s", want, log.String())

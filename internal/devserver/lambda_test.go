@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +15,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtime/python/endpointshim"
@@ -323,4 +331,54 @@ func pythonsWithBoto3(t *testing.T) []string {
 		t.Skip("no python3 with boto3; install python3-boto3")
 	}
 	return found
+}
+
+// TestLambdaInvokeWithAWSSDK checks that aws-sdk-go-v2's Lambda client reads the endpoint's answers as
+// it reads Lambda's: results, invocation types, function errors and the modeled and unmodeled errors.
+func TestLambdaInvokeWithAWSSDK(t *testing.T) {
+	ts, _ := invokeApp(t, "")
+	client := lambda.New(lambda.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(ts.srv.LambdaEndpoint()),
+		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ts.srv.lambda.tokens["caller"]),
+	})
+	ctx := context.Background()
+
+	out, err := client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("invoke-dev-summarize"), Payload: []byte(`{"n":1}`)})
+	if err != nil || out.StatusCode != 200 || aws.ToString(out.ExecutedVersion) != "$LATEST" || out.FunctionError != nil ||
+		string(out.Payload) != `{"got": {"n": 1}, "function": "invoke-dev-summarize"}` {
+		t.Errorf("RequestResponse: %+v %s, %v", out, out.Payload, err)
+	}
+	out, err = client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("invoke-dev-summarize"), Payload: []byte(`{"fail":true}`)})
+	if err != nil || out.StatusCode != 200 || aws.ToString(out.FunctionError) != "Unhandled" || !bytes.Contains(out.Payload, []byte(`"errorType": "ValueError"`)) {
+		t.Errorf("function error: %+v %s, %v", out, out.Payload, err)
+	}
+	for kind, status := range map[types.InvocationType]int32{types.InvocationTypeEvent: 202, types.InvocationTypeDryRun: 204} {
+		out, err = client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("invoke-dev-summarize"), InvocationType: kind, Payload: []byte(`{}`)})
+		if err != nil || out.StatusCode != status || len(out.Payload) != 0 {
+			t.Errorf("%s: %+v, %v; want status %d", kind, out, err, status)
+		}
+	}
+
+	_, err = client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("nope")})
+	var notFound *types.ResourceNotFoundException
+	if !errors.As(err, &notFound) || notFound.ErrorMessage() != "Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope" || aws.ToString(notFound.Type) != "User" {
+		t.Errorf("unknown function: %v, want ResourceNotFoundException", err)
+	}
+	for _, tt := range []struct {
+		function string
+		payload  []byte
+		code     string
+		status   int
+	}{
+		{"invoke-dev-lonely", []byte(`{}`), "AccessDeniedException", 403},
+		{"invoke-dev-summarize", bytes.Repeat([]byte(" "), MaxInvokePayload+1), "RequestEntityTooLargeException", 413},
+	} {
+		_, err = client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(tt.function), Payload: tt.payload})
+		var apiErr smithy.APIError
+		var respErr *smithyhttp.ResponseError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != tt.code || !errors.As(err, &respErr) || respErr.HTTPStatusCode() != tt.status {
+			t.Errorf("invoke %s with %d bytes: %v, want %s (%d)", tt.function, len(tt.payload), err, tt.code, tt.status)
+		}
+	}
 }

@@ -542,6 +542,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	for _, line := range s.Routes() {
 		s.logf("  %s\n", line)
 	}
+	if u := s.LambdaEndpoint(); u != "" {
+		s.logf("stelvio dev: the app's functions answer Lambda's Invoke at %s (the workers' AWS_ENDPOINT_URL_LAMBDA)\n", u)
+	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(headListener{ln}) }()
