@@ -15,10 +15,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
+	"github.com/stelvio-go/stelvio/internal/runtimeapi"
 )
 
 // The local Lambda endpoint: Lambda's Invoke operation for the app's functions, on a loopback port of
@@ -53,6 +55,7 @@ type lambdaFunctions struct {
 	byPhysical map[string]*route.Function
 	tokens     map[string]string          // function name → its workers' AWS_SESSION_TOKEN
 	callers    map[string]*route.Function // token → function
+	tailNoted  atomic.Bool                // the log said once that LogType Tail returns no log
 }
 
 func newLambdaFunctions(t *route.Table) *lambdaFunctions {
@@ -208,8 +211,8 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, requestID string
 		w.WriteHeader(http.StatusNoContent)
 		return http.StatusNoContent, fn.Name
 	}
-	if r.Header.Get("X-Amz-Log-Type") == "Tail" {
-		s.logf("[%s] LogType Tail: stelvio dev does not return the log in X-Amz-Log-Result; the function's output is in this log\n", fn.Name)
+	if r.Header.Get("X-Amz-Log-Type") == "Tail" && !s.lambda.tailNoted.Swap(true) {
+		s.logf("lambda: LogType Tail: stelvio dev returns no X-Amz-Log-Result; the functions' output is in this log\n")
 	}
 	run := s.functionRunner(fn)
 	if kind == "Event" {
@@ -282,6 +285,7 @@ func (s *Server) invokeEvent(run *runner, payload []byte) {
 	}
 	res, err := pool.Invoke(ctx, payload)
 	switch {
+	case errors.Is(err, runtimeapi.ErrClosed): // dev is stopping
 	case err != nil:
 		s.logf("[%s] asynchronous invocation: %v\n", run.label, err)
 	case res.Err != nil:

@@ -136,6 +136,8 @@ func TestLambdaInvoke(t *testing.T) {
 			wantBody: `{"got":{},"function":"invoke-dev-summarize"}`},
 		{name: "name:$LATEST", path: "invoke-dev-summarize:$LATEST", body: []byte(`{}`), wantStatus: 200,
 			wantBody: `{"got":{},"function":"invoke-dev-summarize"}`},
+		{name: "log tail is not returned", path: "invoke-dev-summarize", header: []string{"X-Amz-Log-Type", "Tail"}, body: []byte(`{}`), wantStatus: 200,
+			wantHeader: map[string]string{"X-Amz-Log-Result": ""}, wantBody: `{"got":{},"function":"invoke-dev-summarize"}`},
 		{name: "function error", path: "invoke-dev-summarize", body: []byte(`{"fail":1}`), wantStatus: 200,
 			wantHeader: map[string]string{"X-Amz-Function-Error": "Unhandled", "X-Amz-Executed-Version": "$LATEST"},
 			wantBody:   "errorType ValueError: no summary for {\"fail\": 1}"},
@@ -251,6 +253,7 @@ func TestLambdaInvoke(t *testing.T) {
 	// The dev log names the app's functions for an unknown one, and the link to add for an unlinked call.
 	for _, want := range []string{
 		`lambda: no function of the app is deployed as "nope"; the app's functions are invoke-dev-caller, invoke-dev-lonely, invoke-dev-summarize`,
+		"lambda: LogType Tail: stelvio dev returns no X-Amz-Log-Result; the functions' output is in this log\n",
 		`[caller] invoke lonely: AccessDeniedException: function "caller" is not linked to function "lonely"; on AWS its role may not invoke it either: add function.Link to "caller"'s options`,
 	} {
 		if !strings.Contains(ts.log.String(), want) {
