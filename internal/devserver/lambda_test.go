@@ -385,3 +385,49 @@ func TestLambdaInvokeWithAWSSDK(t *testing.T) {
 		}
 	}
 }
+
+// brokenBuilder is a Builder whose handlers never compile.
+type brokenBuilder struct{}
+
+func (brokenBuilder) Worker(ctx context.Context, fn *route.Function) (Worker, error) {
+	return Worker{}, &BuildError{Function: fn.Name, Output: "summary.go:3:1: syntax error", Err: errors.New("exit status 1")}
+}
+
+func (brokenBuilder) Sources(fn *route.Function) (string, []string, bool) {
+	return fn.Dir, []string{"*.go"}, false
+}
+
+// TestLambdaInvokeOfAFunctionThatDoesNotBuild: the caller gets a failed invocation naming the problem,
+// the first time (the build fails) and the next (the failure is remembered until the code changes).
+func TestLambdaInvokeOfAFunctionThatDoesNotBuild(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "functions/summarize.py", "def handler(event, context):\n    return 1\n")
+	d := &route.Decls{
+		Functions: []*route.FunctionDecl{{Name: "summarize", Config: route.FunctionConfig{Handler: "functions/summarize.handler"}}},
+		Apis:      []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{{Methods: "GET", Path: "/", Handler: "functions/summarize.handler"}}}},
+	}
+	table, err := route.Build(d, "invoke", "dev", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, table, Options{ProjectDir: dir, Builder: brokenBuilder{}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ts.srv.ServeLambda(ctx, ln)
+	for range 2 {
+		resp, err := http.Post(ts.srv.LambdaEndpoint()+"/2015-03-31/functions/invoke-dev-summarize/invocations", "application/json", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := `{"errorMessage":"function \"summarize\" does not build; fix the compiler errors printed in the stelvio dev log","errorType":"Runtime.BuildError"}`
+		if resp.StatusCode != 200 || resp.Header.Get("X-Amz-Function-Error") != "Unhandled" || string(body) != want {
+			t.Errorf("got %d (X-Amz-Function-Error %q) %s, want 200 Unhandled %s", resp.StatusCode, resp.Header.Get("X-Amz-Function-Error"), body, want)
+		}
+	}
+}
