@@ -47,7 +47,10 @@ const (
 )
 
 // functionNamePattern is the pattern of Invoke's FunctionName: a name, a partial ARN or an ARN, with
-// an optional version or alias.
+// an optional version or alias; documentedPattern is how the API reference writes it, which a
+// ValidationException quotes.
+const documentedPattern = `(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`
+
 var functionNamePattern = regexp.MustCompile(`^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:([a-z]{2}(?:-gov)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9-_\.]+)(?::(\$LATEST|[a-zA-Z0-9-_]+))?$`)
 
 // lambdaFunctions are the functions the endpoint serves, by physical name, and the callers' tokens.
@@ -181,8 +184,8 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, requestID string
 	switch kind {
 	case "", "RequestResponse", "Event", "DryRun":
 	default:
-		e := lambdaError{http.StatusBadRequest, "InvalidParameterValueException", "User",
-			fmt.Sprintf("invocation type %q is not one of RequestResponse, Event, DryRun", kind)}
+		e := lambdaError{http.StatusBadRequest, "ValidationException", "",
+			fmt.Sprintf("1 validation error detected: Value '%s' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", kind)}
 		e.write(w, requestID)
 		return e.status, fn.Name
 	}
@@ -303,7 +306,7 @@ func (s *Server) lambdaTarget(name, qualifier string) (*route.Function, string, 
 	}
 	if m == nil {
 		return nil, "", &lambdaError{http.StatusBadRequest, "ValidationException", "",
-			fmt.Sprintf("1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", name, functionNamePattern.String())}
+			fmt.Sprintf("1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", name, documentedPattern)}
 	}
 	region, account, fnName, version := m[1], m[2], m[3], m[4]
 	if region == "" {

@@ -161,6 +161,13 @@ func TestLambdaInvoke(t *testing.T) {
 		{name: "not JSON", path: "invoke-dev-summarize", body: []byte(`{"a":`), wantStatus: 400,
 			wantHeader: map[string]string{"x-amzn-ErrorType": "InvalidRequestContentException"},
 			wantBody:   `{"Type":"User","message":"Could not parse request body into json: the payload is not valid JSON"}`},
+		{name: "unknown invocation type", path: "invoke-dev-summarize", header: []string{"X-Amz-Invocation-Type", "Later"}, body: []byte(`{}`), wantStatus: 400,
+			wantHeader: map[string]string{"x-amzn-ErrorType": "ValidationException"},
+			wantBody:   `{"message":"1 validation error detected: Value 'Later' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"}`},
+		{name: "malformed name", path: "not%20a%20name", body: []byte(`{}`), wantStatus: 400,
+			wantHeader: map[string]string{"x-amzn-ErrorType": "ValidationException"},
+			wantBody: `{"message":"1 validation error detected: Value 'not a name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ` +
+				`(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"}`},
 		{name: "linked caller", path: "invoke-dev-summarize", header: []string{"X-Amz-Security-Token", ts.srv.lambda.tokens["caller"]},
 			body: []byte(`{}`), wantStatus: 200, wantBody: `{"got":{},"function":"invoke-dev-summarize"}`},
 		{name: "unlinked caller", path: "invoke-dev-lonely", header: []string{"X-Amz-Security-Token", ts.srv.lambda.tokens["caller"]},
