@@ -86,6 +86,7 @@ func (s *Server) LambdaEndpoint() string {
 func (s *Server) ServeLambda(ctx context.Context, ln net.Listener) {
 	s.mu.Lock()
 	s.lambdaURL = "http://" + ln.Addr().String()
+	s.lambdaCtx = ctx
 	s.mu.Unlock()
 	srv := &http.Server{Handler: http.HandlerFunc(s.serveLambda), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // Serve ends with ErrServerClosed when ctx is done.
@@ -220,7 +221,10 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, requestID string
 	run := s.functionRunner(fn)
 	if kind == "Event" {
 		// Lambda queues the event and answers at once; the function runs in the background.
-		go s.invokeEvent(run, payload)
+		s.mu.Lock()
+		ctx, retries := s.lambdaCtx, s.eventRetries
+		s.mu.Unlock()
+		go s.invokeEvent(ctx, run, payload, retries)
 		w.Header().Set("x-amzn-RequestId", requestID)
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(http.StatusAccepted)
@@ -276,23 +280,43 @@ func writeInvokeResult(w http.ResponseWriter, requestID string, failed bool, pay
 	w.Write(payload) //nolint:errcheck // The client may have gone; nothing to do about it.
 }
 
-// invokeEvent runs an asynchronous invocation; a failure is only logged.
-func (s *Server) invokeEvent(run *runner, payload []byte) {
-	ctx := context.Background()
-	pool, err := run.current(ctx)
-	if err != nil {
-		if !errors.As(err, new(*BuildError)) {
-			s.logf("[%s] asynchronous invocation: %v\n", run.label, err)
+// eventRetries are the waits before Lambda's two further attempts of an asynchronous invocation
+// whose function failed (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html:
+// "a one-minute wait between the first two attempts, and two minutes between the second and third").
+var eventRetries = []time.Duration{time.Minute, 2 * time.Minute}
+
+// invokeEvent runs an asynchronous invocation, with Lambda's retries when the function fails, until
+// the endpoint stops (ctx); failures are logged.
+func (s *Server) invokeEvent(ctx context.Context, run *runner, payload []byte, retries []time.Duration) {
+	for attempt := 0; ; attempt++ {
+		pool, err := run.current(ctx)
+		if err != nil {
+			if !errors.As(err, new(*BuildError)) && ctx.Err() == nil {
+				s.logf("[%s] asynchronous invocation: %v\n", run.label, err)
+			}
+			return
 		}
-		return
-	}
-	res, err := pool.Invoke(ctx, payload)
-	switch {
-	case errors.Is(err, runtimeapi.ErrClosed): // dev is stopping
-	case err != nil:
-		s.logf("[%s] asynchronous invocation: %v\n", run.label, err)
-	case res.Err != nil:
-		s.logf("[%s] asynchronous invocation failed: %s\n", run.label, strings.TrimSpace(res.Err.Error()))
+		res, err := pool.Invoke(ctx, payload)
+		switch {
+		case errors.Is(err, runtimeapi.ErrClosed) || ctx.Err() != nil: // dev is stopping
+			return
+		case err != nil:
+			s.logf("[%s] asynchronous invocation: %v\n", run.label, err)
+			return
+		case res.Err == nil:
+			return
+		}
+		problem := strings.TrimSpace(res.Err.Error())
+		if attempt == len(retries) {
+			s.logf("[%s] asynchronous invocation failed (attempt %d of %d): %s; the event is discarded\n", run.label, attempt+1, len(retries)+1, problem)
+			return
+		}
+		s.logf("[%s] asynchronous invocation failed (attempt %d of %d): %s; retrying in %s\n", run.label, attempt+1, len(retries)+1, problem, retries[attempt])
+		select {
+		case <-time.After(retries[attempt]):
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -37,6 +38,14 @@ func invokeApp(t *testing.T, python string) (*testServer, string) {
 
 
 def handler(event, context):
+    if event.get("attempts"):
+        with open(event["attempts"], "a+") as f:
+            f.write("attempt\n")
+            f.seek(0)
+            n = len(f.readlines())
+        if n < event["succeed_at"]:
+            raise RuntimeError("attempt %d" % n)
+        return n
     if event.get("fail"):
         raise ValueError("no summary for " + json.dumps(event))
     if event.get("marker"):
@@ -436,5 +445,62 @@ func TestLambdaInvokeOfAFunctionThatDoesNotBuild(t *testing.T) {
 		if resp.StatusCode != 200 || resp.Header.Get("X-Amz-Function-Error") != "Unhandled" || string(body) != want {
 			t.Errorf("got %d (X-Amz-Function-Error %q) %s, want 200 Unhandled %s", resp.StatusCode, resp.Header.Get("X-Amz-Function-Error"), body, want)
 		}
+	}
+}
+
+// TestLambdaEventRetries: an asynchronous invocation whose function fails is tried twice more, after
+// one and two minutes on Lambda (here shortened), and then discarded
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+func TestLambdaEventRetries(t *testing.T) {
+	ts, dir := invokeApp(t, "")
+	ts.srv.mu.Lock()
+	ts.srv.eventRetries = []time.Duration{10 * time.Millisecond, 20 * time.Millisecond}
+	ts.srv.mu.Unlock()
+	for _, tt := range []struct {
+		succeedAt int
+		wantLog   []string
+	}{
+		{3, []string{
+			"[summarize] asynchronous invocation failed (attempt 1 of 3): RuntimeError: attempt 1; retrying in 10ms\n",
+			"[summarize] asynchronous invocation failed (attempt 2 of 3): RuntimeError: attempt 2; retrying in 20ms\n",
+		}},
+		{9, []string{
+			"[summarize] asynchronous invocation failed (attempt 3 of 3): RuntimeError: attempt 3; the event is discarded\n",
+		}},
+	} {
+		attempts := filepath.Join(dir, fmt.Sprintf("attempts-%d", tt.succeedAt))
+		payload := fmt.Sprintf(`{"attempts":%q,"succeed_at":%d}`, attempts, tt.succeedAt)
+		req, err := http.NewRequest("POST", ts.srv.LambdaEndpoint()+"/2015-03-31/functions/invoke-dev-summarize/invocations", strings.NewReader(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Amz-Invocation-Type", "Event")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 202 {
+			t.Fatalf("status %d, want 202", resp.StatusCode)
+		}
+		deadline := time.Now().Add(time.Minute)
+		for !strings.Contains(ts.log.String(), tt.wantLog[len(tt.wantLog)-1]) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in the log within a minute:\n%s", tt.wantLog[len(tt.wantLog)-1], ts.log.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // a fourth attempt would come after at most 20 ms
+		if b, err := os.ReadFile(attempts); err != nil || strings.Count(string(b), "attempt") != 3 {
+			t.Errorf("succeeding at attempt %d: attempts %q (%v), want 3", tt.succeedAt, b, err)
+		}
+		for _, want := range tt.wantLog {
+			if !strings.Contains(ts.log.String(), want) {
+				t.Errorf("log has no %q", want)
+			}
+		}
+	}
+	if strings.Contains(ts.log.String(), "attempt 3 of 3): RuntimeError: attempt 3; retrying") {
+		t.Error("a third failure was retried")
 	}
 }

@@ -111,8 +111,11 @@ type Server struct {
 	targets map[string]*target // by function and user function
 	runners map[string]*runner // by function
 	closed  bool
-	// lambdaURL is the local Lambda endpoint, "" until ServeLambda.
-	lambdaURL string
+	// lambdaURL is the local Lambda endpoint, "" until ServeLambda, lambdaCtx its life, and
+	// eventRetries the waits before an asynchronous invocation's retries (lambda.go).
+	lambdaURL    string
+	lambdaCtx    context.Context
+	eventRetries []time.Duration
 }
 
 type mountedAPI struct {
@@ -156,15 +159,16 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		opts.Log = os.Stderr
 	}
 	s := &Server{
-		table:       table,
-		opts:        opts,
-		httpTimeout: httpTimeout,
-		builder:     opts.Builder,
-		log:         &syncWriter{w: opts.Log},
-		notify:      newNotifier(),
-		targets:     map[string]*target{},
-		runners:     map[string]*runner{},
-		lambda:      newLambdaFunctions(table),
+		table:        table,
+		opts:         opts,
+		httpTimeout:  httpTimeout,
+		builder:      opts.Builder,
+		log:          &syncWriter{w: opts.Log},
+		notify:       newNotifier(),
+		targets:      map[string]*target{},
+		runners:      map[string]*runner{},
+		lambda:       newLambdaFunctions(table),
+		eventRetries: eventRetries,
 	}
 	if s.builder == nil {
 		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
