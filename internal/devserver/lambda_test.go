@@ -504,3 +504,52 @@ func TestLambdaEventRetries(t *testing.T) {
 		t.Error("a third failure was retried")
 	}
 }
+
+// BenchmarkLambdaInvoke measures a warm RequestResponse invocation of a Python function through the
+// local endpoint, over HTTP as an SDK sends it.
+func BenchmarkLambdaInvoke(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "functions"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "functions", "echo.py"), []byte("def handler(event, context):\n    return event\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	d := &route.Decls{
+		Functions: []*route.FunctionDecl{{Name: "echo", Config: route.FunctionConfig{Handler: "functions/echo.handler"}}},
+		Apis:      []*route.ApiDecl{{Name: "api", Routes: []*route.RouteDecl{{Methods: "GET", Path: "/", Handler: "functions/echo.handler"}}}},
+	}
+	table, err := route.Build(d, "bench", "dev", dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := New(table, Options{ProjectDir: dir, Log: io.Discard})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.ServeLambda(ctx, ln)
+	url := s.LambdaEndpoint() + "/2015-03-31/functions/bench-dev-echo/invocations"
+	invoke := func() {
+		resp, err := http.Post(url, "application/json", strings.NewReader(`{"n":1}`))
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(body) != `{"n": 1}` {
+			b.Fatalf("%d %s", resp.StatusCode, body)
+		}
+	}
+	invoke() // start the worker
+	b.ResetTimer()
+	for b.Loop() {
+		invoke()
+	}
+}
