@@ -16,12 +16,14 @@ func TestDevBuildLinksNoPulumi(t *testing.T) {
 		{"", false},
 		{"stelvio_deploy", true},
 	} {
-		out, err := exec.Command("go", "list", "-tags", tt.tags, "-deps", "./examples/quickstart").Output()
-		if err != nil {
-			t.Fatalf("go list -deps: %v", err)
-		}
-		if got := strings.Contains(string(out), "github.com/pulumi/pulumi/sdk/v3/go/pulumi\n"); got != tt.want {
-			t.Errorf("quickstart built with tags %q links the Pulumi SDK: %t, want %t", tt.tags, got, tt.want)
+		for _, example := range []string{"quickstart", "invoke"} {
+			out, err := exec.Command("go", "list", "-tags", tt.tags, "-deps", "./examples/"+example).Output()
+			if err != nil {
+				t.Fatalf("go list -deps: %v", err)
+			}
+			if got := strings.Contains(string(out), "github.com/pulumi/pulumi/sdk/v3/go/pulumi\n"); got != tt.want {
+				t.Errorf("%s built with tags %q links the Pulumi SDK: %t, want %t", example, tt.tags, got, tt.want)
+			}
 		}
 	}
 }

@@ -18,6 +18,7 @@ func TestEngineLinkedOnlyWithTables(t *testing.T) {
 	}{
 		{"./examples/quickstart", false},
 		{"./examples/todo-api", true},
+		{"./examples/invoke", false}, // links to functions only: dev writes the endpoint shim without the engine
 	} {
 		cmd := exec.Command("go", "list", "-deps", tt.pkg)
 		cmd.Dir = root

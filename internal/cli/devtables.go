@@ -15,6 +15,7 @@ import (
 	"github.com/stelvio-go/stelvio/internal/link"
 	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
+	"github.com/stelvio-go/stelvio/internal/runtime/python/endpointshim"
 )
 
 // devLinks is what dev adds for the app's tables and links: the local DynamoDB engine (when the app
@@ -68,6 +69,10 @@ func startDevLinks(ctx context.Context, t *route.Table, projectDir string, reset
 	}
 	if err := os.WriteFile(filepath.Join(site, link.PythonModuleName), link.PythonModule, 0o644); err != nil {
 		return nil, fmt.Errorf("python link module: %w", err)
+	}
+	// The endpoint shim lets old botocore reach the local Lambda endpoint (and the local tables).
+	if _, err := endpointshim.Write(site); err != nil {
+		return nil, err
 	}
 	d.Env["PYTHONPATH"] = site
 	region := "us-east-1"
@@ -124,7 +129,8 @@ func startDevLinks(ctx context.Context, t *route.Table, projectDir string, reset
 }
 
 // value is a link variable's value under dev: the local table's name and ARNs, a function's physical
-// name and the ARN it would have in the engine's region, or the URL dev serves an API (REST or HTTP) at.
+// name and the ARN it has under dev (dev's account, the engine's region), or the URL dev serves an API
+// (REST or HTTP) at.
 func (d *devLinks) value(ctx context.Context, t *route.Table, region, base string, v route.LinkVar) (string, error) {
 	l := v.Link
 	if l.Api != nil {
@@ -151,7 +157,7 @@ func (d *devLinks) value(ctx context.Context, t *route.Table, region, base strin
 	if v.Attr == link.AttrName {
 		return name, nil
 	}
-	return fmt.Sprintf("arn:aws:lambda:%s:000000000000:function:%s", region, name), nil
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, devserver.AccountID, name), nil
 }
 
 // closeLogged is Close for a defer: a failure to write the last snapshot is reported on log.

@@ -21,4 +21,9 @@
 // are rebuilt (compiler output is printed and the route answers 502 until the code compiles). On Linux
 // the server learns of changes from inotify, one non-blocking read per request; elsewhere it stats the
 // files its last walk of each function's sources saw.
+//
+// Run also answers Lambda's Invoke operation for the app's functions on a loopback port of its own
+// (lambda.go), given to every worker as AWS_ENDPOINT_URL_LAMBDA: a handler invoking a function it is
+// linked to with the AWS SDK runs that function on its own workers; a function it is not linked to
+// answers AccessDeniedException, as the deployed function's role would get.
 package devserver

@@ -105,10 +105,17 @@ type Server struct {
 
 	gw *gateway // CORS and authorizers (gateway.go)
 
+	lambda *lambdaFunctions // the local Lambda endpoint's functions (lambda.go)
+
 	mu      sync.Mutex
 	targets map[string]*target // by function and user function
 	runners map[string]*runner // by function
 	closed  bool
+	// lambdaURL is the local Lambda endpoint, "" until ServeLambda, lambdaCtx its life, and
+	// eventRetries the waits before an asynchronous invocation's retries (lambda.go).
+	lambdaURL    string
+	lambdaCtx    context.Context
+	eventRetries []time.Duration
 }
 
 type mountedAPI struct {
@@ -152,14 +159,16 @@ func New(table *route.Table, opts Options) (*Server, error) {
 		opts.Log = os.Stderr
 	}
 	s := &Server{
-		table:       table,
-		opts:        opts,
-		httpTimeout: httpTimeout,
-		builder:     opts.Builder,
-		log:         &syncWriter{w: opts.Log},
-		notify:      newNotifier(),
-		targets:     map[string]*target{},
-		runners:     map[string]*runner{},
+		table:        table,
+		opts:         opts,
+		httpTimeout:  httpTimeout,
+		builder:      opts.Builder,
+		log:          &syncWriter{w: opts.Log},
+		notify:       newNotifier(),
+		targets:      map[string]*target{},
+		runners:      map[string]*runner{},
+		lambda:       newLambdaFunctions(table),
+		eventRetries: eventRetries,
 	}
 	if s.builder == nil {
 		s.builder = newRuntimeBuilder(opts.ProjectDir, opts.Python)
@@ -522,6 +531,15 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 	if err != nil {
 		return err
 	}
+	// The local Lambda endpoint (lambda.go) listens before any worker starts: workers get its URL.
+	lln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("local lambda endpoint: %w", err)
+	}
+	lctx, stopLambda := context.WithCancel(ctx)
+	defer stopLambda()
+	s.ServeLambda(lctx, lln)
 	// The server answers while the workers start: a request to a function still starting waits for it,
 	// the others are answered at once.
 	prepared := make(chan struct{})
@@ -540,6 +558,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.logf("stelvio dev: %s serving %s (%s)\n", url, s.table.App, s.stages())
 	for _, line := range s.Routes() {
 		s.logf("  %s\n", line)
+	}
+	if u := s.LambdaEndpoint(); u != "" {
+		s.logf("stelvio dev: the app's functions answer Lambda's Invoke at %s (the workers' AWS_ENDPOINT_URL_LAMBDA)\n", u)
 	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
 	errc := make(chan error, 1)

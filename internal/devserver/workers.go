@@ -212,6 +212,7 @@ type runner struct {
 	pool        *runtimeapi.Pool
 	fingerprint string
 	buildErr    error
+	compileErr  bool // buildErr is the handler's failure to build
 }
 
 func (s *Server) newRunner(fn *route.Function) *runner {
@@ -242,8 +243,10 @@ func (t *runner) current(ctx context.Context) (*runtimeapi.Pool, error) {
 		// The compiler output is shown once; later requests point back to it until the code changes.
 		t.server.logf("[%s] %s\n", t.label, be)
 		t.buildErr = fmt.Errorf("function %q does not build; fix the compiler errors printed above", t.fn.Name)
+		t.compileErr = true
 		return nil, err
 	}
+	t.compileErr = false
 	if err != nil {
 		t.buildErr = err
 		return nil, err
@@ -278,6 +281,9 @@ func (t *runner) config(w Worker) runtimeapi.Config {
 		}
 		env[k] = v
 	}
+	for k, v := range t.server.lambdaEnv(t.fn) { // lambda.go
+		env[k] = v
+	}
 	for k, v := range t.fn.LocalEnvironment() {
 		env[k] = v
 	}
@@ -302,6 +308,13 @@ func (t *runner) config(w Worker) runtimeapi.Config {
 		Stderr:       out,
 		Log:          out,
 	}
+}
+
+// buildFailed reports whether the function's current sources do not build.
+func (t *runner) buildFailed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.compileErr
 }
 
 func (t *runner) close() {

@@ -1,8 +1,8 @@
 # Placed on PYTHONPATH by `stelvio dev` only. Makes botocore older than 1.31 (which ignores
-# AWS_ENDPOINT_URL_<SERVICE>) send DynamoDB and DynamoDB Streams calls to the local endpoint named by
-# AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_DYNAMODB_STREAMS. Newer botocore is left alone: it
-# honours the variables itself. botocore is patched when it is first imported, so a handler that
-# never uses it pays nothing. Afterwards the sitecustomize this file shadows, if any, still runs.
+# AWS_ENDPOINT_URL_<SERVICE>) send DynamoDB, DynamoDB Streams and Lambda calls to the local endpoints
+# named by AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_DYNAMODB_STREAMS / AWS_ENDPOINT_URL_LAMBDA.
+# Newer botocore is left alone: it honours the variables itself. botocore is patched when it is first
+# imported, so a handler that never uses it pays nothing. Afterwards the sitecustomize this file shadows, if any, still runs.
 import importlib.machinery
 import importlib.util
 import os
@@ -11,6 +11,7 @@ import sys
 _ENDPOINT_ENV = {
     "dynamodb": "AWS_ENDPOINT_URL_DYNAMODB",
     "dynamodbstreams": "AWS_ENDPOINT_URL_DYNAMODB_STREAMS",
+    "lambda": "AWS_ENDPOINT_URL_LAMBDA",
 }
 
 
