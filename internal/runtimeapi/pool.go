@@ -542,7 +542,9 @@ type worker struct {
 	cmd      *exec.Cmd
 	started  time.Time
 	memoryMB int
-	log      io.Writer    // Config.Log
+	log      io.Writer // Config.Log
+	stdout   *output   // the worker's output pipes
+	stderr   *output
 	exitPeak atomic.Int64 // the memory cgroup's peak when the worker exited; -1 unknown
 	retiring atomic.Bool  // the worker's runtime is ending its process after a result
 	runs     atomic.Int64 // invocations given to the worker
@@ -576,6 +578,7 @@ func (w *worker) report(id string, sent time.Time, cold bool) time.Duration {
 	if initDur > 0 {
 		line += fmt.Sprintf("\tInit Duration: %.2f ms", float64(initDur.Microseconds())/1000)
 	}
+	drain(w.stdout, w.stderr) // the handler's output first, as on Lambda
 	fmt.Fprintf(w.log, "END RequestId: %s\n%s\n", id, line)
 	return end.Sub(begin)
 }
@@ -646,10 +649,8 @@ func startWorker(cfg Config, gen int) (*worker, error) {
 	closeInherited()
 	outW.Close()
 	errW.Close()
-	go copyLines(cfg.Stdout, outR)
-	go copyLines(cfg.Stderr, errR)
-
-	w := &worker{gen: gen, env: env, cmd: cmd, started: time.Now(), memoryMB: cfg.memoryMB(), log: cfg.Log, exited: make(chan struct{})}
+	w := &worker{gen: gen, env: env, cmd: cmd, started: time.Now(), memoryMB: cfg.memoryMB(), log: cfg.Log, exited: make(chan struct{}),
+		stdout: copyOutput(cfg.Stdout, outR), stderr: copyOutput(cfg.Stderr, errR)}
 	w.exitPeak.Store(-1)
 	cg := limitMemory(cfg, cmd.Process.Pid)
 	go func() {

@@ -55,3 +55,35 @@ func TestReportLines(t *testing.T) {
 		})
 	}
 }
+
+// TestReportAfterOutput: a handler's output comes before the END line of its invocation, as in the
+// function's log on Lambda ("START", the function's own log lines, "END", "REPORT": the log stream
+// shown in https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html), although output and
+// result reach the server on different pipes.
+func TestReportAfterOutput(t *testing.T) {
+	for _, rt := range runtimes {
+		t.Run(rt.name, func(t *testing.T) {
+			log := &syncBuffer{}
+			cfg := rt.config(t)
+			cfg.Log, cfg.Stdout, cfg.Stderr = log, log, log
+			p := newPool(t, cfg)
+			for i := 0; i < 30; i++ {
+				msg := "message-" + strconv.Itoa(i)
+				if r := invoke(t, p, map[string]any{"action": "log", "message": msg}); string(r.Payload) != `"logged"` {
+					t.Fatalf("payload %s", r.Payload)
+				}
+				text := log.String()
+				ends := strings.Count(text, "END RequestId: ")
+				if ends != i+1 {
+					t.Fatalf("invocation %d: %d END lines", i, ends)
+				}
+				end := strings.LastIndex(text, "END RequestId: ")
+				for _, line := range []string{"to stdout: " + msg + "\n", "to stderr: " + msg + "\n"} {
+					if at := strings.Index(text, line); at < 0 || at > end {
+						t.Fatalf("invocation %d: %q is not before its END line:\n%s", i, line, text[strings.LastIndex(text[:end], "START"):])
+					}
+				}
+			}
+		})
+	}
+}
