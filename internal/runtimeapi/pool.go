@@ -2,6 +2,8 @@ package runtimeapi
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -80,8 +82,10 @@ func (c Config) validate() error {
 // Environ is the environment of a worker whose Runtime API listens on runtimeAPI (or, when runtimeAPI
 // is empty, of a pipe worker, with PipeEnv set instead): the variables Lambda sets (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
 // AWS_LAMBDA_FUNCTION_VERSION, AWS_REGION, AWS_DEFAULT_REGION, _HANDLER, LAMBDA_TASK_ROOT, TZ, ...),
-// the function's own variables, and the host's PATH. AWS_LAMBDA_FUNCTION_TIMEOUT is not set by Lambda;
-// it is set here, as sam local does, so that a handler can read its timeout. Entries are sorted.
+// the function's own variables, and the host's PATH: Lambda's defined runtime variables and no others
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html), so a handler cannot come
+// to rely on one that Lambda does not set. A runtime loop learns each invocation's deadline from the
+// Runtime API's Lambda-Runtime-Deadline-Ms header, as on Lambda. Entries are sorted.
 func (c Config) Environ(runtimeAPI string) []string {
 	fn := c.Function.withDefaults()
 	memory := c.memoryMB()
@@ -97,10 +101,9 @@ func (c Config) Environ(runtimeAPI string) []string {
 		"AWS_LAMBDA_FUNCTION_NAME":        fn.Name,
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(memory),
 		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
-		"AWS_LAMBDA_FUNCTION_TIMEOUT":     strconv.Itoa(int((fn.Timeout + time.Second - 1) / time.Second)),
 		"AWS_LAMBDA_INITIALIZATION_TYPE":  "on-demand",
 		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + fn.Name,
-		"AWS_LAMBDA_LOG_STREAM_NAME":      time.Now().UTC().Format("2006/01/02") + "/[$LATEST]" + newRequestID()[:8],
+		"AWS_LAMBDA_LOG_STREAM_NAME":      logStreamName(time.Now()),
 		"AWS_REGION":                      fn.Region,
 		"AWS_DEFAULT_REGION":              fn.Region,
 		"_HANDLER":                        c.Handler,
@@ -123,6 +126,16 @@ func (c Config) Environ(runtimeAPI string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// logStreamName is the name of an execution environment's log stream started at t, in Lambda's
+// convention YYYY/MM/DD/[version]<execution environment GUID>, the GUID being 32 hex digits
+// (https://docs.aws.amazon.com/lambda/latest/operatorguide/log-structure.html), e.g.
+// 2026/11/28/[$LATEST]0c5c0bd3a4b94a0e8cbe8a0ba8fa27b1.
+func logStreamName(t time.Time) string {
+	var b [16]byte
+	rand.Read(b[:]) //nolint:errcheck // crypto/rand.Read never fails.
+	return t.UTC().Format("2006/01/02") + "/[$LATEST]" + hex.EncodeToString(b[:])
 }
 
 // Pool runs one function: warm workers, bounded concurrency, a queue, timeouts and replacement of

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -16,14 +18,14 @@ import (
 func TestPoolEnvironmentAndContext(t *testing.T) {
 	goEnv := map[string]any{
 		"AWS_LAMBDA_FUNCTION_NAME": "hello", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
+		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
 		"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "bootstrap",
 		"TZ": ":UTC", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
 		"AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/hello", "GREETING": "hi",
 	}
 	pythonEnv := map[string]any{
 		"AWS_LAMBDA_FUNCTION_NAME": "users", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",
+		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
 		"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
 		"TZ": ":UTC", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "GREETING": "hi",
 	}
@@ -51,6 +53,7 @@ func TestPoolEnvironmentAndContext(t *testing.T) {
 			if !reflect.DeepEqual(env, tt.want) {
 				t.Errorf("environment:\n got %v\nwant %v", env, tt.want)
 			}
+			checkLambdaEnvironment(t, m)
 			if m["requestId"] != r.RequestID {
 				t.Errorf("request id seen by the handler = %v, want %v", m["requestId"], r.RequestID)
 			}
@@ -74,6 +77,84 @@ func TestPoolEnvironmentAndContext(t *testing.T) {
 				t.Errorf("handler context has no future deadline")
 			}
 		})
+	}
+}
+
+// lambdaEnvNames are the runtime environment variables Lambda defines, reserved and unreserved
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html, "Defined runtime
+// environment variables"). The access keys are left out: the local server sets none.
+var lambdaEnvNames = map[string]bool{
+	"_HANDLER": true, "_X_AMZN_TRACE_ID": true, "AWS_DEFAULT_REGION": true, "AWS_REGION": true,
+	"AWS_EXECUTION_ENV": true, "AWS_LAMBDA_FUNCTION_NAME": true, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
+	"AWS_LAMBDA_FUNCTION_VERSION": true, "AWS_LAMBDA_INITIALIZATION_TYPE": true,
+	"AWS_LAMBDA_LOG_GROUP_NAME": true, "AWS_LAMBDA_LOG_STREAM_NAME": true, "AWS_LAMBDA_RUNTIME_API": true,
+	"LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true, "TZ": true, "LANG": true, "PATH": true,
+}
+
+// logStreamRE is Lambda's log stream name: YYYY/MM/DD/[version] and the execution environment's
+// GUID, 32 hex digits (https://docs.aws.amazon.com/lambda/latest/operatorguide/log-structure.html).
+var logStreamRE = regexp.MustCompile(`^\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}$`)
+
+// checkLambdaEnvironment checks the environment names and log stream an echo handler reported: no
+// AWS_* or LAMBDA_* variable that Lambda does not define (an interpreter may add variables of its own,
+// so TestEnvironNames checks the whole of what the pool sets), and the log stream name in Lambda's format, as the
+// environment and the runtime's context (lambdacontext.LogStreamName, context.log_stream_name) give it.
+func checkLambdaEnvironment(t *testing.T, m map[string]any) {
+	t.Helper()
+	names, _ := m["envNames"].([]any)
+	if len(names) == 0 {
+		t.Fatalf("handler reported no environment names: %v", m["envNames"])
+	}
+	for _, n := range names {
+		name := n.(string)
+		lambdaLike := strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "LAMBDA_")
+		if lambdaLike && !lambdaEnvNames[name] {
+			t.Errorf("handler environment has %s, which Lambda does not define", name)
+		}
+	}
+	if s, _ := m["logStream"].(string); !logStreamRE.MatchString(s) {
+		t.Errorf("log stream name %q, want YYYY/MM/DD/[$LATEST] and 32 hex digits", s)
+	}
+}
+
+// TestEnvironNames: a worker's environment holds Lambda's defined variables, the function's own, and
+// for a pipe worker the pipe's descriptors; nothing else.
+func TestEnvironNames(t *testing.T) {
+	cfg := Config{
+		Function: Function{Name: "users", Region: "eu-west-1", Timeout: 3 * time.Second},
+		Command:  []string{"worker"}, Handler: "handler.index", Dir: "/task",
+		ExecutionEnv: "AWS_Lambda_python3.12", Env: map[string]string{"TABLE": "users"},
+	}
+	for _, api := range []string{"127.0.0.1:9001", ""} {
+		var got []string
+		stream := ""
+		for _, kv := range cfg.Environ(api) {
+			name, value, _ := strings.Cut(kv, "=")
+			got = append(got, name)
+			if name == "AWS_LAMBDA_LOG_STREAM_NAME" {
+				stream = value
+			}
+			if !lambdaEnvNames[name] && name != "TABLE" && (name != PipeEnv || api != "") {
+				t.Errorf("Environ(%q) sets %s, which Lambda does not define", api, name)
+			}
+		}
+		want := "AWS_DEFAULT_REGION AWS_EXECUTION_ENV AWS_LAMBDA_FUNCTION_MEMORY_SIZE AWS_LAMBDA_FUNCTION_NAME AWS_LAMBDA_FUNCTION_VERSION AWS_LAMBDA_INITIALIZATION_TYPE AWS_LAMBDA_LOG_GROUP_NAME AWS_LAMBDA_LOG_STREAM_NAME AWS_LAMBDA_RUNTIME_API AWS_REGION LAMBDA_TASK_ROOT LANG PATH TABLE TZ _HANDLER"
+		if api == "" {
+			want = strings.Replace(want, "AWS_LAMBDA_RUNTIME_API ", "", 1) + " " + PipeEnv
+			sort.Strings(got)
+			w := strings.Fields(want)
+			sort.Strings(w)
+			want = strings.Join(w, " ")
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("Environ(%q) names:\n got %s\nwant %s", api, strings.Join(got, " "), want)
+		}
+		if !logStreamRE.MatchString(stream) {
+			t.Errorf("AWS_LAMBDA_LOG_STREAM_NAME = %q, want YYYY/MM/DD/[$LATEST] and 32 hex digits", stream)
+		}
+	}
+	if a, b := logStreamName(time.Now()), logStreamName(time.Now()); a == b {
+		t.Errorf("two execution environments share the log stream %s", a)
 	}
 }
 

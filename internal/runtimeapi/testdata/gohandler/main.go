@@ -33,7 +33,7 @@ type event struct {
 
 var envNames = []string{
 	"AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-	"AWS_LAMBDA_FUNCTION_TIMEOUT", "AWS_REGION", "AWS_DEFAULT_REGION", "_HANDLER", "LAMBDA_TASK_ROOT", "TZ",
+	"AWS_REGION", "AWS_DEFAULT_REGION", "_HANDLER", "LAMBDA_TASK_ROOT", "TZ",
 	"AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "GREETING",
 }
 
@@ -52,8 +52,14 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 		for _, n := range envNames {
 			env[n] = os.Getenv(n)
 		}
+		var names []string
+		for _, kv := range os.Environ() {
+			names = append(names, strings.SplitN(kv, "=", 2)[0])
+		}
 		deadline, ok := ctx.Deadline()
 		return map[string]any{
+			"envNames":    names,
+			"logStream":   lambdacontext.LogStreamName,
 			"event":       raw,
 			"requestId":   lc.AwsRequestID,
 			"arn":         lc.InvokedFunctionArn,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 ENV_NAMES = [
     "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-    "AWS_LAMBDA_FUNCTION_TIMEOUT", "AWS_REGION", "AWS_DEFAULT_REGION", "_HANDLER", "LAMBDA_TASK_ROOT", "TZ",
+    "AWS_REGION", "AWS_DEFAULT_REGION", "_HANDLER", "LAMBDA_TASK_ROOT", "TZ",
     "AWS_EXECUTION_ENV", "GREETING",
 ]
 
@@ -33,6 +33,8 @@ def index(event, context):
             "remainingPositive": context.get_remaining_time_in_millis() > 0,
             "traceId": os.environ.get("_X_AMZN_TRACE_ID", "").startswith("Root=1-"),
             "env": {n: os.environ.get(n) for n in ENV_NAMES},
+            "envNames": sorted(os.environ),
+            "logStream": context.log_stream_name,
             "pid": os.getpid(),
             "price": Decimal("1.5"),
         }
