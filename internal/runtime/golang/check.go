@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -30,9 +29,12 @@ const (
 	Signature = "func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)"
 )
 
-// handlerFunc is a checked handler: whether it takes a context first.
+// handlerFunc is a checked handler: whether it takes a context first, and whether a router must
+// convert the event to the type it takes, or its result to the event result type, because it takes
+// or returns a type defined from them.
 type handlerFunc struct {
 	withContext bool
+	convert     bool
 }
 
 // Check verifies that every target of fn is an exported top-level function of the handler package
@@ -130,6 +132,7 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 		file *ast.File
 	}
 	funcs := map[string]decl{}
+	var files []*ast.File
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
@@ -151,6 +154,7 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 			add(nil, "%s/%s is package main; a Go handler lives in an importable package (e.g. package %s)", fn.Dir, name, filepath.Base(dir))
 			break
 		}
+		files = append(files, f)
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
 				funcs[fd.Name.Name] = decl{fn: fd, file: f}
@@ -160,6 +164,12 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 	if len(problems) > 0 {
 		return nil, &runtime.CheckError{Function: fn.Name, Problems: problems}
 	}
+	res := &resolver{fset: fset, pkgs: map[string]map[string]typeDecl{}}
+	if mod, err := findModule(dir); err == nil {
+		res.mod = mod
+	}
+	absDir := absOr(dir)
+	res.addFiles(absDir, files)
 	out := map[string]handlerFunc{}
 	ev := eventsOf(fn)
 	for _, t := range fn.Targets() {
@@ -176,7 +186,7 @@ func inspect(projectDir string, fn *route.Function) (map[string]handlerFunc, err
 			add(&t, "%s: function %s is not exported; rename it %s so that the generated main package can call it", at, t.Func, string(up))
 			continue
 		}
-		h, why := signature(d.fn.Type, d.file, ev)
+		h, why := signature(d.fn.Type, d.file, absDir, res, ev, fn.NeedsRouter())
 		if why != "" {
 			add(&t, "%s: %s has the signature %s; %s. %s", at, t.Func, printType(fset, d.fn.Type), why, ev.accepted(t.Func))
 			continue
@@ -294,70 +304,73 @@ func absOr(dir string) string {
 	return abs
 }
 
-// signature checks that ft is a supported handler signature and reports whether it takes a context,
-// or says what is wrong with it.
-func signature(ft *ast.FuncType, f *ast.File, ev handlerEvents) (handlerFunc, string) {
-	imports := map[string]string{} // local name -> import path
-	for _, im := range f.Imports {
-		p, _ := strconv.Unquote(im.Path.Value)
-		name := p[strings.LastIndex(p, "/")+1:]
-		if im.Name != nil {
-			name = im.Name.Name
-		}
-		imports[name] = p
-	}
-	is := func(e ast.Expr, path, sel string) bool {
-		s, ok := e.(*ast.SelectorExpr)
-		if !ok {
-			return false
-		}
-		x, ok := s.X.(*ast.Ident)
-		return ok && imports[x.Name] == path && s.Sel.Name == sel
-	}
-	var params []ast.Expr
+// signature checks that ft, declared in file of the package in dir, is a handler signature that
+// aws-lambda-go runs for events ev, and reports whether it takes a context, or says what is wrong
+// with it. Types are compared once aliases are followed, wherever in the module they are declared.
+// The event may also be taken as a type defined from the event type (the same fields: aws-lambda-go
+// decodes the event's JSON into it alike) and, by a function of one handler, which lambda.Start runs
+// as it is, as an empty interface or json.RawMessage; the context must be context.Context and the
+// error error (or aliases of them).
+func signature(ft *ast.FuncType, file *ast.File, dir string, res *resolver, ev handlerEvents, router bool) (handlerFunc, string) {
+	var params, results []typeRef
+	var written []ast.Expr
 	for _, p := range ft.Params.List {
-		n := len(p.Names)
-		if n == 0 {
-			n = 1
-		}
-		for range n {
-			params = append(params, p.Type)
+		for range max(len(p.Names), 1) {
+			params = append(params, res.resolve(p.Type, file, dir))
+			written = append(written, p.Type)
 		}
 	}
-	var results []ast.Expr
 	if ft.Results != nil {
 		for _, p := range ft.Results.List {
-			n := len(p.Names)
-			if n == 0 {
-				n = 1
-			}
-			for range n {
-				results = append(results, p.Type)
+			for range max(len(p.Names), 1) {
+				results = append(results, res.resolve(p.Type, file, dir))
 			}
 		}
 	}
-	isError := func(e ast.Expr) bool {
-		id, ok := e.(*ast.Ident)
-		return ok && id.Name == "error"
-	}
-	resultsOK := len(results) == 2 && (ev.anyOut || is(results[0], eventsPath, ev.out)) && isError(results[1])
-	if ev.out == "" {
-		resultsOK = len(results) == 1 && isError(results[0])
-	}
+	isError := func(r typeRef) bool { return r.exact("", "error") }
 	var h handlerFunc
-	paramsOK := false
+	resultsOK := false
 	switch {
-	case len(params) == 2 && is(params[0], "context", "Context") && is(params[1], eventsPath, ev.in):
-		h, paramsOK = handlerFunc{withContext: true}, true
-	case len(params) == 1 && is(params[0], eventsPath, ev.in):
-		paramsOK = true
+	case ev.out == "":
+		resultsOK = len(results) == 1 && isError(results[0])
+	case len(results) == 2 && isError(results[1]) && ev.anyOut:
+		resultsOK = true
+	case len(results) == 2 && isError(results[1]) && results[0].is(eventsPath, ev.out):
+		resultsOK, h.convert = true, results[0].defined
+	}
+	paramsOK := false
+	in := -1
+	switch {
+	case len(params) == 2 && params[0].exact("context", "Context"):
+		h.withContext, in = true, 1
+	case len(params) == 1:
+		in = 0
+	}
+	var raw string
+	if in >= 0 {
+		switch p := params[in]; {
+		case p.is(eventsPath, ev.in):
+			paramsOK, h.convert = true, h.convert || p.defined
+		case p.empty || p.exact("encoding/json", "RawMessage"):
+			paramsOK = !router
+			if router {
+				var b bytes.Buffer
+				if err := printer.Fprint(&b, token.NewFileSet(), written[in]); err != nil {
+					b.Reset()
+					b.WriteString("the raw event")
+				}
+				raw = b.String()
+			}
+		}
 	}
 	for _, p := range params {
-		if ev.in == proxyEvents.in && is(p, eventsPath, "APIGatewayV2HTTPRequest") {
+		if ev.in == proxyEvents.in && p.is(eventsPath, "APIGatewayV2HTTPRequest") {
 			return h, "a REST API sends the proxy event of payload format 1.0, events.APIGatewayProxyRequest, not an HTTP API's events.APIGatewayV2HTTPRequest"
 		}
 	}
 	switch {
+	case raw != "":
+		return h, fmt.Sprintf("it takes %s, which only the handler of a function with one route may take: the routes of this function share one router, which passes each handler the decoded events.%s", raw, ev.in)
 	case !paramsOK && !resultsOK:
 		return h, fmt.Sprintf("it does not take events.%s nor return %s", ev.in, ev.returns())
 	case !paramsOK:

@@ -178,12 +178,7 @@ const noRoute = %q
 func route(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 	switch req.Resource {
 `, fn.Dir, importPath, runtime.NoRouteMessage(fn))
-	call := func(t route.Target) string {
-		if funcs[t.Func].withContext {
-			return fmt.Sprintf("return handler.%s(ctx, req)\n", t.Func)
-		}
-		return fmt.Sprintf("return handler.%s(req)\n", t.Func)
-	}
+	call := func(t route.Target) string { return callOf(t.Func, funcs[t.Func]) }
 	rules := runtime.Rules(fn)
 	for i := 0; i < len(rules); {
 		res := rules[i].Resource
@@ -224,11 +219,63 @@ func route(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGa
 	}, nil
 }
 `)
+	writeConverters(&b, funcs, "APIGatewayProxyRequest", "events.APIGatewayProxyResponse")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("function %q: generated router does not parse: %w", fn.Name, err)
 	}
 	return src, nil
+}
+
+// callOf is the router's call of the handler function name: direct, or through a converter when it
+// takes or returns a type defined from the event types.
+func callOf(name string, h handlerFunc) string {
+	switch {
+	case h.convert && h.withContext:
+		return fmt.Sprintf("return convert(ctx, req, handler.%s)\n", name)
+	case h.convert:
+		return fmt.Sprintf("return convertNoContext(req, handler.%s)\n", name)
+	case h.withContext:
+		return fmt.Sprintf("return handler.%s(ctx, req)\n", name)
+	}
+	return fmt.Sprintf("return handler.%s(req)\n", name)
+}
+
+// writeConverters writes, when a handler of funcs needs them, the generic functions through which the
+// router calls a handler taking or returning a type defined from the event types (type Req
+// events.<in>): whatever its name (an unexported one too, as type inference names it), the event is
+// converted to the handler's type, and the result to out, the router's result type (any returns it
+// as it is). The conversion goes through reflect: a type parameter constrained by ~events.<in> is not
+// allowed, since the event type is not its own underlying type; reflect's Convert is Go's conversion
+// between types of identical underlying types.
+func writeConverters(b *bytes.Buffer, funcs map[string]handlerFunc, in, out string) {
+	need := false
+	for _, h := range funcs {
+		need = need || h.convert
+	}
+	if !need {
+		return
+	}
+	withReflect := bytes.Replace(b.Bytes(), []byte("\t\"fmt\"\n"), []byte("\t\"fmt\"\n\t\"reflect\"\n"), 1)
+	b.Reset()
+	b.Write(withReflect)
+	result := "reflect.ValueOf(res).Convert(reflect.TypeFor[" + out + "]()).Interface().(" + out + ")"
+	if out == "any" {
+		result = "res"
+	}
+	fmt.Fprintf(b, `
+// convert calls a handler whose event or result type is defined from the event types (same fields).
+func convert[In, Out any](ctx context.Context, req events.%[1]s, h func(context.Context, In) (Out, error)) (%[2]s, error) {
+	res, err := h(ctx, reflect.ValueOf(req).Convert(reflect.TypeFor[In]()).Interface().(In))
+	return %[3]s, err
+}
+
+// convertNoContext is convert for a handler that takes no context.
+func convertNoContext[In, Out any](req events.%[1]s, h func(In) (Out, error)) (%[2]s, error) {
+	res, err := h(reflect.ValueOf(req).Convert(reflect.TypeFor[In]()).Interface().(In))
+	return %[3]s, err
+}
+`, in, out, result)
 }
 
 // keyMain writes the rest of main.go for a function serving several HTTP API routes: a router that
@@ -271,12 +318,7 @@ func route(ctx context.Context, req events.APIGatewayV2HTTPRequest) (any, error)
 		keys[r.Target] = append(keys[r.Target], fmt.Sprintf("%q", r.Key))
 	}
 	for _, t := range order {
-		fmt.Fprintf(b, "case %s:\n", strings.Join(keys[t], ", "))
-		if funcs[t.Func].withContext {
-			fmt.Fprintf(b, "return handler.%s(ctx, req)\n", t.Func)
-		} else {
-			fmt.Fprintf(b, "return handler.%s(req)\n", t.Func)
-		}
+		fmt.Fprintf(b, "case %s:\n%s", strings.Join(keys[t], ", "), callOf(t.Func, funcs[t.Func]))
 	}
 	b.WriteString(`}
 	body, err := json.Marshal(map[string]string{"message": fmt.Sprintf(noRoute, req.RouteKey)})
@@ -290,6 +332,7 @@ func route(ctx context.Context, req events.APIGatewayV2HTTPRequest) (any, error)
 	}, nil
 }
 `)
+	writeConverters(b, funcs, "APIGatewayV2HTTPRequest", "any")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("function %q: generated router does not parse: %w", fn.Name, err)
