@@ -18,15 +18,15 @@ import (
 func TestPoolEnvironmentAndContext(t *testing.T) {
 	goEnv := map[string]any{
 		"AWS_LAMBDA_FUNCTION_NAME": "hello", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-		"AWS_REGION":                  "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "bootstrap",
+		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_REGION": "eu-west-1",
+		"AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "bootstrap",
 		"TZ": ":UTC", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
 		"AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/hello", "GREETING": "hi",
 	}
 	pythonEnv := map[string]any{
 		"AWS_LAMBDA_FUNCTION_NAME": "users", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-		"AWS_REGION":                  "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
+		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_REGION": "eu-west-1",
+		"AWS_DEFAULT_REGION": "eu-west-1", "_HANDLER": "handler.index",
 		"TZ": ":UTC", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "GREETING": "hi",
 	}
 	tests := []struct {
