@@ -87,6 +87,10 @@ type Options struct {
 	// endpoint StreamsEndpoint with the credentials in Env.
 	Streams         []Stream
 	StreamsEndpoint string
+
+	// AllowHosts are Host header names (without port) answered besides the loopback names while the
+	// server listens on a loopback address (host.go); --allow-host.
+	AllowHosts []string
 }
 
 // Server is the local API Gateway of an app: an http.Handler that runs the app's handlers.
@@ -116,6 +120,9 @@ type Server struct {
 	lambdaURL    string
 	lambdaCtx    context.Context
 	eventRetries []time.Duration
+	// anyHost is set when Serve listens on an address that is not loopback: every Host is answered
+	// (host.go).
+	anyHost bool
 }
 
 type mountedAPI struct {
@@ -260,6 +267,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer hc.release(head)
 		raw, rawSize, haveRaw = rawHeaders(head, r)
 	}
+	if !s.hostAllowed(w, r, requestID, start) { // host.go
+		return
+	}
 	if s.serveHTTPAPI(w, r, start, raw, rawSize, haveRaw) { // httpapi.go
 		return
 	}
@@ -304,9 +314,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		requestTooLong.write(w, requestID)
 		return requestTooLong.status, t.name
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodySize+1))
-	if err != nil {
-		return 0, t.name // the client went away
+	body, err := httpapi.ReadBody(r, s.opts.MaxBodySize)
+	switch {
+	case errors.Is(err, httpapi.ErrClientGone):
+		s.logf("[%s] %v\n", t.name, httpapi.ErrClientGone)
+		return 499, t.name
+	case err != nil:
+		s.logf("[%s] %v\n", t.name, err)
+		badRequest.write(w, requestID)
+		return badRequest.status, t.name
 	}
 	if int64(len(body)) > s.opts.MaxBodySize {
 		requestTooLong.write(w, requestID)
@@ -555,6 +571,9 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 // Serve answers requests on ln until ctx is done. It prints the URL and the routes first.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	url := "http://" + ln.Addr().String()
+	s.mu.Lock()
+	s.anyHost = !loopbackAddr(ln.Addr())
+	s.mu.Unlock()
 	s.logf("stelvio dev: %s serving %s (%s)\n", url, s.table.App, s.stages())
 	for _, line := range s.Routes() {
 		s.logf("  %s\n", line)
