@@ -18,6 +18,10 @@ import (
 // Listening on an address that is not loopback (--host 0.0.0.0) answers every Host: the developer
 // has chosen to serve other machines, which reach it by names this one cannot know.
 
+// anyHostKey marks, in a connection's context, a connection accepted by a listener on an address that
+// is not loopback: its requests are answered whatever their Host.
+type anyHostKey struct{}
+
 // loopbackAddr reports whether a listener's address is a loopback address.
 func loopbackAddr(a net.Addr) bool {
 	tcp, ok := a.(*net.TCPAddr)
@@ -43,11 +47,11 @@ func hostName(hostport string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(hostport, "["), "]")
 }
 
-// refusedHost returns the Host of r when the server refuses it ("" when r is answered): r came
-// through a loopback connection of a server that does not answer every Host, and its Host is neither
-// a loopback name nor one of allowed.
+// refusedHost returns the name of r's Host and true when the server refuses it: r came through a
+// loopback connection of a listener that does not answer every Host (anyHost, or the connection's
+// anyHostKey), and its Host is neither a loopback name nor one of allowed.
 func refusedHost(r *http.Request, anyHost bool, allowed []string) (string, bool) {
-	if anyHost {
+	if on, _ := r.Context().Value(anyHostKey{}).(bool); anyHost || on {
 		return "", false
 	}
 	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && !loopbackAddr(a) {
@@ -82,10 +86,7 @@ func hostMessage(name string) string {
 // hostAllowed answers 403 to a request whose Host the server refuses, logs it and reports false; it
 // reports true for every other request.
 func (s *Server) hostAllowed(w http.ResponseWriter, r *http.Request, requestID string, start time.Time) bool {
-	s.mu.Lock()
-	anyHost := s.anyHost
-	s.mu.Unlock()
-	name, refused := refusedHost(r, anyHost, s.opts.AllowHosts)
+	name, refused := refusedHost(r, false, s.opts.AllowHosts)
 	if !refused {
 		return true
 	}

@@ -120,9 +120,6 @@ type Server struct {
 	lambdaURL    string
 	lambdaCtx    context.Context
 	eventRetries []time.Duration
-	// anyHost is set when Serve listens on an address that is not loopback: every Host is answered
-	// (host.go).
-	anyHost bool
 }
 
 type mountedAPI struct {
@@ -571,9 +568,6 @@ func Run(ctx context.Context, table *route.Table, opts Options) error {
 // Serve answers requests on ln until ctx is done. It prints the URL and the routes first.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	url := "http://" + ln.Addr().String()
-	s.mu.Lock()
-	s.anyHost = !loopbackAddr(ln.Addr())
-	s.mu.Unlock()
 	s.logf("stelvio dev: %s serving %s (%s)\n", url, s.table.App, s.stages())
 	for _, line := range s.Routes() {
 		s.logf("  %s\n", line)
@@ -581,7 +575,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if u := s.LambdaEndpoint(); u != "" {
 		s.logf("stelvio dev: the app's functions answer Lambda's Invoke at %s (the workers' AWS_ENDPOINT_URL_LAMBDA)\n", u)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
+	// A listener on an address that is not loopback answers every Host (host.go).
+	anyHost := !loopbackAddr(ln.Addr())
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+		return context.WithValue(connContext(ctx, c), anyHostKey{}, anyHost)
+	}}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(headListener{ln}) }()
 	select {
