@@ -62,7 +62,7 @@ func refusedHost(r *http.Request, anyHost bool, allowed []string) (string, bool)
 		return "", false
 	}
 	for _, h := range allowed {
-		if strings.EqualFold(strings.TrimSuffix(h, "."), strings.TrimSuffix(name, ".")) {
+		if strings.EqualFold(strings.TrimSuffix(hostName(h), "."), strings.TrimSuffix(name, ".")) {
 			return "", false
 		}
 	}
@@ -100,4 +100,14 @@ func (s *Server) hostAllowed(w http.ResponseWriter, r *http.Request, requestID s
 	s.logf("%s %s %d %s - (Host %q refused; --allow-host %s answers it)\n", r.Method, loggedURI(r.URL), http.StatusForbidden,
 		formatDuration(time.Since(start)), name, name)
 	return false
+}
+
+// CheckAllowHost checks an --allow-host value: a host name or IP address as a Host header carries it,
+// without scheme or port.
+func CheckAllowHost(name string) error {
+	if net.ParseIP(strings.Trim(name, "[]")) != nil || name != "" && !strings.Contains(name, ":") && validHostName(name) {
+		return nil
+	}
+	return &AddressError{Flag: "--allow-host", Value: name,
+		Problem: "not a host name or IP address; give the name alone, without scheme or port: --allow-host myapp.test"}
 }

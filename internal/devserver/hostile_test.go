@@ -366,6 +366,7 @@ func TestRefusedHost(t *testing.T) {
 		{"evil.example:80", false, []string{"Evil.Example."}, "", false},
 		{"[::1]:3000", false, nil, "", false},
 		{"[::2]:3000", false, nil, "::2", true},
+		{"[::2]:3000", false, []string{"[::2]"}, "", false},
 		{"", false, nil, "", true},
 	} {
 		r, _ := http.NewRequest("GET", "http://localhost/", nil)
@@ -376,4 +377,3 @@ func TestRefusedHost(t *testing.T) {
 		}
 	}
 }
-
