@@ -129,6 +129,16 @@ func TestMalformedBodyIs400(t *testing.T) {
 		}
 	}
 	log := ts.log.String()
+	for _, want := range []string{
+		"[functions-sink] malformed request body: invalid byte in chunk length\n",
+		"[functions-sink] malformed request body: malformed chunked encoding\n",
+		"web POST /sink: malformed request body: invalid byte in chunk length\n",
+		"web POST /sink: malformed request body: malformed chunked encoding\n",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q", want)
+		}
+	}
 	if strings.Contains(log, "[functions-sink] START") || strings.Contains(log, " 0 ") {
 		t.Errorf("a malformed body was invoked or logged with status 0:\n%s", log)
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -25,9 +26,9 @@ func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 	}
 	var ne net.Error
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.As(err, &ne) || r.Context().Err() != nil {
-		return nil, errors.Join(ErrClientGone, err)
+		return nil, fmt.Errorf("%w: %w", ErrClientGone, err)
 	}
-	return nil, errors.Join(ErrMalformedBody, err)
+	return nil, fmt.Errorf("%w: %w", ErrMalformedBody, err)
 }
 
 // ForwardedPort is the X-Forwarded-Port of a request: the port of the server's end of its connection
