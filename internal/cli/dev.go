@@ -60,8 +60,7 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Env, "env", "", "environment (default: your personal environment)")
 	cmd.Flags().StringVar(&opts.Host, "host", devserver.DefaultHost, "address to listen on")
-	cmd.Flags().StringArrayVar(&opts.AllowHosts, "allow-host", nil, "also answer requests whose Host header is this name (repeatable); on a loopback --host, dev\n"+
-		"answers only localhost, *.localhost, 127.0.0.0/8 and [::1], against DNS rebinding")
+	cmd.Flags().StringArrayVar(&opts.AllowHosts, "allow-host", nil, "also answer requests whose Host header is `NAME` (repeatable); on a loopback --host only loopback names are answered")
 	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on (0: a free port)")
 	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("most workers (execution environments) per function (default %d)", runtimeapi.DefaultConcurrency))
 	cmd.Flags().BoolVar(&opts.ResetData, "reset-data", false, "delete the local DynamoDB tables' data (.stelvio/dev/dynamodb) before serving")

@@ -75,7 +75,7 @@ func hostMessage(name string) string {
 	if name == "" {
 		shown = "(empty)"
 	}
-	fix := "run stelvio dev with --allow-host " + name + " to answer it"
+	fix := "restart dev with --allow-host " + name + " to answer it"
 	if name == "" {
 		fix = "send a Host header such as localhost"
 	}

@@ -177,7 +177,7 @@ func TestClientGoneMidBody(t *testing.T) {
 // hostRefusal is the 403 body of a refused Host.
 func hostRefusal(name string) string {
 	b, _ := json.Marshal(map[string]string{"message": "Forbidden: Host " + strconv.Quote(name) + " is not a loopback name; stelvio dev listens on a loopback address and answers only " +
-		"localhost, *.localhost, 127.0.0.0/8 and [::1] (any port), so that web pages cannot reach it through DNS rebinding; run stelvio dev with --allow-host " + name + " to answer it"})
+		"localhost, *.localhost, 127.0.0.0/8 and [::1] (any port), so that web pages cannot reach it through DNS rebinding; restart dev with --allow-host " + name + " to answer it"})
 	return string(b)
 }
 
