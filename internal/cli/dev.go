@@ -21,6 +21,9 @@ type DevOptions struct {
 	// Host and Port are where the API is served.
 	Host string
 	Port int
+	// AllowHosts are Host names answered besides the loopback names while dev listens on a loopback
+	// address (--allow-host, repeatable).
+	AllowHosts []string
 	// Concurrency bounds the warm workers of each function.
 	Concurrency int
 	// RuntimeAPI sends handlers their invocations through the Lambda Runtime API over HTTP.
@@ -37,7 +40,11 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 		Long: "Serve every API of the app on http://HOST:PORT as API Gateway would, running the real Python\n" +
 			"and Go handlers on this machine (no AWS, no containers). Changed handlers are picked up by the\n" +
 			"next request. Ctrl-C, SIGTERM or SIGHUP stops the server, every worker and every process a handler\n" +
-			"started.",
+			"started.\n\n" +
+			"On a loopback address (the default --host 127.0.0.1) dev answers only requests whose Host header\n" +
+			"is localhost, a name under .localhost, an address of 127.0.0.0/8 or [::1], so that a web page\n" +
+			"cannot reach it through DNS rebinding; other names get 403 until allowed with --allow-host NAME.\n" +
+			"On any other --host (0.0.0.0) every Host is answered.",
 		Args: maxOneEnv,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s := StackFlags{Env: opts.Env}
@@ -53,6 +60,7 @@ func newDevCmd(f *Factory, runF func(*DevOptions) error) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Env, "env", "", "environment (default: your personal environment)")
 	cmd.Flags().StringVar(&opts.Host, "host", devserver.DefaultHost, "address to listen on")
+	cmd.Flags().StringArrayVar(&opts.AllowHosts, "allow-host", nil, "also answer requests whose Host header is `NAME` (repeatable); on a loopback --host only loopback names are answered")
 	cmd.Flags().IntVar(&opts.Port, "port", devserver.DefaultPort, "port to listen on (0: a free port)")
 	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("most workers (execution environments) per function (default %d)", runtimeapi.DefaultConcurrency))
 	cmd.Flags().BoolVar(&opts.ResetData, "reset-data", false, "delete the local DynamoDB tables' data (.stelvio/dev/dynamodb) before serving")
@@ -67,6 +75,11 @@ func (o *DevOptions) check() error {
 	}
 	if err := devserver.CheckAddress(o.Host, o.Port); err != nil {
 		return &UsageError{Err: err}
+	}
+	for _, h := range o.AllowHosts {
+		if err := devserver.CheckAllowHost(h); err != nil {
+			return &UsageError{Err: err}
+		}
 	}
 	return nil
 }
@@ -104,6 +117,7 @@ func runDev(opts *DevOptions) error {
 		Region:      links.Region,
 		Host:        opts.Host,
 		Port:        port,
+		AllowHosts:  opts.AllowHosts,
 		ProjectDir:  f.Dir,
 		Concurrency: opts.Concurrency,
 		RuntimeAPI:  opts.RuntimeAPI,

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	json "github.com/goccy/go-json"
+
+	"github.com/stelvio-go/stelvio/internal/httpapi"
 )
 
 // proxyEvent is the event API Gateway (REST, Lambda proxy integration) sends. Fields API Gateway sends
@@ -184,12 +186,12 @@ func marshalEvent(r *http.Request, in eventInput) ([]byte, error) {
 	return json.Marshal(newEvent(r, in))
 }
 
-// addresses returns the host and port the client asked for (port 80 when the Host header has none)
-// and the client's IP address.
+// addresses returns the host the client asked for, the port the server listens on (X-Forwarded-Port:
+// the connection's, not the client's Host header's) and the client's IP address.
 func addresses(r *http.Request) (host, port, sourceIP string) {
-	host, port = r.Host, "80"
-	if h, p, err := net.SplitHostPort(r.Host); err == nil {
-		host, port = h, p
+	host, port = r.Host, httpapi.ForwardedPort(r)
+	if h, _, err := net.SplitHostPort(r.Host); err == nil {
+		host = h
 	}
 	sourceIP = r.RemoteAddr
 	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -199,8 +201,11 @@ func addresses(r *http.Request) (host, port, sourceIP string) {
 }
 
 // addedHeader reports whether API Gateway sets the header itself (canonical name), replacing the
-// client's.
+// client's, or drops it.
 func addedHeader(name string) bool {
+	if httpapi.HopByHop(name) {
+		return true // dropped (httpapi.HopByHop)
+	}
 	switch name {
 	case "Host", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto", "X-Amzn-Trace-Id":
 		return true

@@ -159,7 +159,7 @@ func TestMalformedProxyResponsesAre502(t *testing.T) {
 		{`{"statusCode":200,"headers":{"X-A":"a\tb é"}}`, "200", "a\tb é"},
 		{`{"statusCode":599,"headers":{"X-A":"z"}}`, "599", "z"},
 	} {
-		resp, _ := ts.raw(t, "POST /respond HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "+
+		resp, _ := ts.raw(t, "POST /respond HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "+
 			strconv.Itoa(len(ok.response))+"\r\nConnection: close\r\n\r\n"+ok.response)
 		if got := resp.Status[:3]; got != ok.status || resp.Header.Get("X-A") != ok.header {
 			t.Errorf("%s = %s %q", ok.response, resp.Status, resp.Header.Get("X-A"))

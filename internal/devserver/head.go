@@ -129,9 +129,13 @@ func rawHeaders(head []byte, r *http.Request) (fields []rawHeader, size int, ok 
 		fields = append(fields, rawHeader{name, strings.Trim(value, " \t")})
 		counts[http.CanonicalHeaderKey(name)]++
 	}
-	// The lines must be those net/http parsed: it keeps Host and Transfer-Encoding out of r.Header.
+	// The lines must be those net/http parsed: it keeps Host and Transfer-Encoding out of r.Header, and
+	// Trailer too for a chunked body.
 	delete(counts, "Host")
 	delete(counts, "Transfer-Encoding")
+	if _, kept := r.Header["Trailer"]; !kept {
+		delete(counts, "Trailer")
+	}
 	n := 0
 	for name, values := range r.Header {
 		if counts[name] != len(values) {

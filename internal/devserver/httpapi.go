@@ -99,7 +99,11 @@ func (s *Server) serveHTTPAPI(w http.ResponseWriter, r *http.Request, start time
 		} else {
 			m.gw.Handle(sw, req)
 		}
-		s.logf("%s %s %d %s %s\n", r.Method, loggedURI(r.URL), sw.status, formatDuration(time.Since(start)), m.api.Name)
+		status := sw.status
+		if !sw.wrote {
+			status = 499 // the client went away before the gateway could answer (httpapi.ErrClientGone)
+		}
+		s.logf("%s %s %d %s %s\n", r.Method, loggedURI(r.URL), status, formatDuration(time.Since(start)), m.api.Name)
 		return true
 	}
 	return false
@@ -154,9 +158,15 @@ func (s *Server) prepareHTTPAPIs(ctx context.Context) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	wrote  bool
 }
 
 func (w *statusWriter) WriteHeader(status int) {
-	w.status = status
+	w.status, w.wrote = status, true
 	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stelvio-go/stelvio/internal/httpapi"
 	"github.com/stelvio-go/stelvio/internal/naming"
 	"github.com/stelvio-go/stelvio/internal/route"
 	"github.com/stelvio-go/stelvio/internal/runtimeapi"
@@ -154,6 +154,13 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, requestID string
 		e.write(w, requestID)
 		return e.status, "-"
 	}
+	// Signatures are not checked: a request under a Host that is not loopback (a web page's, by DNS
+	// rebinding) is refused as the API's are (host.go).
+	if name, refused := refusedHost(r, false, s.opts.AllowHosts); refused {
+		e := lambdaError{http.StatusForbidden, "AccessDeniedException", "", hostMessage(name)}
+		e.write(w, requestID)
+		return e.status, "-"
+	}
 	path := r.URL.EscapedPath()
 	if r.Method != http.MethodPost || !strings.HasPrefix(path, invokePrefix) || !strings.HasSuffix(path, invokeSuffix) ||
 		len(path) <= len(invokePrefix)+len(invokeSuffix) {
@@ -194,9 +201,16 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, requestID string
 		requestTooLarge.write(w, requestID)
 		return requestTooLarge.status, fn.Name
 	}
-	payload, err := io.ReadAll(io.LimitReader(r.Body, MaxInvokePayload+1))
-	if err != nil {
-		return 0, fn.Name // the client went away
+	payload, err := httpapi.ReadBody(r, MaxInvokePayload)
+	switch {
+	case errors.Is(err, httpapi.ErrClientGone):
+		s.logf("[%s] %v\n", fn.Name, httpapi.ErrClientGone)
+		return 499, fn.Name
+	case err != nil:
+		// Invoke's answer to a body it cannot read (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+		e := lambdaError{http.StatusBadRequest, "InvalidRequestContentException", "User", "Could not read the request body: " + err.Error()}
+		e.write(w, requestID)
+		return e.status, fn.Name
 	}
 	if len(payload) > MaxInvokePayload {
 		requestTooLarge.write(w, requestID)

@@ -21,7 +21,10 @@ var (
 	requestTooLong = gatewayResponse{http.StatusRequestEntityTooLarge, "RequestTooLarge", `{"message":"Request Too Long"}`}
 	// The documentation gives API Gateway's URL and header limits but not its answer past them; these
 	// are the HTTP statuses for them, in the shape of its other answers.
-	uriTooLong      = gatewayResponse{http.StatusRequestURITooLong, "RequestURITooLong", `{"message":"Request-URI Too Long"}`}
+	uriTooLong = gatewayResponse{http.StatusRequestURITooLong, "RequestURITooLong", `{"message":"Request-URI Too Long"}`}
+	// The documentation does not say what API Gateway answers to a request whose body HTTP cannot frame
+	// (a malformed chunked body); this is 400, in the shape of its other answers.
+	badRequest      = gatewayResponse{http.StatusBadRequest, "BadRequestException", `{"message":"Bad Request"}`}
 	headersTooLarge = gatewayResponse{http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderFieldsTooLarge", `{"message":"Request Header Fields Too Large"}`}
 )
 

@@ -87,6 +87,10 @@ type Options struct {
 	// endpoint StreamsEndpoint with the credentials in Env.
 	Streams         []Stream
 	StreamsEndpoint string
+
+	// AllowHosts are Host header names (without port) answered besides the loopback names while the
+	// server listens on a loopback address (host.go); --allow-host.
+	AllowHosts []string
 }
 
 // Server is the local API Gateway of an app: an http.Handler that runs the app's handlers.
@@ -260,6 +264,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer hc.release(head)
 		raw, rawSize, haveRaw = rawHeaders(head, r)
 	}
+	if !s.hostAllowed(w, r, requestID, start) { // host.go
+		return
+	}
 	if s.serveHTTPAPI(w, r, start, raw, rawSize, haveRaw) { // httpapi.go
 		return
 	}
@@ -304,9 +311,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 		requestTooLong.write(w, requestID)
 		return requestTooLong.status, t.name
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodySize+1))
-	if err != nil {
-		return 0, t.name // the client went away
+	body, err := httpapi.ReadBody(r, s.opts.MaxBodySize)
+	switch {
+	case errors.Is(err, httpapi.ErrClientGone):
+		s.logf("[%s] %v\n", t.name, httpapi.ErrClientGone)
+		return 499, t.name
+	case err != nil:
+		s.logf("[%s] %v\n", t.name, err)
+		badRequest.write(w, requestID)
+		return badRequest.status, t.name
 	}
 	if int64(len(body)) > s.opts.MaxBodySize {
 		requestTooLong.write(w, requestID)
@@ -562,7 +575,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if u := s.LambdaEndpoint(); u != "" {
 		s.logf("stelvio dev: the app's functions answer Lambda's Invoke at %s (the workers' AWS_ENDPOINT_URL_LAMBDA)\n", u)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
+	// A listener on an address that is not loopback answers every Host (host.go).
+	anyHost := !loopbackAddr(ln.Addr())
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+		return context.WithValue(connContext(ctx, c), anyHostKey{}, anyHost)
+	}}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(headListener{ln}) }()
 	select {

@@ -68,6 +68,12 @@ func RequestTooLarge() *Answer {
 	return answer(http.StatusRequestEntityTooLarge, `{"message":"Request Entity Too Large"}`)
 }
 
+// BadRequest is the answer to a request whose body HTTP cannot frame (a chunked body with a chunk size
+// that is not hexadecimal, or a chunk without its line end). The documentation does not say what API
+// Gateway answers to a malformed request; the answer is 400 with the status's reason phrase, in the
+// shape of its other answers.
+func BadRequest() *Answer { return answer(http.StatusBadRequest, `{"message":"Bad Request"}`) }
+
 // wwwAuthenticate is the challenge of the JWT authorizer's refusals, as the troubleshooting page
 // shows it: Bearer scope="" error="invalid_token" error_description="the token does not have a valid
 // audience".

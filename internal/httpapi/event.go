@@ -172,6 +172,9 @@ func headers(r *http.Request) (map[string]string, []string) {
 	var cookies []string
 	for k, v := range r.Header {
 		name := strings.ToLower(k)
+		if HopByHop(name) {
+			continue
+		}
 		if name == "cookie" {
 			for _, line := range v {
 				for _, c := range strings.Split(line, ";") {
@@ -191,6 +194,21 @@ func headers(r *http.Request) (map[string]string, []string) {
 	return h, cookies
 }
 
+// HopByHop reports whether a request header (any case) describes the client's hop to the gateway and
+// not the request: such headers never reach a function's event. For REST APIs, "Amazon API Gateway
+// important notes" lists the headers API Gateway drops or remaps on the way to an integration
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html); of them
+// Expect, TE, Trailer, Transfer-Encoding and Upgrade are dropped from requests. The HTTP API notes are
+// silent on these headers; the same are dropped, as the gateway has answered Expect itself, read the
+// body whole and sets content-length from it.
+func HopByHop(name string) bool {
+	switch strings.ToLower(name) {
+	case "expect", "te", "trailer", "transfer-encoding", "upgrade":
+		return true
+	}
+	return false
+}
+
 // addGatewayHeaders adds the headers API Gateway adds to every request, as aws-lambda-go's sample of a
 // real event (apigw-v2-request-no-authorizer.json) shows them: content-length (also "0" for a request
 // without a body), x-amzn-trace-id, x-forwarded-for (the client's address appended), x-forwarded-port
@@ -206,14 +224,11 @@ func addGatewayHeaders(h map[string]string, r *http.Request, bodyLen int, t time
 	} else {
 		h["x-forwarded-for"] = ip
 	}
-	proto, port := "http", "80"
+	proto := "http"
 	if r.TLS != nil {
-		proto, port = "https", "443"
+		proto = "https"
 	}
-	if _, p, err := net.SplitHostPort(r.Host); err == nil {
-		port = p
-	}
-	h["x-forwarded-port"] = port
+	h["x-forwarded-port"] = ForwardedPort(r)
 	h["x-forwarded-proto"] = proto
 }
 

@@ -195,9 +195,14 @@ func (g *Gateway) Handle(w http.ResponseWriter, r *http.Request) {
 		a.Write(w)
 	}
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxPayload+1))
-	if err != nil {
-		fail(InternalServerError(), "read request body: %v", err)
+	body, err := ReadBody(r, MaxPayload)
+	switch {
+	case errors.Is(err, ErrClientGone):
+		// Nothing can be answered: the server that mounts the gateway logs the request as the client's.
+		fmt.Fprintf(g.opts.Log, "%s %s %s: %v\n", g.cfg.Name, r.Method, r.URL.Path, ErrClientGone)
+		return
+	case err != nil:
+		fail(BadRequest(), "%v", err)
 		return
 	}
 	if len(body) > MaxPayload {
