@@ -417,7 +417,7 @@ func report(path string, results []result, load *result, before, after runtime.M
 		fmt.Fprintf(&b, "\nGo hot reload (file written → first response of the new code: rebuild, new worker, request), %d edits: median %s, max %s.\n",
 			len(reloads), ms(sorted[len(sorted)/2]), ms(sorted[len(sorted)-1]))
 	}
-	fmt.Fprintf(&b, "\nTargets (issue 6): go handler ≥ 50 %% of bare net/http; p99 < 5 ms at 16 connections; Go hot reload < 3 s. Reported, never enforced.\n")
+	fmt.Fprintf(&b, "\nTargets: go handler ≥ 50 %% of bare net/http; p99 < 5 ms at 16 connections; Go hot reload < 3 s. Reported, never enforced.\n")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}

@@ -164,7 +164,7 @@ func report(rows []row, runs int) string {
 			ms(oc.cpu), ms(bc.cpu), float64(oc.cpu)/float64(bc.cpu),
 			ours.allocs, bare.allocs, float64(ours.allocs)/float64(bare.allocs), float64(ours.bytes)/(1<<20))
 	}
-	b.WriteString("\nTargets (issue 2): 1,000 routes in under 3 s; overhead at most 1.3× the bare program. " +
+	b.WriteString("\nTargets: 1,000 routes in under 3 s; overhead at most 1.3× the bare program. " +
 		"Reported, never enforced. A generated app has one Python file per 10 routes (each with routing code), " +
 		"paths /s{i}/r{j} and, for every other route, /s{i}/r{j}/{id}.\n")
 	return b.String()
