@@ -1,25 +1,20 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stelvio-go/stelvio/internal/app"
-	"github.com/stelvio-go/stelvio/internal/cli"
 	"github.com/stelvio-go/stelvio/internal/cli/clitest"
+	"github.com/stelvio-go/stelvio/internal/cli/devrun"
 )
 
 // The Lambda API's answers the handlers rely on are Invoke's
@@ -29,72 +24,16 @@ import (
 // lambda:InvokeFunction on the function
 // (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html).
 
-// syncBuffer is dev's output, written by its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startDev runs `dev test --port P` as the app's command line does, waits until it answers and
 // returns its URL and output.
-func startDev(t *testing.T) (string, *syncBuffer) {
+func startDev(t *testing.T) (string, *clitest.SyncBuffer) {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := clitest.FreePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	log := &syncBuffer{}
-	f := &cli.Factory{Program: app.ProgramOf(App(), Run), Dir: wd, In: strings.NewReader(""), Out: log, Err: log,
-		Getenv: func(string) string { return "" }, Context: ctx}
-	done := make(chan int, 1)
-	go func() { done <- cli.Run(f, []string{"dev", "test", "--port", strconv.Itoa(port)}) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("dev exited with %d; output:\n%s", code, log.String())
-			}
-		case <-time.After(time.Minute):
-			t.Errorf("dev did not stop within a minute; output:\n%s", log.String())
-		}
-	})
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		select {
-		case code := <-done:
-			t.Fatalf("dev exited with %d before serving; output:\n%s", code, log.String())
-		default:
-		}
-		resp, err := http.Get(base + "/")
-		if err == nil {
-			resp.Body.Close()
-			return base, log
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("dev never answered: %v; output:\n%s", err, log.String())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	d := devrun.Start(t, app.ProgramOf(App(), Run), "/")
+	return d.Base, d.Log
 }
 
 // get sends GET path and returns the status, headers and JSON body.
-func get(t *testing.T, base, path string, log *syncBuffer) (int, http.Header, map[string]any) {
+func get(t *testing.T, base, path string, log *clitest.SyncBuffer) (int, http.Header, map[string]any) {
 	t.Helper()
 	resp, err := (&http.Client{Timeout: 2 * time.Minute}).Get(base + path)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/stelvio-go/stelvio/internal/app"
+	"github.com/stelvio-go/stelvio/internal/cli/clitest"
 	"github.com/stelvio-go/stelvio/internal/devserver"
 )
 
@@ -31,7 +32,7 @@ func TestQuickstartServedLocally(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log syncBuffer
+	var log clitest.SyncBuffer
 	srv, err := devserver.New(table, devserver.Options{ProjectDir: ".", Log: &log})
 	if err != nil {
 		t.Fatal(err)
@@ -140,21 +141,4 @@ func normalize(m map[string]any) map[string]any {
 		return nil
 	}
 	return m
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

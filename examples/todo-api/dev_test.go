@@ -1,102 +1,32 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stelvio-go/stelvio/internal/app"
-	"github.com/stelvio-go/stelvio/internal/cli"
-	"github.com/stelvio-go/stelvio/internal/cli/clitest"
+	"github.com/stelvio-go/stelvio/internal/cli/devrun"
 )
 
-// syncBuffer is the dev server's output, written by its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // devRun is one `dev` command running in this process.
-type devRun struct {
-	base string
-	log  *syncBuffer
-	stop func() int
-}
+type devRun struct{ *devrun.Dev }
 
 // startDev runs `dev test --port P` (plus args) as the app's command line does, and waits until it
 // answers.
 func startDev(t *testing.T, args ...string) *devRun {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := clitest.FreePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	log := &syncBuffer{}
-	f := &cli.Factory{Program: app.ProgramOf(App(), Run), Dir: wd, In: strings.NewReader(""), Out: log, Err: log,
-		Getenv: func(string) string { return "" }, Context: ctx}
-	done := make(chan int, 1)
-	go func() { done <- cli.Run(f, append([]string{"dev", "test", "--port", strconv.Itoa(port)}, args...)) }()
-	d := &devRun{base: fmt.Sprintf("http://127.0.0.1:%d", port), log: log}
-	var once sync.Once
-	code := 0
-	d.stop = func() int {
-		once.Do(func() {
-			cancel()
-			select {
-			case code = <-done:
-			case <-time.After(time.Minute):
-				t.Errorf("dev did not stop within a minute; output:\n%s", log.String())
-			}
-		})
-		return code
-	}
-	t.Cleanup(func() { d.stop() })
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		select {
-		case code := <-done:
-			t.Fatalf("dev exited with %d before serving; output:\n%s", code, log.String())
-		default:
-		}
-		resp, err := http.Get(d.base + "/version")
-		if err == nil {
-			resp.Body.Close()
-			return d
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("dev never answered: %v; output:\n%s", err, log.String())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	return &devRun{devrun.Start(t, app.ProgramOf(App(), Run), "/version", args...)}
 }
 
 // call sends a request and decodes the JSON answer (nil for an empty body).
 func (d *devRun) call(t *testing.T, method, path, body string) (int, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequest(method, d.base+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, d.Base+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +44,7 @@ func (d *devRun) call(t *testing.T, method, path, body string) (int, map[string]
 	}
 	var out map[string]any
 	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("%s %s: %d %s: not JSON: %v\nserver output:\n%s", method, path, resp.StatusCode, raw, err, d.log.String())
+		t.Fatalf("%s %s: %d %s: not JSON: %v\nserver output:\n%s", method, path, resp.StatusCode, raw, err, d.Log.String())
 	}
 	return resp.StatusCode, out
 }
@@ -123,7 +53,7 @@ func (d *devRun) expect(t *testing.T, method, path, body string, status int, wan
 	t.Helper()
 	got, out := d.call(t, method, path, body)
 	if got != status {
-		t.Fatalf("%s %s: status %d (%v), want %d\nserver output:\n%s", method, path, got, out, status, d.log.String())
+		t.Fatalf("%s %s: status %d (%v), want %d\nserver output:\n%s", method, path, got, out, status, d.Log.String())
 	}
 	for k, v := range want {
 		if fmt.Sprint(out[k]) != fmt.Sprint(v) {
@@ -139,7 +69,7 @@ func (d *devRun) change(t *testing.T, event, id string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		for _, line := range strings.Split(d.log.String(), "\n") {
+		for _, line := range strings.Split(d.Log.String(), "\n") {
 			_, js, ok := strings.Cut(line, "[todos-audit] change ")
 			if !ok {
 				continue
@@ -153,7 +83,7 @@ func (d *devRun) change(t *testing.T, event, id string) map[string]any {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the subscriber logged no %s of todo %s; output:\n%s", event, id, d.log.String())
+			t.Fatalf("the subscriber logged no %s of todo %s; output:\n%s", event, id, d.Log.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -229,11 +159,11 @@ func TestTodoAPIUnderDev(t *testing.T) {
 	if rem := d.change(t, "REMOVE", "t3"); rem["old"] != "deploy" || rem["new"] != nil {
 		t.Errorf("REMOVE record as the subscriber saw it: %v", rem)
 	}
-	if !strings.Contains(d.log.String(), "stelvio dev: todos-audit reads the stream of table todos (batches of up to 10 records)\n") {
-		t.Errorf("dev did not announce the subscriber; output:\n%s", d.log.String())
+	if !strings.Contains(d.Log.String(), "stelvio dev: todos-audit reads the stream of table todos (batches of up to 10 records)\n") {
+		t.Errorf("dev did not announce the subscriber; output:\n%s", d.Log.String())
 	}
-	if !strings.Contains(d.log.String(), "STREAM todos INSERT") {
-		t.Errorf("dev logged no stream batch; output:\n%s", d.log.String())
+	if !strings.Contains(d.Log.String(), "STREAM todos INSERT") {
+		t.Errorf("dev logged no stream batch; output:\n%s", d.Log.String())
 	}
 
 	// Links as each function sees them: read-only table and function links (Python), none (Go).
@@ -279,20 +209,20 @@ func TestTodoAPIUnderDev(t *testing.T) {
 			t.Errorf("index %s as the Go handler saw it: %s\nwant %s", index, got, want)
 		}
 	}
-	if code := d.stop(); code != 0 {
-		t.Fatalf("dev exited with %d; output:\n%s", code, d.log.String())
+	if code := d.Stop(); code != 0 {
+		t.Fatalf("dev exited with %d; output:\n%s", code, d.Log.String())
 	}
-	if !strings.Contains(d.log.String(), "local table todo-api-test-todos: created") {
-		t.Errorf("dev did not report creating the local table; output:\n%s", d.log.String())
+	if !strings.Contains(d.Log.String(), "local table todo-api-test-todos: created") {
+		t.Errorf("dev did not report creating the local table; output:\n%s", d.Log.String())
 	}
 
 	// A restart keeps the data.
 	d = startDev(t)
 	if got := ids(t, d.expect(t, "GET", "/todos", "", 200, nil)); got != "t1:ada:true t2:ada:false" {
-		t.Errorf("todos after restart: %s\nserver output:\n%s", got, d.log.String())
+		t.Errorf("todos after restart: %s\nserver output:\n%s", got, d.Log.String())
 	}
-	if code := d.stop(); code != 0 {
-		t.Fatalf("dev exited with %d; output:\n%s", code, d.log.String())
+	if code := d.Stop(); code != 0 {
+		t.Fatalf("dev exited with %d; output:\n%s", code, d.Log.String())
 	}
 	// --reset-data starts empty.
 	d = startDev(t, "--reset-data")

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -115,4 +116,24 @@ func GetWhenUp(t *testing.T, url string, log *bytes.Buffer) string {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// SyncBuffer is an output written by several goroutines (a server and its workers) and read by the
+// test.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String is what was written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
