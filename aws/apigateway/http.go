@@ -234,7 +234,10 @@ func (a *HTTPApi) addAuthorizer(d *route.HTTPAuthorizerDecl) *Authorizer {
 			TTL: int(d.TTL / time.Second), SimpleResponses: d.SimpleResponses}).Validate()
 	}
 	for _, err := range errs {
-		a.report(d.Source, subject, err.Error())
+		// The subject names the authorizer already.
+		msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("JWT authorizer %q: ", d.Name))
+		msg = strings.TrimPrefix(msg, fmt.Sprintf("Lambda authorizer %q: ", d.Name))
+		a.report(d.Source, subject, msg)
 	}
 	if a == nil || a.d == nil {
 		a.report(d.Source, subject, "the api is nil; declare it with apigateway.NewHTTP(ctx, name) and declare the authorizer on what it returns")

@@ -79,9 +79,9 @@ func TestHTTPProblems(t *testing.T) {
 			api.RequestAuthorizer("lambda", "functions/echo.handler", apigateway.TTL(time.Minute))
 			return nil
 		}, []string{
-			`http_validation_test.go:LINE: authorizer "jwt": JWT authorizer "jwt": no audience; list the client ids (aud or client_id claims) it accepts`,
+			`http_validation_test.go:LINE: authorizer "jwt": no audience; list the client ids (aud or client_id claims) it accepts`,
 			`http_validation_test.go:LINE: authorizer "pool": user pool ARN "arn:aws:cognito-idp:pool" is not of the form arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID (e.g. arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123)`,
-			`http_validation_test.go:LINE: authorizer "lambda": Lambda authorizer "lambda": caching needs at least one identity source (the cache key); add one, or set the TTL to 0`,
+			`http_validation_test.go:LINE: authorizer "lambda": caching needs at least one identity source (the cache key); add one, or set the TTL to 0`,
 		}},
 		{"scopes without a JWT authorizer", func(ctx *stelvio.Context) error {
 			api := apigateway.NewHTTP(ctx, "a")
@@ -162,9 +162,9 @@ func TestHTTPProblems(t *testing.T) {
 			api.JWTAuthorizer("empty", "https://issuer.example.com", apigateway.Audience(""))
 			return nil
 		}, []string{
-			`http_validation_test.go:LINE: authorizer "plain": JWT authorizer "plain": issuer "http://insecure.example.com" is not an https URL: API Gateway fetches the issuer's signing keys over https, from ISSUER/.well-known/openid-configuration; write https://insecure.example.com`,
-			`http_validation_test.go:LINE: authorizer "word": JWT authorizer "word": issuer "not a url" is not a URL; write the issuer's https URL exactly as its tokens' iss claim holds it (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)`,
-			`http_validation_test.go:LINE: authorizer "empty": JWT authorizer "empty": audience "" is empty; list the client ids (aud or client_id claims) it accepts, e.g. apigateway.Audience("my-app-client")`,
+			`http_validation_test.go:LINE: authorizer "plain": issuer "http://insecure.example.com" is not an https URL: API Gateway fetches the issuer's signing keys over https, from ISSUER/.well-known/openid-configuration; write https://insecure.example.com`,
+			`http_validation_test.go:LINE: authorizer "word": issuer "not a url" is not a URL; write the issuer's https URL exactly as its tokens' iss claim holds it (for a Cognito user pool, https://cognito-idp.REGION.amazonaws.com/POOL_ID)`,
+			`http_validation_test.go:LINE: authorizer "empty": audience "" is empty; list the client ids (aud or client_id claims) it accepts, e.g. apigateway.Audience("my-app-client")`,
 		}},
 		{"authorizer of another api", func(ctx *stelvio.Context) error {
 			a, b := apigateway.NewHTTP(ctx, "a"), apigateway.NewHTTP(ctx, "b")
@@ -242,7 +242,7 @@ func TestHTTPProblems(t *testing.T) {
 		{"token header of a JWT authorizer", func(ctx *stelvio.Context) error {
 			apigateway.NewHTTP(ctx, "a").JWTAuthorizer("jwt", "https://issuer.example.com", apigateway.Audience("c"), apigateway.TokenHeader("X Token"))
 			return nil
-		}, []string{`http_validation_test.go:LINE: authorizer "jwt": JWT authorizer "jwt": identity source "$request.header.X Token": "X Token" is not a valid header name`}},
+		}, []string{`http_validation_test.go:LINE: authorizer "jwt": identity source "$request.header.X Token": "X Token" is not a valid header name`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

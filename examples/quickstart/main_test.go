@@ -78,11 +78,16 @@ func TestQuickstartServedLocally(t *testing.T) {
 	}
 
 	// What API Gateway answers for a path or method no route serves.
-	for _, c := range [][2]string{{"GET", "/nope"}, {"DELETE", "/users"}, {"PUT", "/users/1"}, {"GET", "/reports/x"}} {
+	for _, c := range [][2]string{{"GET", "/nope"}, {"DELETE", "/users"}, {"PUT", "/users/1"}, {"GET", "/reports/x"}, {"GET", "/v1/users/1"}} {
 		status, body := call(t, ts.URL, c[0], c[1], "")
 		if status != 403 || string(body) != `{"message":"Missing Authentication Token"}` {
 			t.Errorf("%s %s: %d %s, want 403 Missing Authentication Token", c[0], c[1], status, body)
 		}
+	}
+
+	// The deployed URL's stage in the path answers as on AWS, and the log says where dev serves it.
+	if want := "GET /v1/users/1: no route; dev serves api my-api without its stage /v1: /users/1\n"; !strings.Contains(log.String(), want) {
+		t.Errorf("the log does not say %q:\n%s", want, log.String())
 	}
 
 	// The memory set on the function.New instance reaches its environment.

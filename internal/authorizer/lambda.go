@@ -194,7 +194,7 @@ func IsUnauthorized(err error) bool {
 // LogCached logs that the result cache of the authorizer name decided a request (method and path),
 // with the time left of the entry's ttl seconds: REST and HTTP APIs' Lambda authorizers say it alike.
 func (e *Engine) LogCached(name, method, path string, left time.Duration, ttl int) {
-	e.logf("authorizer %q: %s %s answered from the cache (%ds left of %ds)", name, method, path, int(left.Round(time.Second)/time.Second), ttl)
+	e.logf("authorizer %q: %s %s answered from the cache (%ds left of %ds)", name, method, path, int(left.Truncate(time.Second)/time.Second), ttl)
 }
 
 // decide applies an authorizer's output to a method ARN.

@@ -302,6 +302,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string,
 	path := unescape(escaped)
 	rt, params, ok := m.router.match(r.Method, escaped)
 	if !ok {
+		if stage := "/" + m.api.StageName; strings.HasPrefix(escaped, stage+"/") {
+			// A deployed URL has the stage in its path; dev serves the API without it.
+			if _, _, ok := m.router.match(r.Method, strings.TrimPrefix(escaped, stage)); ok {
+				s.logf("%s %s: no route; dev serves api %s without its stage %s: %s%s\n",
+					r.Method, loggedURI(r.URL), m.api.Name, stage, m.prefix, strings.TrimPrefix(escaped, stage))
+			}
+		}
 		missingToken.write(w, requestID)
 		return missingToken.status, "-"
 	}
