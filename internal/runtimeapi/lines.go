@@ -2,6 +2,7 @@ package runtimeapi
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"os"
 	"sync/atomic"
@@ -11,7 +12,7 @@ import (
 // maxLine bounds one line of worker output; a longer line is written in pieces.
 const maxLine = 256 * 1024
 
-// output copies one of a worker's output pipes to a writer, one whole line per Write, so that the
+// output copies one of a worker's output pipes to a writer, whole lines per Write, so that the
 // lines of concurrent workers sharing the writer never interleave mid-line. It also tells when what
 // the worker wrote so far has been copied (drained), so that the END line of an invocation comes after
 // the handler's own output, as in the function's log on Lambda.
@@ -22,7 +23,8 @@ type output struct {
 	done   atomic.Bool   // f reached EOF
 }
 
-// copyOutput starts copying f to w and returns its output.
+// copyOutput starts copying f to w and returns its output. w gets whole lines, several at a time when
+// several were read together.
 func copyOutput(w io.Writer, f *os.File) *output {
 	o := &output{f: f}
 	go o.copy(w)
@@ -47,13 +49,26 @@ func (o *output) copy(w io.Writer) {
 	// bufio only calls Read when its buffer holds no whole line, so while a Read is blocked every
 	// whole line read so far has been written.
 	br := bufio.NewReaderSize(o, maxLine)
+	var batch []byte
 	for {
 		line, err := br.ReadSlice('\n')
-		if len(line) > 0 {
-			if line[len(line)-1] != '\n' && err != bufio.ErrBufferFull {
-				line = append(line, '\n')
+		batch = append(batch[:0], line...)
+		if err == nil {
+			// The whole lines already read go out in the same Write: lines a handler wrote at once
+			// (an error and its traceback) stay together in a log other goroutines write to.
+			if n := br.Buffered(); n > 0 {
+				more, _ := br.Peek(n)
+				if i := bytes.LastIndexByte(more, '\n'); i >= 0 {
+					batch = append(batch, more[:i+1]...)
+					br.Discard(i + 1)
+				}
 			}
-			if _, werr := w.Write(line); werr != nil {
+		}
+		if len(batch) > 0 {
+			if batch[len(batch)-1] != '\n' && err != bufio.ErrBufferFull {
+				batch = append(batch, '\n')
+			}
+			if _, werr := w.Write(batch); werr != nil {
 				w = io.Discard
 			}
 		}

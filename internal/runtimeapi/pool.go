@@ -49,7 +49,7 @@ type Config struct {
 	// and one read per invocation on each side. The worker must speak it, as Go workers built for the
 	// local server do.
 	Pipe bool
-	// Stdout and Stderr receive the workers' output, one whole line per Write; discarded when nil.
+	// Stdout and Stderr receive the workers' output, whole lines per Write; discarded when nil.
 	Stdout, Stderr io.Writer
 	// Log receives the lines Lambda adds to a function's log for each invocation (START, END and
 	// REPORT with duration, billed duration, memory size, max memory used and, on a cold start, init

@@ -2,10 +2,14 @@ package runtimeapi
 
 import (
 	"math"
+	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestReportLines checks the lines Lambda adds to a function's log for each invocation: START, END and
@@ -85,5 +89,47 @@ func TestReportAfterOutput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// writesRecorder records each Write.
+type writesRecorder struct {
+	mu     sync.Mutex
+	writes []string
+}
+
+func (w *writesRecorder) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes = append(w.writes, string(p))
+	return len(p), nil
+}
+
+// Lines a worker writes at once (an error and its traceback) reach the log in one Write, so that no
+// other line of the log comes between them; a line without its newline yet waits for the rest.
+func TestOutputKeepsLinesWrittenTogether(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &writesRecorder{}
+	o := copyOutput(rec, r)
+	if _, err := w.Write([]byte("[ERROR] ValueError: kaboom\nTraceback (most recent call last):\n  File \"a.py\", line 1\npart")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !o.drained() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	w.Write([]byte("ial\n"))
+	w.Close()
+	for !o.done.Load() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	want := []string{"[ERROR] ValueError: kaboom\nTraceback (most recent call last):\n  File \"a.py\", line 1\n", "partial\n"}
+	if !reflect.DeepEqual(rec.writes, want) {
+		t.Errorf("writes %q, want %q", rec.writes, want)
 	}
 }

@@ -119,7 +119,9 @@ def log_error(doc):
     lines = ["[ERROR] %s: %s" % (doc["errorType"], doc["errorMessage"]), "Traceback (most recent call last):"]
     for frame in doc["stackTrace"]:
         lines.extend(frame.splitlines())
-    print("\n".join(lines), file=sys.stderr)
+    # One write, so that the lines reach the log together.
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
 
 
 def load_handler(spec):
