@@ -110,6 +110,9 @@ def exception_document(exc, request_id):
     # Drop the frame of this loop so the trace starts in the user's code, like the AWS runtime.
     if tb and tb[0].filename == __file__:
         tb = tb[1:]
+    # The staged package links to the project's files: name those, which an editor can open.
+    for frame in tb:
+        frame.filename = os.path.realpath(frame.filename)
     return error_document(type(exc).__name__, str(exc), traceback.format_list(tb), request_id)
 
 
