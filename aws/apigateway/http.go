@@ -54,8 +54,9 @@ func (a *HTTPApi) Name() string { return a.d.Name }
 
 // Route sends requests for method and path to the function running handler.
 //
-// method is one of "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", or "ANY" (every
-// method), upper case. path is "/", "/users", "/users/{id}", or ends in a greedy parameter such as
+// method is one of "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", or "ANY" (also "*",
+// every method), in any case; unlike a REST API's, an HTTP API route has one method. path is "/",
+// "/users", "/users/{id}", or ends in a greedy parameter such as
 // "/files/{proxy+}"; DefaultRoute ("$default", with method "ANY") catches every request no other route
 // matches. handler is "functions/users.get" (Python file and function), "functions/orders::handler.index"
 // (a folder packaged whole) or "functions/hello.Hello" (a Go package and its exported function, which
@@ -92,6 +93,15 @@ func (a *HTTPApi) RouteFunction(method, path string, fn *function.Function) *Rou
 // newHTTPRoute parses the route key of method and path; problem says what is wrong with it.
 func newHTTPRoute(method, path, source string) (rd *route.HTTPRouteDecl, problem string) {
 	rd = &route.HTTPRouteDecl{Source: source, Key: describe(method, path)}
+	// The method is written as for a REST API ("get" and "*" too), but a route key has one method.
+	ms, err := route.ParseMethods(method)
+	switch {
+	case err != nil:
+		return rd, err.Error()
+	case len(ms) > 1:
+		return rd, fmt.Sprintf("an HTTP API route has one method; declare a route per method (api.Route(%q, %q, ...), ...) or use ANY", ms[0], path)
+	}
+	method = ms[0]
 	if path == DefaultRoute {
 		if method != route.Any {
 			return rd, fmt.Sprintf("the $default route catches every method; write api.Route(\"ANY\", %q, ...) instead of method %q", DefaultRoute, method)

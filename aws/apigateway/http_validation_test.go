@@ -27,11 +27,13 @@ func TestHTTPProblems(t *testing.T) {
 		}, []string{`http_validation_test.go:LINE: route GET $default: the $default route catches every method; write api.Route("ANY", "$default", ...) instead of method "GET"`}},
 		{"route key syntax", func(ctx *stelvio.Context) error {
 			api := apigateway.NewHTTP(ctx, "a")
-			api.Route("get", "/x", "functions/echo.handler")
+			api.Route("FETCH", "/x", "functions/echo.handler")
+			api.Route("GET,POST", "/y", "functions/echo.handler")
 			api.Route("GET", "/x/{id}/{id}", "functions/echo.handler")
 			return nil
 		}, []string{
-			`http_validation_test.go:LINE: route get /x: route key "get /x": method "get" must be upper case; write "GET /x"`,
+			`http_validation_test.go:LINE: route FETCH /x: unknown HTTP method "FETCH"; use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY (or *)`,
+			`http_validation_test.go:LINE: route GET,POST /y: an HTTP API route has one method; declare a route per method (api.Route("GET", "/y", ...), ...) or use ANY`,
 			`http_validation_test.go:LINE: route GET /x/{id}/{id}: route key "GET /x/{id}/{id}": path "/x/{id}/{id}": duplicate path parameter "id"; rename one of them`,
 		}},
 		{"timeout above 30 s", func(ctx *stelvio.Context) error {
@@ -363,5 +365,26 @@ func TestLink(t *testing.T) {
 	}
 	if k := (&apigateway.HTTPApi{}).LinkKind(); k != "api" {
 		t.Errorf("LinkKind = %q", k)
+	}
+}
+
+// The method of an HTTP API route is written as for a REST API: in any case, "*" for ANY.
+func TestHTTPRouteMethodForms(t *testing.T) {
+	table, err := app.ProgramOf(stelvio.New("http-api"), func(ctx *stelvio.Context) error {
+		api := apigateway.NewHTTP(ctx, "a")
+		api.Route("get", "/x", "functions/echo.handler")
+		api.Route("*", "/y", "functions/echo.handler")
+		api.Route("any", apigateway.DefaultRoute, "functions/echo.handler")
+		return nil
+	}).Load("dev", "../../examples/http-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, r := range table.HTTPApis[0].Routes {
+		keys = append(keys, r.Key)
+	}
+	if got, want := strings.Join(keys, ", "), "GET /x, ANY /y, $default"; got != want {
+		t.Errorf("route keys %s, want %s", got, want)
 	}
 }
