@@ -135,6 +135,12 @@ func (s *Server) fixPutKeyMessage(ctx context.Context, body []byte) []byte {
 	if json.Unmarshal(body, &e) != nil {
 		return body
 	}
+	return withMessage(body, e, msg)
+}
+
+// withMessage is the error answer e (decoded from body) with msg as its message, whichever of
+// "message" and "Message" it has; body when it cannot be encoded.
+func withMessage(body []byte, e map[string]any, msg string) []byte {
 	for _, k := range []string{"message", "Message"} {
 		if _, ok := e[k]; ok {
 			e[k] = msg
@@ -175,14 +181,5 @@ func fixCancellation(body []byte) []byte {
 		codes = append(codes, code)
 	}
 	msg := "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]"
-	for _, k := range []string{"message", "Message"} {
-		if _, ok := e[k]; ok {
-			e[k] = msg
-		}
-	}
-	fixed, err := json.Marshal(e)
-	if err != nil {
-		return body
-	}
-	return fixed
+	return withMessage(body, e, msg)
 }

@@ -236,7 +236,7 @@ func (b *builder) links() {
 			case ld.HTTPApi != nil:
 				api, ok := b.table.httpApiByDecl[ld.HTTPApi]
 				if !ok {
-					b.add(ld.Source, subject, "api %q was not made with httpapi.New on this app's context; create it with httpapi.New(ctx, %q)", ld.HTTPApi.Name, ld.HTTPApi.Name)
+					b.add(ld.Source, subject, "api %q was not made with apigateway.NewHTTP on this app's context; create it with apigateway.NewHTTP(ctx, %q)", ld.HTTPApi.Name, ld.HTTPApi.Name)
 					continue
 				}
 				if ld.ReadOnly {
