@@ -514,12 +514,7 @@ func (b *builder) route(api *Api, rd *RouteDecl) {
 	}
 
 	if rd.Function != nil {
-		fd := rd.Function
-		if !b.declared[fd] {
-			b.add(rd.Source, subject, "function %q was not made with function.New on this app's context; create it with function.New(ctx, %q, ...)", fd.Name, fd.Name)
-			return
-		}
-		fn, ok := b.byDecl[fd]
+		fn, ok := b.routedInstance(rd.Function, rd.Source, subject)
 		if !ok || merr != nil || perr != nil {
 			return // its own problems are already reported
 		}
@@ -717,4 +712,16 @@ type ResourcePath struct {
 	Path   string
 	Parent string
 	Part   string
+}
+
+// routedInstance is the function made by the function.New declaration fd, which a route at source uses;
+// false when fd was not declared on this app's context (reported) or has problems of its own (already
+// reported).
+func (b *builder) routedInstance(fd *FunctionDecl, source, subject string) (*Function, bool) {
+	if !b.declared[fd] {
+		b.add(source, subject, "function %q was not made with function.New on this app's context; create it with function.New(ctx, %q, ...)", fd.Name, fd.Name)
+		return nil, false
+	}
+	fn, ok := b.byDecl[fd]
+	return fn, ok
 }

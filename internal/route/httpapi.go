@@ -360,13 +360,9 @@ func (b *builder) httpAuthorizer(api *HTTPApi, d *HTTPAuthorizerDecl) *HTTPAutho
 func (b *builder) httpRouteFunction(r *HTTPRoute, rd *HTTPRouteDecl, subject string, groups map[string]*httpGroup, order *[]*httpGroup) {
 	if rd.Function != nil {
 		fd := rd.Function
-		if !b.declared[fd] {
-			b.add(rd.Source, subject, "function %q was not made with function.New on this app's context; create it with function.New(ctx, %q, ...)", fd.Name, fd.Name)
-			return
-		}
-		fn, ok := b.byDecl[fd]
+		fn, ok := b.routedInstance(fd, rd.Source, subject)
 		if !ok {
-			return // its own problems are already reported
+			return
 		}
 		if len(fn.Routes) > 0 {
 			b.add(rd.Source, subject, "function %q also serves REST API route %s (%s); a REST API sends payload format 1.0 events and an HTTP API format 2.0, so give each API its own function", fn.Name, fn.Routes[0], fn.Routes[0].Source)
