@@ -2,6 +2,7 @@ package apigateway
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,12 +57,9 @@ type authSettings struct {
 }
 
 func (s *authSettings) use(name string) {
-	for _, u := range s.used {
-		if u == name {
-			return
-		}
+	if !slices.Contains(s.used, name) {
+		s.used = append(s.used, name)
 	}
-	s.used = append(s.used, name)
 }
 
 type authorizerOptionFunc func(s *authSettings)
@@ -201,11 +199,7 @@ func settings(opts []AuthorizerOption, allowed ...string) (s *authSettings, misu
 		}
 	}
 	for _, u := range s.used {
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == u
-		}
-		if !ok {
+		if !slices.Contains(allowed, u) {
 			misused = append(misused, u)
 		}
 	}
